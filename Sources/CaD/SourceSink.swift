@@ -1,0 +1,140 @@
+import Foundation
+import KRM
+
+/// `fn source`: a package directory as a ResourceList.
+public enum Source {
+  public enum Output: String, Sendable, CaseIterable {
+    case stdout, unwrap
+  }
+
+  /// The package at `directory` as a ResourceList, or as plain `---`-separated documents.
+  public static func run(
+    directory: String, functionConfig: String? = nil, output: Output = .stdout
+  ) throws(PackageError) -> [UInt8] {
+    let files = try PackageReader(directory: directory).read()
+    var config: (path: String, document: YAMLDocument)? = nil
+    if let functionConfig {
+      guard let data = FileManager.default.contents(atPath: functionConfig) else {
+        throw .unreadable(path: functionConfig, reason: "no such file")
+      }
+      let parsed: YAMLFile
+      do {
+        parsed = try YAMLFile(parsing: Array(data), name: functionConfig)
+      } catch {
+        throw .yaml(error)
+      }
+      guard parsed.documents.count == 1, parsed.documents[0].root.isMapping else {
+        throw .yaml(
+          .notKRM(file: functionConfig, line: 1, missing: "exactly one resource in the file"))
+      }
+      let resource = Resource(document: parsed.documents[0])
+      if let missing = resource.missingKRMField {
+        throw .yaml(.notKRM(file: functionConfig, line: 1, missing: missing))
+      }
+      config = (functionConfig, parsed.documents[0])
+    }
+    switch output {
+    case .stdout:
+      return ResourceList.write(files: files, functionConfig: config)
+    case .unwrap:
+      var out: [UInt8] = []
+      var first = true
+      for file in files {
+        for document in file.yaml.documents {
+          if !first { out.append(contentsOf: "---\n".utf8) }
+          first = false
+          out.append(contentsOf: document.text())
+        }
+      }
+      return out
+    }
+  }
+}
+
+/// `fn sink`: a ResourceList (or a YAML stream) written out as a package directory.
+public enum Sink {
+  /// The files the list describes, by path, in the order they appear; nothing touches the disk.
+  public static func files(from input: [UInt8], name: String = "stdin") throws(KRMError) -> [(
+    path: String, bytes: [UInt8]
+  )] {
+    let entries = try ResourceList.read(input, name: name)
+    var order: [String] = []
+    var byPath: [String: [ResourceListEntry]] = [:]
+    for entry in entries {
+      let path = entry.path ?? defaultPath(for: entry.resource)
+      try ResourceList.validate(path: path)
+      if byPath[path] == nil { order.append(path) }
+      byPath[path, default: []].append(entry)
+    }
+    return try order.map { path throws(KRMError) in
+      // Documents without an index go first, then by index, keeping list order among equals.
+      let documents = byPath[path, default: []].enumerated().sorted {
+        ($0.element.index ?? -1, $0.offset) < ($1.element.index ?? -1, $1.offset)
+      }.map(\.element)
+      var seen = Set<Int>()
+      for document in documents {
+        if let index = document.index, !seen.insert(index).inserted {
+          throw KRMError.duplicateResource(path: path, index: index)
+        }
+      }
+      var bytes: [UInt8] = []
+      for (i, document) in documents.enumerated() {
+        if i == 0 {
+          bytes.append(contentsOf: document.leading ?? [])
+        } else {
+          bytes.append(contentsOf: document.leading ?? YAMLFile.defaultSeparator)
+        }
+        var text = document.text
+        text.removeLast()
+        bytes.append(contentsOf: text)
+      }
+      bytes.append(contentsOf: documents.last?.trailing ?? YAMLFile.defaultTrailing)
+      return (path, bytes)
+    }
+  }
+
+  /// kpt's name for a resource that came without a path: `<namespace>/<kind>_<name>.yaml`.
+  static func defaultPath(for resource: Resource) -> String {
+    let file = "\((resource.kind ?? "").lowercased())_\(resource.name ?? "").yaml"
+    if let namespace = resource.namespace, !namespace.isEmpty { return namespace + "/" + file }
+    return file
+  }
+
+  /// Writes the list into `directory`, which must not exist or be empty. Files are first written
+  /// to a temporary directory beside it and moved into place together.
+  public static func run(input: [UInt8], directory: String) throws(PackageError) {
+    let files: [(path: String, bytes: [UInt8])]
+    do {
+      files = try Sink.files(from: input)
+    } catch {
+      throw .yaml(error)
+    }
+    let manager = FileManager.default
+    let target = URL(fileURLWithPath: directory).standardizedFileURL
+    var isDirectory: ObjCBool = false
+    let exists = manager.fileExists(atPath: target.path, isDirectory: &isDirectory)
+    if exists {
+      let contents = (try? manager.contentsOfDirectory(atPath: target.path)) ?? ["?"]
+      guard isDirectory.boolValue, contents.isEmpty else { throw .targetNotEmpty(path: directory) }
+    }
+    let parent = target.deletingLastPathComponent()
+    guard manager.fileExists(atPath: parent.path) else {
+      throw .writeFailed(path: directory, reason: "its parent directory does not exist")
+    }
+    let staging = parent.appendingPathComponent(".\(target.lastPathComponent).stoop-\(UUID().uuidString)")
+    do {
+      try manager.createDirectory(at: staging, withIntermediateDirectories: false)
+      for file in files {
+        let url = staging.appendingPathComponent(file.path)
+        try manager.createDirectory(
+          at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(file.bytes).write(to: url)
+      }
+      if exists { try manager.removeItem(at: target) }
+      try manager.moveItem(at: staging, to: target)
+    } catch {
+      try? manager.removeItem(at: staging)
+      throw .writeFailed(path: directory, reason: error.localizedDescription)
+    }
+  }
+}

@@ -1,0 +1,196 @@
+/// A file of a package as it takes part in a ResourceList.
+public struct PackageFile: Sendable {
+  /// Slash-separated path relative to the package root.
+  public var path: String
+  public var yaml: YAMLFile
+
+  public init(path: String, yaml: YAMLFile) {
+    self.path = path
+    self.yaml = yaml
+  }
+}
+
+/// A document taken out of a ResourceList, ready to be written to its file.
+public struct ResourceListEntry: Sendable {
+  /// Path from the path annotations, nil when the item has none.
+  public var path: String?
+  public var index: Int?
+  /// Text before the document in its file (`internal.stoop.dev/leading`), when stoop recorded it.
+  public var leading: [UInt8]?
+  public var trailing: [UInt8]?
+  /// The document without the reader annotations, ending with a line break.
+  public var text: [UInt8]
+  /// The resource (annotations removed), for default file names.
+  public var resource: Resource
+}
+
+/// kpt's ResourceList (config.kubernetes.io/v1): writing a package's documents into one, and
+/// taking one apart again.
+///
+/// Documents that kpt would write back unchanged are emitted as kpt emits them, so the list equals
+/// `kpt fn source`'s; any other document is carried as its own text, indented under its `- `, so
+/// that `fn sink` gives back its exact bytes.
+public enum ResourceList {
+  public static let apiVersion = "config.kubernetes.io/v1"
+  public static let kind = "ResourceList"
+
+  // MARK: Writing
+
+  /// The ResourceList of `files` (in the order given), with an optional functionConfig.
+  public static func write(
+    files: [PackageFile], functionConfig: (path: String, document: YAMLDocument)? = nil
+  ) -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(files.reduce(0) { $0 + ($1.yaml.documents.first?.originalText?.count ?? 0) } * 3 / 2 + 256)
+    out.append(contentsOf: "apiVersion: \(apiVersion)\nkind: \(kind)\n".utf8)
+    let count = files.reduce(0) { $0 + $1.yaml.documents.count }
+    out.append(contentsOf: (count == 0 ? "items: []\n" : "items:\n").utf8)
+    let emitter = YAMLEmitter(sequenceIndent: .compact)
+    for file in files {
+      let documents = file.yaml.documents
+      for (i, document) in documents.enumerated() {
+        var annotations: [(String, String, YAMLScalarStyle)] = [
+          (Annotation.index, String(i), .singleQuoted),
+          (Annotation.path, file.path, .singleQuoted),
+          (Annotation.internalIndex, String(i), .singleQuoted),
+          (Annotation.internalPath, file.path, .singleQuoted),
+          (Annotation.seqIndent, document.sequenceIndent.rawValue, .singleQuoted),
+        ]
+        let leading = i == 0 ? file.yaml.leading : file.yaml.separators[i]
+        if leading != (i == 0 ? [] : YAMLFile.defaultSeparator) {
+          annotations.append((Annotation.leading, String(decoding: leading, as: UTF8.self), .doubleQuoted))
+        }
+        if i == documents.count - 1 && file.yaml.trailing != YAMLFile.defaultTrailing {
+          annotations.append(
+            (Annotation.trailing, String(decoding: file.yaml.trailing, as: UTF8.self), .doubleQuoted))
+        }
+        if !document.isModified && !document.isInCanonicalForm,
+          let text = verbatimItem(document, annotations: annotations)
+        {
+          out.append(contentsOf: text)
+          continue
+        }
+        var resource = Resource(document: document)
+        if resource.document.root.isSequence {
+          resource.document.root = .mapping([
+            YAMLEntry(key: .scalar(bareSequenceKey), value: resource.document.root)
+          ])
+        }
+        for (key, value, style) in annotations {
+          resource.setAnnotation(key, value, style: style)
+        }
+        emitter.emitItem(resource.document, indent: 0, into: &out)
+      }
+    }
+    if let functionConfig {
+      out.append(contentsOf: "functionConfig:\n".utf8)
+      var resource = Resource(document: functionConfig.document)
+      let style = functionConfig.document.sequenceIndent.rawValue
+      for (key, value) in zip(Annotation.readerKeys, ["0", functionConfig.path, "0", functionConfig.path, style]) {
+        resource.setAnnotation(key, value)
+      }
+      var text = YAMLEmitter(sequenceIndent: .compact).emit(resource.document)
+      if text.last == 0x0A { text.removeLast() }
+      out.append(contentsOf: shift(text[...], by: 2, firstLine: true))
+      out.append(0x0A)
+    }
+    return out
+  }
+
+  /// kpt wraps a document that is a bare sequence under this key.
+  public static let bareSequenceKey = "bareSeqNodeWrappingKey"
+
+  /// The document's own text with the annotations spliced into its block `metadata`, indented as
+  /// a sequence item; nil when the document's shape needs the emitter instead.
+  static func verbatimItem(
+    _ document: YAMLDocument, annotations: [(String, String, YAMLScalarStyle)]
+  ) -> [UInt8]? {
+    guard let text = document.originalText, let rootSpan = document.root.span else { return nil }
+    let root = document.root
+    guard root.isMapping, !root.isFlow, !root.entries.isEmpty else { return nil }
+    let lineBreak: [UInt8] = text.contains(0x0D) ? [0x0D, 0x0A] : [0x0A]
+    func column(_ offset: Int) -> Int {
+      var i = offset
+      while i > text.startIndex && text[i - 1] != 0x0A { i -= 1 }
+      return offset - i
+    }
+    func lineEnd(_ offset: Int) -> Int {
+      var i = offset
+      while i < text.endIndex && text[i] != 0x0A { i += 1 }
+      if i > text.startIndex && i <= text.endIndex && text[i - 1] == 0x0D && i - 1 >= offset { return i - 1 }
+      return i
+    }
+    func entryLines(_ indent: Int) -> [UInt8] {
+      var lines: [UInt8] = []
+      for (key, value, style) in annotations {
+        lines.append(contentsOf: lineBreak)
+        lines.append(contentsOf: repeatElement(0x20, count: indent))
+        lines.append(contentsOf: (key + ": " + ScalarFormatter.format(value, style: style, indent: indent)).utf8)
+      }
+      return lines
+    }
+    let rootColumn = column(rootSpan.lowerBound)
+    var insertAt: Int
+    var insertion: [UInt8] = []
+    if let metadata = root["metadata"] {
+      guard metadata.isMapping, !metadata.isFlow, !metadata.entries.isEmpty,
+        let metadataSpan = metadata.span
+      else { return nil }
+      let metadataColumn = column(metadataSpan.lowerBound)
+      if let existing = metadata["annotations"] {
+        guard existing.isMapping, let span = existing.span else { return nil }
+        let keys = Set(existing.keys)
+        guard !annotations.contains(where: { keys.contains($0.0) }) else { return nil }
+        if existing.isFlow {
+          // kpt adds to a flow mapping in flow style, before its closing brace.
+          guard span.upperBound > span.lowerBound, text[span.upperBound - 1] == UInt8(ascii: "}")
+          else { return nil }
+          insertAt = span.upperBound - 1
+          let added = annotations.map { key, value, style in
+            key + ": " + ScalarFormatter.format(value, style: style, indent: 0)
+          }.joined(separator: ", ")
+          insertion = Array(((existing.entries.isEmpty ? "" : ", ") + added).utf8)
+        } else {
+          guard !existing.entries.isEmpty else { return nil }
+          insertAt = lineEnd(span.upperBound)
+          insertion = entryLines(column(span.lowerBound))
+        }
+      } else {
+        let step = metadataColumn - rootColumn
+        guard step > 0 else { return nil }
+        insertAt = lineEnd(metadataSpan.upperBound)
+        insertion = lineBreak + Array(repeatElement(0x20, count: metadataColumn)) + Array("annotations:".utf8)
+        insertion += entryLines(metadataColumn + step)
+      }
+    } else {
+      insertAt = lineEnd(rootSpan.upperBound)
+      insertion = lineBreak + Array(repeatElement(0x20, count: rootColumn)) + Array("metadata:".utf8)
+      insertion += lineBreak + Array(repeatElement(0x20, count: rootColumn + 2)) + Array("annotations:".utf8)
+      insertion += entryLines(rootColumn + 4)
+    }
+    var spliced: [UInt8] = []
+    spliced.reserveCapacity(text.count + insertion.count)
+    spliced.append(contentsOf: text[text.startIndex..<insertAt])
+    spliced.append(contentsOf: insertion)
+    spliced.append(contentsOf: text[insertAt...])
+    var out: [UInt8] = [UInt8(ascii: "-"), 0x20]
+    out.append(contentsOf: shift(spliced[...], by: 2, firstLine: false))
+    out.append(0x0A)
+    return out
+  }
+
+  /// Indents every non-empty line after the first (and the first too when asked) by `by` spaces.
+  static func shift(_ text: ArraySlice<UInt8>, by count: Int, firstLine: Bool) -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(text.count + text.count / 16)
+    var atLineStart = firstLine
+    for byte in text {
+      if atLineStart && byte != 0x0A && byte != 0x0D {
+        out.append(contentsOf: repeatElement(0x20, count: count))
+      }
+      atLineStart = byte == 0x0A
+      out.append(byte)
+    }
+    return out
+  }
+}

@@ -1,0 +1,249 @@
+extension ResourceList {
+  /// The documents of a ResourceList (or of a plain multi-document YAML stream) with the reader
+  /// annotations taken off. An item stoop carried as its own text comes back byte for byte; an
+  /// item in kpt's form is re-emitted with the sequence indentation its annotation asks for.
+  public static func read(_ bytes: [UInt8], name: String) throws(KRMError) -> [ResourceListEntry] {
+    let file = try YAMLFile(parsing: bytes, name: name)
+    if file.documents.count == 1, let root = Optional(file.documents[0].root), root.isMapping,
+      let kind = root["kind"]?.string, kind == "ResourceList" || kind == "List",
+      root["items"] != nil || root["functionConfig"] != nil
+    {
+      guard let items = root["items"] else { return [] }
+      if items.isNull { return [] }
+      guard items.isSequence else {
+        throw .invalidResourceList("\(name): the ResourceList's items must be a list")
+      }
+      var entries: [ResourceListEntry] = []
+      entries.reserveCapacity(items.items.count)
+      for item in items.items {
+        guard item.node.isMapping else {
+          let line = lineNumber(of: item.node.span?.lowerBound ?? 0, in: bytes)
+          throw .notKRM(file: name, line: line, missing: "a mapping (items must be resources)")
+        }
+        let region = itemRegion(item.node, in: bytes)
+        entries.append(try entry(item.node, region: region, in: bytes, name: name))
+      }
+      return entries
+    }
+    var entries: [ResourceListEntry] = []
+    for document in file.documents {
+      guard document.root.isMapping, let text = document.originalText else {
+        throw .notKRM(file: name, line: document.line, missing: "a mapping (documents must be resources)")
+      }
+      let region = ItemRegion(range: text.startIndex..<text.endIndex, shift: 0)
+      var entry = try entry(document.root, region: region, in: bytes, name: name)
+      if !document.headComments.isEmpty && region.range.lowerBound != document.root.span?.lowerBound {
+        entry.resource.document.headComments = document.headComments
+      }
+      entries.append(entry)
+    }
+    return entries
+  }
+
+  struct ItemRegion {
+    var range: Range<Int>
+    /// How far the item is indented in the list: removed from every line but the first.
+    var shift: Int
+  }
+
+  static func lineNumber(of offset: Int, in bytes: [UInt8]) -> Int {
+    bytes[0..<min(offset, bytes.count)].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+  }
+
+  private static func lineStart(_ offset: Int, _ bytes: [UInt8]) -> Int {
+    var i = offset
+    while i > 0 && bytes[i - 1] != 0x0A { i -= 1 }
+    return i
+  }
+
+  private static func lineEnd(_ offset: Int, _ bytes: [UInt8]) -> Int {
+    var i = offset
+    while i < bytes.count && bytes[i] != 0x0A { i += 1 }
+    return i
+  }
+
+  /// From just after the item's `- ` to the end of its last line, foot comments included.
+  static func itemRegion(_ node: YAMLNode, in bytes: [UInt8]) -> ItemRegion {
+    let span = node.span ?? 0..<0
+    // Walk back from the node to the dash that opens the item.
+    var lineBegin = lineStart(span.lowerBound, bytes)
+    var limit = span.lowerBound
+    var start = span.lowerBound
+    search: while true {
+      var i = lineBegin
+      while i < limit {
+        let c = bytes[i]
+        if c == UInt8(ascii: "-") && (i + 1 >= bytes.count || bytes[i + 1] == 0x20 || bytes[i + 1] == 0x0A) {
+          start = min(i + 2, span.lowerBound)
+          if i + 1 < bytes.count && bytes[i + 1] == 0x0A { start = i + 1 }
+          break search
+        }
+        if c == UInt8(ascii: "#") { break }
+        i += 1
+      }
+      if lineBegin == 0 { break }
+      limit = lineBegin - 1
+      lineBegin = lineStart(limit, bytes)
+    }
+    let shift = start - lineStart(start, bytes)
+    // Extend over comment lines indented at least as deep as the item.
+    var end = lineEnd(span.upperBound, bytes)
+    var probe = end + 1
+    while probe < bytes.count {
+      let e = lineEnd(probe, bytes)
+      var i = probe
+      while i < e && bytes[i] == 0x20 { i += 1 }
+      if i == e || (i == e - 1 && bytes[i] == 0x0D) {
+        probe = e + 1
+        continue
+      }
+      guard bytes[i] == UInt8(ascii: "#"), i - probe >= shift else { break }
+      end = e
+      probe = e + 1
+    }
+    if end > start && bytes[end - 1] == 0x0D && span.upperBound < end {
+      // keep a CRLF document's last carriage return with its line
+    }
+    return ItemRegion(range: start..<end, shift: shift)
+  }
+
+  private static func entry(
+    _ node: YAMLNode, region: ItemRegion, in bytes: [UInt8], name: String
+  ) throws(KRMError) -> ResourceListEntry {
+    var resource = Resource(document: YAMLDocument(root: node))
+    let path = resource.annotation(Annotation.internalPath) ?? resource.annotation(Annotation.path)
+    let indexText = resource.annotation(Annotation.internalIndex) ?? resource.annotation(Annotation.index)
+    if let path { try validate(path: path) }
+    var index: Int? = nil
+    if let indexText {
+      guard let value = Int(indexText), value >= 0 else {
+        throw .invalidAnnotation(
+          key: Annotation.index, value: indexText, reason: "is not a document index; use 0, 1, 2, ...")
+      }
+      index = value
+    }
+    let wanted = resource.annotation(Annotation.seqIndent).flatMap(SequenceIndent.init(rawValue:))
+    let leading = resource.annotation(Annotation.leading).map { Array($0.utf8) }
+    let trailing = resource.annotation(Annotation.trailing).map { Array($0.utf8) }
+    resource.removeAnnotations(Annotation.writerClears)
+    var bareSequence = false
+    if resource.document.root.isMapping, resource.document.root.entries.count == 1,
+      let bare = resource.document.root[bareSequenceKey], bare.isSequence
+    {
+      resource.document.root = bare
+      bareSequence = true
+    }
+
+    var text: [UInt8]
+    if !bareSequence, let spliced = removeAnnotationLines(node, region: region, in: bytes) {
+      text = spliced
+      if let wanted, node.containsBlockSequence, SequenceIndent.detect(in: text) != wanted {
+        text = YAMLEmitter(sequenceIndent: wanted).emit(reparsed(text, fallback: resource.document, name: name))
+      }
+    } else {
+      text = YAMLEmitter(sequenceIndent: wanted ?? .compact).emit(resource.document)
+    }
+    return ResourceListEntry(
+      path: path, index: index, leading: leading, trailing: trailing, text: text, resource: resource)
+  }
+
+  private static func reparsed(_ text: [UInt8], fallback: YAMLDocument, name: String) -> YAMLDocument {
+    guard let file = try? YAMLFile(parsing: text, name: name), file.documents.count == 1 else {
+      return fallback
+    }
+    return file.documents[0]
+  }
+
+  /// A path annotation must name a file inside the package.
+  public static func validate(path: String) throws(KRMError) {
+    let components = path.split(separator: "/", omittingEmptySubsequences: false)
+    if path.isEmpty || path.hasPrefix("/") || components.contains("..") || path.hasSuffix("/") {
+      throw .pathEscapesPackage(path: path)
+    }
+  }
+
+  /// The item's text without the lines of the reader annotations (and of an `annotations:` or
+  /// `metadata:` they leave empty), unindented; nil when those live in flow collections.
+  private static func removeAnnotationLines(
+    _ node: YAMLNode, region: ItemRegion, in bytes: [UInt8]
+  ) -> [UInt8]? {
+    guard !node.isFlow else { return nil }
+    var removed: [Range<Int>] = []
+    var replacement: (range: Range<Int>, bytes: [UInt8])? = nil
+    if let metadata = node["metadata"], let annotations = metadata["annotations"],
+      annotations.entries.contains(where: { Annotation.writerClears.contains($0.key.value) })
+    {
+      guard !metadata.isFlow else { return nil }
+      if annotations.isFlow {
+        // Keep the flow mapping, without the reader's entries.
+        guard let span = annotations.span else { return nil }
+        var kept: [String] = []
+        for entry in annotations.entries where !Annotation.writerClears.contains(entry.key.value) {
+          guard let keySpan = entry.key.span else { return nil }
+          let end = entry.value.span?.upperBound ?? keySpan.upperBound
+          kept.append(String(decoding: bytes[keySpan.lowerBound..<end], as: UTF8.self))
+        }
+        replacement = (span, Array(("{" + kept.joined(separator: ", ") + "}").utf8))
+      }
+    }
+    if replacement == nil, let metadata = node["metadata"], let annotations = metadata["annotations"],
+      annotations.entries.contains(where: { Annotation.writerClears.contains($0.key.value) })
+    {
+      func lines(_ entry: YAMLEntry) -> Range<Int>? {
+        guard let keyStart = entry.key.span?.lowerBound else { return nil }
+        let valueEnd = entry.value.span?.upperBound ?? entry.key.span?.upperBound ?? keyStart
+        return lineStart(keyStart, bytes)..<min(lineEnd(valueEnd, bytes) + 1, bytes.count)
+      }
+      let kept = annotations.entries.filter { !Annotation.writerClears.contains($0.key.value) }
+      if kept.isEmpty {
+        let metadataEntries = metadata.entries
+        if metadataEntries.count == 1, let i = node.index(ofKey: "metadata") {
+          guard let range = lines(node.entries[i]) else { return nil }
+          removed.append(range)
+        } else if let i = metadata.index(ofKey: "annotations") {
+          guard let range = lines(metadata.entries[i]) else { return nil }
+          removed.append(range)
+        }
+      } else {
+        for entry in annotations.entries where Annotation.writerClears.contains(entry.key.value) {
+          guard let range = lines(entry) else { return nil }
+          removed.append(range)
+        }
+      }
+    }
+    var out: [UInt8] = []
+    out.reserveCapacity(region.range.count + 1)
+    var i = region.range.lowerBound
+    var removedIndex = 0
+    removed.sort { $0.lowerBound < $1.lowerBound }
+    var atLineStart = false
+    while i < region.range.upperBound {
+      if let replacement, i == replacement.range.lowerBound {
+        out.append(contentsOf: replacement.bytes)
+        i = replacement.range.upperBound
+        continue
+      }
+      if removedIndex < removed.count && i >= removed[removedIndex].lowerBound {
+        i = max(i, removed[removedIndex].upperBound)
+        removedIndex += 1
+        atLineStart = true
+        continue
+      }
+      if atLineStart {
+        var skipped = 0
+        while skipped < region.shift && i < region.range.upperBound && bytes[i] == 0x20 {
+          i += 1
+          skipped += 1
+        }
+        atLineStart = false
+        continue
+      }
+      let byte = bytes[i]
+      out.append(byte)
+      atLineStart = byte == 0x0A
+      i += 1
+    }
+    if out.last != 0x0A { out.append(0x0A) }
+    return out
+  }
+}

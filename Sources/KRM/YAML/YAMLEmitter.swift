@@ -1,0 +1,354 @@
+/// Writes YAML trees in kpt's style (specs/kpt.md §6.4): two-space mappings, the document's own
+/// sequence indentation, scalars as they were written, flow collections on one line, comments
+/// where they were.
+struct YAMLEmitter {
+  let sequenceIndent: SequenceIndent
+
+  init(sequenceIndent: SequenceIndent) {
+    self.sequenceIndent = sequenceIndent
+  }
+
+  /// A whole document, ending with a line break.
+  func emit(_ document: YAMLDocument) -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(document.originalText?.count ?? 256)
+    for line in document.headComments { comment(line, indent: 0, &out) }
+    emitValue(document.root, indent: 0, &out)
+    for line in document.footComments { comment(line, indent: 0, &out) }
+    return out
+  }
+
+  /// A document as an element of a block sequence whose dashes sit at `indent` (the ResourceList
+  /// form): the document's head comment follows the dash, as kpt writes it.
+  func emitItem(_ document: YAMLDocument, indent: Int, into out: inout [UInt8]) {
+    spaces(indent, &out)
+    out.append(contentsOf: [UInt8(ascii: "-"), 0x20])
+    var inline = true
+    for line in document.headComments {
+      if !inline && !line.isEmpty { spaces(indent + 2, &out) }
+      inline = false
+      out.append(contentsOf: line.utf8)
+      out.append(0x0A)
+    }
+    let root = document.root
+    if root.kind == .mapping && !root.isFlow && !root.entries.isEmpty {
+      emitMapping(root, indent: indent + 2, inline: inline, &out)
+    } else if root.kind == .sequence && !root.isFlow && !root.items.isEmpty {
+      if !inline { spaces(indent + 2, &out) }
+      emitSequence(root, indent: indent + 2, inline: true, &out)
+    } else {
+      if !inline { spaces(indent + 2, &out) }
+      out.append(contentsOf: inlineText(root, indent: indent + 2).utf8)
+      out.append(0x0A)
+    }
+    for line in document.footComments { comment(line, indent: indent + 2, &out) }
+  }
+
+  // MARK: Blocks
+
+  private func spaces(_ n: Int, _ out: inout [UInt8]) {
+    if n > 0 { out.append(contentsOf: repeatElement(0x20, count: n)) }
+  }
+
+  private func comment(_ line: String, indent: Int, _ out: inout [UInt8]) {
+    if !line.isEmpty {
+      spaces(indent, &out)
+      out.append(contentsOf: line.utf8)
+    }
+    out.append(0x0A)
+  }
+
+  private func isBlockCollection(_ node: YAMLNode) -> Bool {
+    switch node.kind {
+    case .mapping: return !node.isFlow && !node.entries.isEmpty
+    case .sequence: return !node.isFlow && !node.items.isEmpty
+    default: return false
+    }
+  }
+
+  /// A top-level value: block collections start on their own line.
+  private func emitValue(_ node: YAMLNode, indent: Int, _ out: inout [UInt8]) {
+    if isBlockCollection(node) {
+      let properties = propertyPrefix(node)
+      if !properties.isEmpty {
+        spaces(indent, &out)
+        out.append(contentsOf: properties.dropLast().utf8)
+        out.append(0x0A)
+      }
+      if node.kind == .mapping {
+        emitMapping(node, indent: indent, inline: false, &out)
+      } else {
+        emitSequence(node, indent: indent, inline: false, &out)
+      }
+    } else {
+      spaces(indent, &out)
+      out.append(contentsOf: inlineText(node, indent: indent).utf8)
+      out.append(0x0A)
+    }
+  }
+
+  /// `inline`: the first entry continues a line that already holds `- `.
+  private func emitMapping(_ node: YAMLNode, indent: Int, inline: Bool, _ out: inout [UInt8]) {
+    var inline = inline
+    for entry in node.entries {
+      for line in entry.comments.head {
+        if inline {
+          inline = false
+          out.append(contentsOf: line.utf8)
+          out.append(0x0A)
+        } else {
+          comment(line, indent: indent, &out)
+        }
+      }
+      if !inline { spaces(indent, &out) }
+      inline = false
+      out.append(contentsOf: inlineText(entry.key, indent: indent).utf8)
+      out.append(UInt8(ascii: ":"))
+      let value = entry.value
+      if isBlockCollection(value) {
+        let properties = propertyPrefix(value)
+        if !properties.isEmpty {
+          out.append(0x20)
+          out.append(contentsOf: properties.dropLast().utf8)
+        }
+        lineComment(entry.comments.line, &out)
+        out.append(0x0A)
+        if value.kind == .mapping {
+          emitMapping(value, indent: indent + 2, inline: false, &out)
+        } else {
+          let childIndent = sequenceIndent == .wide ? indent + 2 : indent
+          emitSequence(value, indent: childIndent, inline: false, &out)
+        }
+      } else {
+        let text = inlineText(value, indent: indent)
+        if !text.isEmpty {
+          out.append(0x20)
+          out.append(contentsOf: text.utf8)
+        }
+        lineComment(entry.comments.line, &out)
+        out.append(0x0A)
+      }
+    }
+    for line in node.footComments { comment(line, indent: indent, &out) }
+  }
+
+  private func emitSequence(_ node: YAMLNode, indent: Int, inline: Bool, _ out: inout [UInt8]) {
+    var inline = inline
+    for item in node.items {
+      for line in item.comments.head { comment(line, indent: indent, &out) }
+      if !inline { spaces(indent, &out) }
+      inline = false
+      out.append(UInt8(ascii: "-"))
+      let value = item.node
+      if isBlockCollection(value) {
+        let properties = propertyPrefix(value)
+        out.append(0x20)
+        if !properties.isEmpty {
+          out.append(contentsOf: properties.dropLast().utf8)
+          lineComment(item.comments.line, &out)
+          out.append(0x0A)
+          if value.kind == .mapping {
+            emitMapping(value, indent: indent + 2, inline: false, &out)
+          } else {
+            emitSequence(value, indent: indent + 2, inline: false, &out)
+          }
+        } else if value.kind == .mapping {
+          emitMapping(value, indent: indent + 2, inline: true, &out)
+        } else {
+          emitSequence(value, indent: indent + 2, inline: true, &out)
+        }
+      } else {
+        let text = inlineText(value, indent: indent)
+        if !text.isEmpty {
+          out.append(0x20)
+          out.append(contentsOf: text.utf8)
+        }
+        lineComment(item.comments.line, &out)
+        out.append(0x0A)
+      }
+    }
+    for line in node.footComments { comment(line, indent: indent, &out) }
+  }
+
+  private func lineComment(_ text: String?, _ out: inout [UInt8]) {
+    guard let text else { return }
+    out.append(0x20)
+    out.append(contentsOf: text.utf8)
+  }
+
+  // MARK: Inline text
+
+  private func propertyPrefix(_ node: YAMLNode) -> String {
+    var prefix = ""
+    if let anchor = node.anchor { prefix += "&" + anchor + " " }
+    if let tag = node.tag { prefix += tag + " " }
+    return prefix
+  }
+
+  /// A scalar, alias or flow collection as it stands after `key: ` or `- `; a block scalar's
+  /// following lines are indented under `indent`.
+  private func inlineText(_ node: YAMLNode, indent: Int) -> String {
+    let properties = propertyPrefix(node)
+    switch node.kind {
+    case .alias:
+      return "*" + node.value
+    case .mapping:
+      let body = node.entries.map { entry in
+        let value = inlineText(entry.value, indent: indent)
+        let key = inlineText(entry.key, indent: indent)
+        return value.isEmpty ? key + ":" : key + ": " + value
+      }
+      return properties + "{" + body.joined(separator: ", ") + "}"
+    case .sequence:
+      let body = node.items.map { inlineText($0.node, indent: indent) }
+      return properties + "[" + body.joined(separator: ", ") + "]"
+    case .scalar:
+      let text = scalarText(node, indent: indent)
+      if properties.isEmpty { return text }
+      return text.isEmpty ? String(properties.dropLast()) : properties + text
+    }
+  }
+
+  private func scalarText(_ node: YAMLNode, indent: Int) -> String {
+    if let raw = node.raw {
+      switch node.style {
+      case .literal, .folded:
+        return reindentBlockScalar(raw, indent: indent + 2)
+      default:
+        if !raw.contains("\n") { return raw }
+      }
+    }
+    return ScalarFormatter.format(node.value, style: node.style, indent: indent)
+  }
+
+  /// Moves a block scalar's content lines to `indent`, keeping their relative indentation.
+  private func reindentBlockScalar(_ raw: String, indent: Int) -> String {
+    var lines = raw.split(separator: "\n", omittingEmptySubsequences: false)
+    guard lines.count > 1 else { return raw }
+    let contentIndent =
+      lines.dropFirst().filter { !$0.allSatisfy { $0 == " " } }
+      .map { $0.prefix { $0 == " " }.count }.min() ?? indent
+    for i in 1..<lines.count {
+      if lines[i].allSatisfy({ $0 == " " }) {
+        lines[i] = ""
+      } else {
+        lines[i] = Substring(String(repeating: " ", count: indent) + lines[i].dropFirst(contentIndent))
+      }
+    }
+    return lines.joined(separator: "\n")
+  }
+}
+
+/// Quoting for scalars built in memory.
+enum ScalarFormatter {
+  static func format(_ value: String, style: YAMLScalarStyle, indent: Int) -> String {
+    switch style {
+    case .singleQuoted:
+      if value.contains("\n") { return doubleQuoted(value) }
+      return "'" + value.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"
+    case .doubleQuoted:
+      return doubleQuoted(value)
+    case .literal, .folded:
+      guard !value.isEmpty else { return "\"\"" }
+      let chomp = value.hasSuffix("\n") ? (value.hasSuffix("\n\n") ? "+" : "") : "-"
+      var body = value
+      if body.hasSuffix("\n") { body.removeLast() }
+      let pad = String(repeating: " ", count: indent + 2)
+      let lines = body.split(separator: "\n", omittingEmptySubsequences: false).map {
+        $0.isEmpty ? "" : pad + $0
+      }
+      let lead = value.first == " " ? "2" : ""
+      return "|" + lead + chomp + "\n" + lines.joined(separator: "\n")
+    case .plain:
+      return isPlainSafe(value) ? value : doubleQuoted(value)
+    }
+  }
+
+  static func doubleQuoted(_ value: String) -> String {
+    var out = "\""
+    for scalar in value.unicodeScalars {
+      switch scalar {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\t": out += "\\t"
+      case "\r": out += "\\r"
+      default:
+        if scalar.value < 0x20 || scalar.value == 0x7F {
+          out += "\\x" + String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 2)
+        } else {
+          out.unicodeScalars.append(scalar)
+        }
+      }
+    }
+    return out + "\""
+  }
+
+  /// Whether `value` reads back as the same string when written plain.
+  static func isPlainSafe(_ value: String) -> Bool {
+    guard let first = value.unicodeScalars.first, let last = value.unicodeScalars.last else {
+      return false
+    }
+    if first == " " || last == " " { return false }
+    if "-?:,[]{}#&*!|>'\"%@`".unicodeScalars.contains(first) {
+      if !((first == "-" || first == "?" || first == ":") && value.count > 1
+        && value.unicodeScalars.dropFirst().first != " ")
+      {
+        return false
+      }
+    }
+    if value.contains(": ") || value.contains(" #") || value.hasSuffix(":") { return false }
+    if value.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "\u{7F}" }) { return false }
+    return !ScalarResolver.isNonString(value)
+  }
+}
+
+/// What a plain scalar means under YAML 1.1 (kyaml's resolution), to know when a string must be
+/// quoted to stay a string.
+enum ScalarResolver {
+  static let keywords: Set<String> = [
+    "~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE", "yes", "Yes",
+    "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n", "N", ".inf",
+    ".Inf", ".INF", "-.inf", "-.Inf", "-.INF", "+.inf", ".nan", ".NaN", ".NAN", "<<", "=",
+  ]
+
+  static func isNonString(_ value: String) -> Bool {
+    if keywords.contains(value) { return true }
+    return looksNumeric(value)
+  }
+
+  static func looksNumeric(_ value: String) -> Bool {
+    var s = Substring(value)
+    if s.first == "+" || s.first == "-" { s = s.dropFirst() }
+    guard let first = s.first, first.isNumber || first == "." else { return false }
+    if s.hasPrefix("0x") || s.hasPrefix("0o") || s.hasPrefix("0b") {
+      return s.count > 2 && s.dropFirst(2).allSatisfy { $0.isHexDigit || $0 == "_" }
+    }
+    var digits = 0
+    var dots = 0
+    var exponent = false
+    var previous: Character = " "
+    for c in s {
+      if c.isASCII && c.isNumber {
+        digits += 1
+      } else if c == "_" || c == ":" {
+        // sexagesimal and underscores count as numbers in YAML 1.1
+      } else if c == "." {
+        dots += 1
+      } else if (c == "e" || c == "E") && !exponent && digits > 0 {
+        exponent = true
+      } else if (c == "+" || c == "-") && (previous == "e" || previous == "E") {
+      } else {
+        return false
+      }
+      previous = c
+    }
+    return digits > 0 && dots <= 1
+  }
+}
+
+extension String {
+  fileprivate func leftPadded(to width: Int) -> String {
+    count >= width ? self : String(repeating: "0", count: width - count) + self
+  }
+}

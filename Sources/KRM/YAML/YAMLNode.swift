@@ -1,0 +1,235 @@
+/// How a scalar was (or will be) written.
+public enum YAMLScalarStyle: Sendable, Equatable {
+  case plain, singleQuoted, doubleQuoted, literal, folded
+}
+
+/// Comment and blank lines kept around a mapping entry or a sequence item.
+///
+/// `head` holds the lines above the entry exactly as found (comment text starting with `#`,
+/// or an empty string for a blank line); `line` is the comment after the entry on its own line.
+public struct YAMLComments: Sendable, Equatable {
+  public var head: [String]
+  public var line: String?
+
+  public init(head: [String] = [], line: String? = nil) {
+    self.head = head
+    self.line = line
+  }
+
+  public var isEmpty: Bool { head.isEmpty && line == nil }
+}
+
+/// One `key: value` pair of a mapping, with the comments that belong to it.
+public struct YAMLEntry: Sendable, Equatable {
+  public var key: YAMLNode
+  public var value: YAMLNode
+  public var comments: YAMLComments
+
+  public init(key: YAMLNode, value: YAMLNode, comments: YAMLComments = YAMLComments()) {
+    self.key = key
+    self.value = value
+    self.comments = comments
+  }
+}
+
+/// One element of a sequence, with the comments that belong to it.
+public struct YAMLItem: Sendable, Equatable {
+  public var node: YAMLNode
+  public var comments: YAMLComments
+
+  public init(_ node: YAMLNode, comments: YAMLComments = YAMLComments()) {
+    self.node = node
+    self.comments = comments
+  }
+}
+
+/// A node of a YAML document tree: scalar, mapping, sequence or alias.
+///
+/// Parsed scalars remember their source text (`raw`), so `0x1F`, `yes`, `~` or a quoted string are
+/// written back exactly as they were; assigning `value` forgets it.
+public struct YAMLNode: Sendable, Equatable {
+  public enum Kind: Sendable, Equatable { case scalar, mapping, sequence, alias }
+
+  public var kind: Kind
+  /// The scalar's value, or the alias's anchor name.
+  public var value: String {
+    didSet { raw = nil }
+  }
+  public var style: YAMLScalarStyle
+  /// The tag as written (`!!str`), if any.
+  public var tag: String?
+  public var anchor: String?
+  /// Flow style (`{a: b}`, `[a, b]`) for collections.
+  public var isFlow: Bool
+  public var entries: [YAMLEntry]
+  public var items: [YAMLItem]
+  /// Comment lines after the last entry or item, at this collection's indentation.
+  public var footComments: [String]
+
+  /// Source text of a parsed scalar (with quotes or block header); nil once changed.
+  var raw: String?
+  /// Byte range of the node in its source (content only, no comments); nil when built in memory.
+  var span: Range<Int>?
+
+  init(
+    kind: Kind, value: String = "", style: YAMLScalarStyle = .plain, tag: String? = nil,
+    anchor: String? = nil, isFlow: Bool = false
+  ) {
+    self.kind = kind
+    self.value = value
+    self.style = style
+    self.tag = tag
+    self.anchor = anchor
+    self.isFlow = isFlow
+    self.entries = []
+    self.items = []
+    self.footComments = []
+  }
+
+  /// A scalar; a string that would read as something else when plain is double-quoted on output.
+  public static func scalar(_ value: String, style: YAMLScalarStyle = .plain) -> YAMLNode {
+    YAMLNode(kind: .scalar, value: value, style: style)
+  }
+
+  public static func mapping(_ entries: [YAMLEntry] = [], flow: Bool = false) -> YAMLNode {
+    var node = YAMLNode(kind: .mapping, isFlow: flow)
+    node.entries = entries
+    return node
+  }
+
+  public static func sequence(_ items: [YAMLNode] = [], flow: Bool = false) -> YAMLNode {
+    var node = YAMLNode(kind: .sequence, isFlow: flow)
+    node.items = items.map { YAMLItem($0) }
+    return node
+  }
+
+  public var isScalar: Bool { kind == .scalar }
+  public var isMapping: Bool { kind == .mapping }
+  public var isSequence: Bool { kind == .sequence }
+
+  /// A plain empty scalar, `~` or `null` (YAML's null), untagged.
+  public var isNull: Bool {
+    guard kind == .scalar, style == .plain, tag == nil else { return false }
+    return value.isEmpty || value == "~" || value == "null" || value == "Null" || value == "NULL"
+  }
+
+  /// The scalar value, nil for anything else.
+  public var string: String? { kind == .scalar ? value : nil }
+
+  // MARK: Mapping access
+
+  public func index(ofKey key: String) -> Int? {
+    entries.firstIndex { $0.key.kind == .scalar && $0.key.value == key }
+  }
+
+  public subscript(key: String) -> YAMLNode? {
+    get {
+      guard kind == .mapping, let i = index(ofKey: key) else { return nil }
+      return entries[i].value
+    }
+    set {
+      guard kind == .mapping else { return }
+      if let i = index(ofKey: key) {
+        if let newValue {
+          entries[i].value = newValue
+        } else {
+          entries.remove(at: i)
+        }
+      } else if let newValue {
+        entries.append(YAMLEntry(key: .scalar(key), value: newValue))
+      }
+    }
+  }
+
+  /// The keys of a mapping in their order.
+  public var keys: [String] { entries.map(\.key.value) }
+
+  // MARK: Paths
+
+  /// The node at a path of mapping keys (`["metadata", "name"]`); sequence elements by decimal index.
+  public func node(at path: [String]) -> YAMLNode? {
+    var current = self
+    for component in path {
+      switch current.kind {
+      case .mapping:
+        guard let next = current[component] else { return nil }
+        current = next
+      case .sequence:
+        guard let i = Int(component), current.items.indices.contains(i) else { return nil }
+        current = current.items[i].node
+      default:
+        return nil
+      }
+    }
+    return current
+  }
+
+  /// Sets the node at a path, creating block mappings on the way; returns false when the path
+  /// crosses a scalar or a missing sequence element.
+  @discardableResult
+  public mutating func set(_ node: YAMLNode, at path: [String]) -> Bool {
+    guard let first = path.first else {
+      self = node
+      return true
+    }
+    let rest = Array(path.dropFirst())
+    switch kind {
+    case .mapping:
+      if let i = index(ofKey: first) {
+        return entries[i].value.set(node, at: rest)
+      }
+      var child = YAMLNode.mapping(flow: isFlow)
+      guard child.set(node, at: rest) else { return false }
+      entries.append(YAMLEntry(key: .scalar(first), value: child))
+      return true
+    case .sequence:
+      guard let i = Int(first), items.indices.contains(i) else { return false }
+      return items[i].node.set(node, at: rest)
+    default:
+      return false
+    }
+  }
+
+  /// Removes the node at a path; returns whether something was removed.
+  @discardableResult
+  public mutating func remove(at path: [String]) -> Bool {
+    guard let first = path.first else { return false }
+    if path.count == 1 {
+      switch kind {
+      case .mapping:
+        guard let i = index(ofKey: first) else { return false }
+        entries.remove(at: i)
+        return true
+      case .sequence:
+        guard let i = Int(first), items.indices.contains(i) else { return false }
+        items.remove(at: i)
+        return true
+      default:
+        return false
+      }
+    }
+    let rest = Array(path.dropFirst())
+    switch kind {
+    case .mapping:
+      guard let i = index(ofKey: first) else { return false }
+      return entries[i].value.remove(at: rest)
+    case .sequence:
+      guard let i = Int(first), items.indices.contains(i) else { return false }
+      return items[i].node.remove(at: rest)
+    default:
+      return false
+    }
+  }
+
+  /// Whether any block sequence appears below this node (flow sequences do not count).
+  var containsBlockSequence: Bool {
+    switch kind {
+    case .sequence:
+      return !isFlow || items.contains { $0.node.containsBlockSequence }
+    case .mapping:
+      return !isFlow && entries.contains { $0.value.containsBlockSequence }
+    default:
+      return false
+    }
+  }
+}

@@ -1,0 +1,21 @@
+import ArgumentParser
+import Git
+import KRM
+
+/// The root command.
+public struct Stoop: ParsableCommand {
+  public static let version = "0.1.0"
+
+  public static let configuration = CommandConfiguration(
+    commandName: "stoop",
+    abstract: "Porch's package lifecycle on plain git, with kpt's functions built in.",
+    discussion: """
+      Exit codes: 0 ok, 1 failure, 3 conflict (pull again or retry), 4 not found, \
+      5 validation failed, 64 usage.
+      """,
+    version: "stoop \(version) (libgit2 \(LibGit2.version), \(LibYAML.version == "" ? "libyaml" : "libyaml \(LibYAML.version)"))",
+    subcommands: [Fn.self]
+  )
+
+  public init() {}
+}

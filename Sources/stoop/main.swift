@@ -1,0 +1,3 @@
+import StoopCLI
+
+Stoop.main()
