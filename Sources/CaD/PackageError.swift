@@ -21,7 +21,8 @@ public enum PackageError: Error, Equatable, Sendable, CustomStringConvertible {
     case .yaml(let error):
       return error.description
     case .targetNotEmpty(let path):
-      return "directory \"\(path)\" already exists and is not empty; delete it or choose another directory"
+      return
+        "directory \"\(path)\" already exists and is not empty; delete it or choose another directory"
     case .writeFailed(let path, let reason):
       return "cannot write \"\(path)\": \(reason); nothing was written"
     case .unsupportedOption(let message):

@@ -15,7 +15,8 @@ public struct PackageReader: Sendable {
 
   /// Whether kpt treats a file of this name as a resource file.
   public static func isResourceFile(_ name: String) -> Bool {
-    name == "Kptfile" || name.hasSuffix(".yaml") || name.hasSuffix(".yml") || name.hasSuffix(".json")
+    name == "Kptfile" || name.hasSuffix(".yaml") || name.hasSuffix(".yml")
+      || name.hasSuffix(".json")
   }
 
   /// Every resource file, parsed, with its path relative to the package.
@@ -57,7 +58,9 @@ public struct PackageReader: Sendable {
       guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
         continue
       }
-      if ignores.contains(where: { $0.ignores(path, isDirectory: isDirectory.boolValue) }) { continue }
+      if ignores.contains(where: { $0.ignores(path, isDirectory: isDirectory.boolValue) }) {
+        continue
+      }
       if isDirectory.boolValue {
         try walk(directory: url, relative: path, ignores: ignores, into: &files)
       } else if Self.isResourceFile(name) {
@@ -65,7 +68,9 @@ public struct PackageReader: Sendable {
           throw .unreadable(path: url.path, reason: "cannot read the file")
         }
         do {
-          files.append(PackageFile(path: path, yaml: try YAMLFile(parsing: Array(data), name: display + "/" + path)))
+          files.append(
+            PackageFile(
+              path: path, yaml: try YAMLFile(parsing: Array(data), name: display + "/" + path)))
         } catch {
           throw .yaml(error)
         }

@@ -121,7 +121,8 @@ public enum Sink {
     guard manager.fileExists(atPath: parent.path) else {
       throw .writeFailed(path: directory, reason: "its parent directory does not exist")
     }
-    let staging = parent.appendingPathComponent(".\(target.lastPathComponent).stoop-\(UUID().uuidString)")
+    let staging = parent.appendingPathComponent(
+      ".\(target.lastPathComponent).stoop-\(UUID().uuidString)")
     do {
       try manager.createDirectory(at: staging, withIntermediateDirectories: false)
       for file in files {

@@ -2,14 +2,13 @@ internal import CGit2
 
 /// libgit2 as one process-wide library: initialised once, on first use.
 public enum LibGit2 {
-  private static let initialised: Bool = {
+  static let initialised: Bool = {
     git_libgit2_init()
     return true
   }()
 
   /// The linked libgit2's version, `major.minor.patch`.
   public static var version: String {
-    _ = initialised
     var major: Int32 = 0
     var minor: Int32 = 0
     var patch: Int32 = 0

@@ -35,7 +35,8 @@ public enum KRMError: Error, Equatable, Sendable, CustomStringConvertible {
     case .invalidKptfile(let file, let problems):
       return "\(file): invalid Kptfile: " + problems.joined(separator: "; ")
     case .duplicateResource(let path, let index):
-      return "two resources have path \"\(path)\" and index \(index); give one another path or index"
+      return
+        "two resources have path \"\(path)\" and index \(index); give one another path or index"
     }
   }
 }

@@ -41,7 +41,8 @@ public enum ResourceList {
     files: [PackageFile], functionConfig: (path: String, document: YAMLDocument)? = nil
   ) -> [UInt8] {
     var out: [UInt8] = []
-    out.reserveCapacity(files.reduce(0) { $0 + ($1.yaml.documents.first?.originalText?.count ?? 0) } * 3 / 2 + 256)
+    out.reserveCapacity(
+      files.reduce(0) { $0 + ($1.yaml.documents.first?.originalText?.count ?? 0) } * 3 / 2 + 256)
     out.append(contentsOf: "apiVersion: \(apiVersion)\nkind: \(kind)\n".utf8)
     let count = files.reduce(0) { $0 + $1.yaml.documents.count }
     out.append(contentsOf: (count == 0 ? "items: []\n" : "items:\n").utf8)
@@ -58,13 +59,21 @@ public enum ResourceList {
         ]
         let leading = i == 0 ? file.yaml.leading : file.yaml.separators[i]
         if leading != (i == 0 ? [] : YAMLFile.defaultSeparator) {
-          annotations.append((Annotation.leading, String(decoding: leading, as: UTF8.self), .doubleQuoted))
+          annotations.append(
+            (Annotation.leading, String(decoding: leading, as: UTF8.self), .doubleQuoted))
         }
         if i == documents.count - 1 && file.yaml.trailing != YAMLFile.defaultTrailing {
           annotations.append(
-            (Annotation.trailing, String(decoding: file.yaml.trailing, as: UTF8.self), .doubleQuoted))
+            (
+              Annotation.trailing, String(decoding: file.yaml.trailing, as: UTF8.self),
+              .doubleQuoted
+            ))
         }
-        if !document.isModified && !document.isInCanonicalForm,
+        // A compact document's own text, indented, is exactly what kpt's emitter would print when
+        // the document is canonical, and the lossless form when it is not; a wide one in canonical
+        // form must be re-emitted compact, as kpt does.
+        if !document.isModified
+          && (document.sequenceIndent == .compact || !document.isInCanonicalForm),
           let text = verbatimItem(document, annotations: annotations)
         {
           out.append(contentsOf: text)
@@ -86,7 +95,9 @@ public enum ResourceList {
       out.append(contentsOf: "functionConfig:\n".utf8)
       var resource = Resource(document: functionConfig.document)
       let style = functionConfig.document.sequenceIndent.rawValue
-      for (key, value) in zip(Annotation.readerKeys, ["0", functionConfig.path, "0", functionConfig.path, style]) {
+      for (key, value) in zip(
+        Annotation.readerKeys, ["0", functionConfig.path, "0", functionConfig.path, style])
+      {
         resource.setAnnotation(key, value)
       }
       var text = YAMLEmitter(sequenceIndent: .compact).emit(resource.document)
@@ -117,7 +128,9 @@ public enum ResourceList {
     func lineEnd(_ offset: Int) -> Int {
       var i = offset
       while i < text.endIndex && text[i] != 0x0A { i += 1 }
-      if i > text.startIndex && i <= text.endIndex && text[i - 1] == 0x0D && i - 1 >= offset { return i - 1 }
+      if i > text.startIndex && i <= text.endIndex && text[i - 1] == 0x0D && i - 1 >= offset {
+        return i - 1
+      }
       return i
     }
     func entryLines(_ indent: Int) -> [UInt8] {
@@ -125,14 +138,27 @@ public enum ResourceList {
       for (key, value, style) in annotations {
         lines.append(contentsOf: lineBreak)
         lines.append(contentsOf: repeatElement(0x20, count: indent))
-        lines.append(contentsOf: (key + ": " + ScalarFormatter.format(value, style: style, indent: indent)).utf8)
+        lines.append(
+          contentsOf: (key + ": " + ScalarFormatter.format(value, style: style, indent: indent))
+            .utf8)
       }
       return lines
     }
     let rootColumn = column(rootSpan.lowerBound)
     var insertAt: Int
     var insertion: [UInt8] = []
-    if let metadata = root["metadata"] {
+    if let metadata = root["metadata"], metadata.isMapping, metadata.isFlow {
+      // kpt adds `annotations: {...}` at the end of a flow `metadata`.
+      guard metadata["annotations"] == nil, let span = metadata.span, span.count >= 2,
+        text[span.upperBound - 1] == UInt8(ascii: "}")
+      else { return nil }
+      insertAt = span.upperBound - 1
+      let added = annotations.map { key, value, style in
+        key + ": " + ScalarFormatter.format(value, style: style, indent: 0)
+      }.joined(separator: ", ")
+      insertion = Array(
+        ((metadata.entries.isEmpty ? "" : ", ") + "annotations: {" + added + "}").utf8)
+    } else if let metadata = root["metadata"] {
       guard metadata.isMapping, !metadata.isFlow, !metadata.entries.isEmpty,
         let metadataSpan = metadata.span
       else { return nil }
@@ -159,13 +185,16 @@ public enum ResourceList {
         let step = metadataColumn - rootColumn
         guard step > 0 else { return nil }
         insertAt = lineEnd(metadataSpan.upperBound)
-        insertion = lineBreak + Array(repeatElement(0x20, count: metadataColumn)) + Array("annotations:".utf8)
+        insertion =
+          lineBreak + Array(repeatElement(0x20, count: metadataColumn)) + Array("annotations:".utf8)
         insertion += entryLines(metadataColumn + step)
       }
     } else {
       insertAt = lineEnd(rootSpan.upperBound)
-      insertion = lineBreak + Array(repeatElement(0x20, count: rootColumn)) + Array("metadata:".utf8)
-      insertion += lineBreak + Array(repeatElement(0x20, count: rootColumn + 2)) + Array("annotations:".utf8)
+      insertion =
+        lineBreak + Array(repeatElement(0x20, count: rootColumn)) + Array("metadata:".utf8)
+      insertion +=
+        lineBreak + Array(repeatElement(0x20, count: rootColumn + 2)) + Array("annotations:".utf8)
       insertion += entryLines(rootColumn + 4)
     }
     var spliced: [UInt8] = []

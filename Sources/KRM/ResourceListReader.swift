@@ -28,11 +28,13 @@ extension ResourceList {
     var entries: [ResourceListEntry] = []
     for document in file.documents {
       guard document.root.isMapping, let text = document.originalText else {
-        throw .notKRM(file: name, line: document.line, missing: "a mapping (documents must be resources)")
+        throw .notKRM(
+          file: name, line: document.line, missing: "a mapping (documents must be resources)")
       }
       let region = ItemRegion(range: text.startIndex..<text.endIndex, shift: 0)
       var entry = try entry(document.root, region: region, in: bytes, name: name)
-      if !document.headComments.isEmpty && region.range.lowerBound != document.root.span?.lowerBound {
+      if !document.headComments.isEmpty && region.range.lowerBound != document.root.span?.lowerBound
+      {
         entry.resource.document.headComments = document.headComments
       }
       entries.append(entry)
@@ -73,7 +75,9 @@ extension ResourceList {
       var i = lineBegin
       while i < limit {
         let c = bytes[i]
-        if c == UInt8(ascii: "-") && (i + 1 >= bytes.count || bytes[i + 1] == 0x20 || bytes[i + 1] == 0x0A) {
+        if c == UInt8(ascii: "-")
+          && (i + 1 >= bytes.count || bytes[i + 1] == 0x20 || bytes[i + 1] == 0x0A)
+        {
           start = min(i + 2, span.lowerBound)
           if i + 1 < bytes.count && bytes[i + 1] == 0x0A { start = i + 1 }
           break search
@@ -112,13 +116,15 @@ extension ResourceList {
   ) throws(KRMError) -> ResourceListEntry {
     var resource = Resource(document: YAMLDocument(root: node))
     let path = resource.annotation(Annotation.internalPath) ?? resource.annotation(Annotation.path)
-    let indexText = resource.annotation(Annotation.internalIndex) ?? resource.annotation(Annotation.index)
+    let indexText =
+      resource.annotation(Annotation.internalIndex) ?? resource.annotation(Annotation.index)
     if let path { try validate(path: path) }
     var index: Int? = nil
     if let indexText {
       guard let value = Int(indexText), value >= 0 else {
         throw .invalidAnnotation(
-          key: Annotation.index, value: indexText, reason: "is not a document index; use 0, 1, 2, ...")
+          key: Annotation.index, value: indexText,
+          reason: "is not a document index; use 0, 1, 2, ...")
       }
       index = value
     }
@@ -138,16 +144,20 @@ extension ResourceList {
     if !bareSequence, let spliced = removeAnnotationLines(node, region: region, in: bytes) {
       text = spliced
       if let wanted, node.containsBlockSequence, SequenceIndent.detect(in: text) != wanted {
-        text = YAMLEmitter(sequenceIndent: wanted).emit(reparsed(text, fallback: resource.document, name: name))
+        text = YAMLEmitter(sequenceIndent: wanted).emit(
+          reparsed(text, fallback: resource.document, name: name))
       }
     } else {
       text = YAMLEmitter(sequenceIndent: wanted ?? .compact).emit(resource.document)
     }
     return ResourceListEntry(
-      path: path, index: index, leading: leading, trailing: trailing, text: text, resource: resource)
+      path: path, index: index, leading: leading, trailing: trailing, text: text, resource: resource
+    )
   }
 
-  private static func reparsed(_ text: [UInt8], fallback: YAMLDocument, name: String) -> YAMLDocument {
+  private static func reparsed(_ text: [UInt8], fallback: YAMLDocument, name: String)
+    -> YAMLDocument
+  {
     guard let file = try? YAMLFile(parsing: text, name: name), file.documents.count == 1 else {
       return fallback
     }
@@ -173,8 +183,35 @@ extension ResourceList {
     if let metadata = node["metadata"], let annotations = metadata["annotations"],
       annotations.entries.contains(where: { Annotation.writerClears.contains($0.key.value) })
     {
-      guard !metadata.isFlow else { return nil }
-      if annotations.isFlow {
+      if metadata.isFlow {
+        // Rebuild the flow `metadata` from its entries' own text, without the reader's entries.
+        guard let span = metadata.span else { return nil }
+        var parts: [String] = []
+        for entry in metadata.entries {
+          guard let keySpan = entry.key.span else { return nil }
+          let end = entry.value.span?.upperBound ?? keySpan.upperBound
+          if entry.key.value == "annotations", entry.value.isMapping {
+            let kept = entry.value.entries.filter {
+              !Annotation.writerClears.contains($0.key.value)
+            }
+            if kept.isEmpty { continue }
+            var inner: [String] = []
+            for k in kept {
+              guard let ks = k.key.span else { return nil }
+              inner.append(
+                String(
+                  decoding: bytes[ks.lowerBound..<(k.value.span?.upperBound ?? ks.upperBound)],
+                  as: UTF8.self))
+            }
+            parts.append(
+              String(decoding: bytes[keySpan], as: UTF8.self) + ": {"
+                + inner.joined(separator: ", ") + "}")
+            continue
+          }
+          parts.append(String(decoding: bytes[keySpan.lowerBound..<end], as: UTF8.self))
+        }
+        replacement = (span, Array(("{" + parts.joined(separator: ", ") + "}").utf8))
+      } else if annotations.isFlow {
         // Keep the flow mapping, without the reader's entries.
         guard let span = annotations.span else { return nil }
         var kept: [String] = []
@@ -186,7 +223,8 @@ extension ResourceList {
         replacement = (span, Array(("{" + kept.joined(separator: ", ") + "}").utf8))
       }
     }
-    if replacement == nil, let metadata = node["metadata"], let annotations = metadata["annotations"],
+    if replacement == nil, let metadata = node["metadata"],
+      let annotations = metadata["annotations"],
       annotations.entries.contains(where: { Annotation.writerClears.contains($0.key.value) })
     {
       func lines(_ entry: YAMLEntry) -> Range<Int>? {

@@ -27,14 +27,16 @@ struct SourceCommand: ParsableCommand {
   @Argument(help: "The package directory.", completion: .directory)
   var directory: String = "."
 
-  @Option(name: .customLong("fn-config"), help: "A file holding the functionConfig to include.",
+  @Option(
+    name: .customLong("fn-config"), help: "A file holding the functionConfig to include.",
     completion: .file())
   var functionConfig: String?
 
   @Option(name: [.short, .long], help: "stdout: a ResourceList; unwrap: plain YAML documents.")
   var output: Source.Output = .stdout
 
-  @Flag(name: [.customShort("m"), .customLong("include-meta-resources")],
+  @Flag(
+    name: [.customShort("m"), .customLong("include-meta-resources")],
     help: "Accepted for kpt compatibility; meta resources are always included.")
   var includeMetaResources = false
 
@@ -42,7 +44,8 @@ struct SourceCommand: ParsableCommand {
     try ErrorReporter.run {
       if includeMetaResources {
         throw PackageError.unsupportedOption(
-          "--include-meta-resources is no longer necessary because meta resources are included by default")
+          "--include-meta-resources is no longer necessary because meta resources are included by default"
+        )
       }
       Terminal.standardOutput(
         try Source.run(directory: directory, functionConfig: functionConfig, output: output))

@@ -13,7 +13,8 @@ public struct Stoop: ParsableCommand {
       Exit codes: 0 ok, 1 failure, 3 conflict (pull again or retry), 4 not found, \
       5 validation failed, 64 usage.
       """,
-    version: "stoop \(version) (libgit2 \(LibGit2.version), \(LibYAML.version == "" ? "libyaml" : "libyaml \(LibYAML.version)"))",
+    version:
+      "stoop \(version) (libgit2 \(LibGit2.version), \(LibYAML.version == "" ? "libyaml" : "libyaml \(LibYAML.version)"))",
     subcommands: [Fn.self]
   )
 

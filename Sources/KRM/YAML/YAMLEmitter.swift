@@ -232,7 +232,8 @@ struct YAMLEmitter {
       if lines[i].allSatisfy({ $0 == " " }) {
         lines[i] = ""
       } else {
-        lines[i] = Substring(String(repeating: " ", count: indent) + lines[i].dropFirst(contentIndent))
+        lines[i] = Substring(
+          String(repeating: " ", count: indent) + lines[i].dropFirst(contentIndent))
       }
     }
     return lines.joined(separator: "\n")
@@ -245,7 +246,9 @@ enum ScalarFormatter {
     switch style {
     case .singleQuoted:
       if value.contains("\n") { return doubleQuoted(value) }
-      return "'" + value.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"
+      return "'"
+        + value.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''")
+        + "'"
     case .doubleQuoted:
       return doubleQuoted(value)
     case .literal, .folded:
@@ -286,19 +289,43 @@ enum ScalarFormatter {
 
   /// Whether `value` reads back as the same string when written plain.
   static func isPlainSafe(_ value: String) -> Bool {
-    guard let first = value.unicodeScalars.first, let last = value.unicodeScalars.last else {
+    var utf8 = value.utf8
+    guard let first = utf8.first, let last = utf8.last else { return false }
+    if first == 0x20 || last == 0x20 || last == UInt8(ascii: ":") { return false }
+    switch first {
+    case UInt8(ascii: "-"), UInt8(ascii: "?"), UInt8(ascii: ":"):
+      let second = utf8.dropFirst().first
+      if second == nil || second == 0x20 { return false }
+    case UInt8(ascii: ","), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "{"),
+      UInt8(ascii: "}"), UInt8(ascii: "#"), UInt8(ascii: "&"), UInt8(ascii: "*"),
+      UInt8(ascii: "!"), UInt8(ascii: "|"), UInt8(ascii: ">"), UInt8(ascii: "'"),
+      UInt8(ascii: "\""), UInt8(ascii: "%"), UInt8(ascii: "@"), UInt8(ascii: "`"):
       return false
+    default:
+      break
     }
-    if first == " " || last == " " { return false }
-    if "-?:,[]{}#&*!|>'\"%@`".unicodeScalars.contains(first) {
-      if !((first == "-" || first == "?" || first == ":") && value.count > 1
-        && value.unicodeScalars.dropFirst().first != " ")
-      {
-        return false
+    var previous: UInt8 = 0
+    var startsLikeNumber = false
+    if first >= 0x30 && first <= 0x39 || first == UInt8(ascii: ".") || first == UInt8(ascii: "+")
+      || first == UInt8(ascii: "-") || first == UInt8(ascii: "~")
+    {
+      startsLikeNumber = true
+    }
+    let safe = utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+      for byte in bytes {
+        if byte < 0x20 || byte == 0x7F { return false }
+        if byte == 0x20 && previous == UInt8(ascii: ":") { return false }
+        if byte == UInt8(ascii: "#") && previous == 0x20 { return false }
+        previous = byte
       }
+      return true
     }
-    if value.contains(": ") || value.contains(" #") || value.hasSuffix(":") { return false }
-    if value.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "\u{7F}" }) { return false }
+    if safe == false { return false }
+    if safe == nil {
+      utf8 = String(value).utf8
+      if value.contains(": ") || value.contains(" #") { return false }
+    }
+    if !startsLikeNumber && !ScalarResolver.startsLikeKeyword(first) { return true }
     return !ScalarResolver.isNonString(value)
   }
 }
@@ -311,6 +338,19 @@ enum ScalarResolver {
     "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n", "N", ".inf",
     ".Inf", ".INF", "-.inf", "-.Inf", "-.INF", "+.inf", ".nan", ".NaN", ".NAN", "<<", "=",
   ]
+
+  /// Whether a plain scalar starting with this byte could be a YAML 1.1 keyword.
+  static func startsLikeKeyword(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: "~"), UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "t"),
+      UInt8(ascii: "T"), UInt8(ascii: "f"), UInt8(ascii: "F"), UInt8(ascii: "y"),
+      UInt8(ascii: "Y"), UInt8(ascii: "o"), UInt8(ascii: "O"), UInt8(ascii: "."),
+      UInt8(ascii: "<"), UInt8(ascii: "="):
+      return true
+    default:
+      return false
+    }
+  }
 
   static func isNonString(_ value: String) -> Bool {
     if keywords.contains(value) { return true }

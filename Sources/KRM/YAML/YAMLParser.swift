@@ -74,8 +74,9 @@ struct YAMLParser {
       var event = yaml_event_t()
       while true {
         guard yaml_parser_parse(parser, &event) == 1 else {
-          let problem = Self.string(parser.pointee.problem.map { UnsafeMutablePointer(mutating: $0) }
-            .map { UnsafeMutableRawPointer($0).assumingMemoryBound(to: yaml_char_t.self) })
+          let problem = Self.string(
+            parser.pointee.problem.map { UnsafeMutablePointer(mutating: $0) }
+              .map { UnsafeMutableRawPointer($0).assumingMemoryBound(to: yaml_char_t.self) })
           let line = Int(parser.pointee.problem_mark.line) + 1
           var message = problem ?? "invalid YAML"
           if let context = parser.pointee.context {
@@ -207,7 +208,8 @@ struct YAMLParser {
       var hash: Int? = nil
       while j < end {
         let c = bytes[j]
-        if c == UInt8(ascii: "#") && (j == 0 || bytes[j - 1] == 0x20 || bytes[j - 1] == 0x09 || j == i)
+        if c == UInt8(ascii: "#")
+          && (j == 0 || bytes[j - 1] == 0x20 || bytes[j - 1] == 0x09 || j == i)
         {
           hash = j
           break
@@ -340,7 +342,8 @@ struct YAMLParser {
           // first key of the item's mapping.
           let split = pending.firstIndex { $0.afterDash } ?? pending.count
           let head = takePending(upTo: split)
-          frames[top].node.items.append(YAMLItem(YAMLNode.scalar(""), comments: YAMLComments(head: head)))
+          frames[top].node.items.append(
+            YAMLItem(YAMLNode.scalar(""), comments: YAMLComments(head: head)))
         }
       } else {
         doc.head = takePending()
@@ -353,7 +356,9 @@ struct YAMLParser {
       guard event.anchor != nil || event.tag != nil else { return i }
       while i < bytes.count && (bytes[i] == UInt8(ascii: "&") || bytes[i] == UInt8(ascii: "!")) {
         while i < bytes.count && bytes[i] != 0x20 && bytes[i] != 0x0A && bytes[i] != 0x09 { i += 1 }
-        while i < bytes.count && (bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x09 || bytes[i] == 0x0D) {
+        while i < bytes.count
+          && (bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x09 || bytes[i] == 0x0D)
+        {
           i += 1
         }
       }
@@ -366,7 +371,9 @@ struct YAMLParser {
       while i < bytes.count {
         if bytes[i] == UInt8(ascii: "!") {
           var j = i
-          while j < bytes.count && bytes[j] != 0x20 && bytes[j] != 0x0A && bytes[j] != 0x0D { j += 1 }
+          while j < bytes.count && bytes[j] != 0x20 && bytes[j] != 0x0A && bytes[j] != 0x0D {
+            j += 1
+          }
           return text(i..<j)
         }
         if bytes[i] == UInt8(ascii: "&") {
@@ -387,7 +394,9 @@ struct YAMLParser {
         if !event.implicit {
           // The `---` line, with anything after it but a node, belongs to the separator.
           var i = event.end
-          while i < bytes.count && (bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0D) { i += 1 }
+          while i < bytes.count && (bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0D) {
+            i += 1
+          }
           if i < bytes.count && (bytes[i] == 0x0A || bytes[i] == UInt8(ascii: "#")) {
             while i < bytes.count && bytes[i] != 0x0A { i += 1 }
             cursor = min(i + 1, bytes.count)
@@ -507,7 +516,8 @@ struct YAMLParser {
     }
     return YAMLFile(
       documents: documents, leading: Array(bytes[0..<textRanges[0].lowerBound]),
-      separators: separators, trailing: Array(bytes[textRanges[textRanges.count - 1].upperBound...]))
+      separators: separators, trailing: Array(bytes[textRanges[textRanges.count - 1].upperBound...])
+    )
   }
 
   /// Where a block scalar's text ends: libyaml's end mark lies after its trailing line breaks,

@@ -1,0 +1,83 @@
+# stoop: build, test and demo. `make demo` and `make test` set up a fresh machine themselves.
+PREFIX ?= /usr/local
+SWIFT ?= swift
+BIN := .build/release/stoop
+DEBUG_BIN := .build/debug/stoop
+SHARED ?= ../shared
+APT_PACKAGES := libgit2-dev libyaml-dev
+
+.PHONY: all deps build release test demo install man completions bench lint format check-generated conformance
+
+all: build
+
+# Install the C libraries stoop links against when they are missing (root only).
+deps:
+	@missing=""; \
+	pkg-config --exists libgit2 || missing="$$missing libgit2-dev"; \
+	pkg-config --exists yaml-0.1 || missing="$$missing libyaml-dev"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing$$missing"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) >/dev/null || exit 1; \
+	  else \
+	    echo "stoop needs the Debian packages$$missing; run: sudo apt-get install -y$$missing" >&2; exit 1; \
+	  fi; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+test: deps
+	$(SWIFT) build
+	STOOP_SHARED=$(abspath $(SHARED)) $(SWIFT) test
+	$(MAKE) --no-print-directory check-generated
+
+demo: release
+	STOOP=$(abspath $(BIN)) bash examples/quickstart.sh
+
+install: release
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/stoop
+	install -m 0644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+
+man: build
+	rm -rf man && mkdir -p man
+	$(SWIFT) package --allow-writing-to-directory man generate-manual --multi-page --output-directory man >/dev/null
+	find man -name '*.1' -exec sed -i '/^\.Dd /d' {} +
+
+completions: build
+	mkdir -p completions
+	$(DEBUG_BIN) --generate-completion-script bash > completions/stoop.bash
+	$(DEBUG_BIN) --generate-completion-script zsh > completions/_stoop
+	$(DEBUG_BIN) --generate-completion-script fish > completions/stoop.fish
+
+# Fails when man/ or completions/ no longer match the command definitions.
+check-generated: build
+	@tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; \
+	$(DEBUG_BIN) --generate-completion-script bash > $$tmp/stoop.bash; \
+	$(DEBUG_BIN) --generate-completion-script zsh > $$tmp/_stoop; \
+	$(DEBUG_BIN) --generate-completion-script fish > $$tmp/stoop.fish; \
+	for f in stoop.bash _stoop stoop.fish; do \
+	  cmp -s $$tmp/$$f completions/$$f || { echo "completions/$$f is stale: run make completions" >&2; exit 1; }; \
+	done; \
+	mkdir -p $$tmp/man; \
+	$(SWIFT) package --allow-writing-to-directory $$tmp/man generate-manual --multi-page --output-directory $$tmp/man >/dev/null; \
+	find $$tmp/man -name '*.1' -exec sed -i '/^\.Dd /d' {} +; \
+	diff -r $$tmp/man man >/dev/null || { echo "man/ is stale: run make man" >&2; exit 1; }; \
+	echo "man/ and completions/ are up to date"
+
+bench: release
+	STOOP=$(abspath $(BIN)) bash bench/run.sh
+
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel Package.swift Sources Tests
+	@if grep -rnE '^\s*(public |internal |@_implementationOnly )?import (CGit2|CYAML)' Sources | grep -vE '^Sources/(Git/.*internal import CGit2|KRM/.*internal import CYAML)'; then \
+	  echo "only Git may import CGit2 and only KRM may import CYAML, each with internal import" >&2; exit 1; fi
+	@if grep -rnE '^\s*(public|package) .*(OpaquePointer|Unsafe)' Sources; then \
+	  echo "no C pointer types in public or package declarations" >&2; exit 1; fi
+
+format:
+	$(SWIFT) format --in-place --recursive --parallel Package.swift Sources Tests

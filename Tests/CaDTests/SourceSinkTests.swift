@@ -1,0 +1,111 @@
+import Foundation
+import KRM
+import Testing
+
+@testable import CaD
+
+/// `../shared` beside the checkout (or `$STOOP_SHARED`).
+let sharedDirectory: String = {
+  if let path = ProcessInfo.processInfo.environment["STOOP_SHARED"] { return path }
+  let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+  return root.deletingLastPathComponent().appendingPathComponent("shared").path
+}()
+
+/// Every directory under `root` that holds a resource file, as a package to round-trip.
+func packageDirectories(under root: String) -> [String] {
+  var result: [String] = []
+  guard let walker = FileManager.default.enumerator(atPath: root) else { return [] }
+  var seen = Set<String>()
+  while let relative = walker.nextObject() as? String {
+    guard PackageReader.isResourceFile((relative as NSString).lastPathComponent),
+      !relative.contains("/.expected/")
+    else { continue }
+    let directory = (root + "/" + relative as NSString).deletingLastPathComponent
+    if seen.insert(directory).inserted { result.append(directory) }
+  }
+  return result.sorted()
+}
+
+/// Source then sink in memory; every resource file must come back with the same bytes.
+func assertRoundTrip(_ directory: String) throws {
+  let list = try Source.run(directory: directory)
+  let written = try Sink.files(from: list)
+  let originals = try PackageReader(directory: directory).read()
+  var byPath: [String: [UInt8]] = [:]
+  for file in written { byPath[file.path] = file.bytes }
+  for file in originals where !file.yaml.documents.isEmpty {
+    let original = FileManager.default.contents(atPath: directory + "/" + file.path).map(Array.init)
+    #expect(byPath[file.path] == original, "\(directory)/\(file.path)")
+  }
+}
+
+@Test func everyConformancePackageRoundTripsByteForByte() throws {
+  let directories = packageDirectories(under: sharedDirectory + "/conformance")
+  #expect(directories.count > 50)
+  for directory in directories {
+    // A directory whose YAML is malformed on purpose is checked by the error tests.
+    guard (try? PackageReader(directory: directory).read()) != nil else { continue }
+    try assertRoundTrip(directory)
+  }
+}
+
+@Test func generatedPackageRoundTripsByteForByte() throws {
+  let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+    "stoop-gen-\(UUID().uuidString)"
+  ).path
+  defer { try? FileManager.default.removeItem(atPath: directory) }
+  let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
+      "bench/genpkg.py")
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+  process.arguments = ["python3", script.path, directory, "600"]
+  try process.run()
+  process.waitUntilExit()
+  #expect(process.terminationStatus == 0)
+  try assertRoundTrip(directory)
+}
+
+@Test func krmignoreHidesFilesOfItsOwnPackageOnly() throws {
+  let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+    "stoop-ignore-\(UUID().uuidString)")
+  defer { try? FileManager.default.removeItem(at: root) }
+  let files = [
+    "Kptfile": "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: p\n",
+    ".krmignore": ".expected\nskip.yaml\n",
+    "skip.yaml": "a: 1\n",
+    "keep.yaml": "a: 2\n",
+    ".expected/x.yaml": "a: 3\n",
+    "sub/Kptfile": "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: sub\n",
+    "sub/skip.yaml": "a: 4\n",
+  ]
+  for (path, text) in files {
+    let url = root.appendingPathComponent(path)
+    try FileManager.default.createDirectory(
+      at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try Data(text.utf8).write(to: url)
+  }
+  let paths = try PackageReader(directory: root.path).read().map(\.path)
+  #expect(paths == ["Kptfile", "keep.yaml", "sub/Kptfile", "sub/skip.yaml"])
+}
+
+@Test func sinkRefusesANonEmptyDirectoryAndWritesNothingOnBadInput() throws {
+  let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+    "stoop-sink-\(UUID().uuidString)")
+  defer { try? FileManager.default.removeItem(at: root) }
+  try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+  try Data("x".utf8).write(to: root.appendingPathComponent("existing"))
+  let list = Array("apiVersion: v1\nkind: A\nmetadata:\n  name: a\n".utf8)
+  #expect(throws: PackageError.targetNotEmpty(path: root.path)) {
+    try Sink.run(input: list, directory: root.path)
+  }
+  let target = root.appendingPathComponent("out").path
+  let escaping = Array(
+    "apiVersion: v1\nkind: A\nmetadata:\n  name: a\n  annotations:\n    config.kubernetes.io/path: ../a.yaml\n"
+      .utf8)
+  #expect(throws: PackageError.yaml(.pathEscapesPackage(path: "../a.yaml"))) {
+    try Sink.run(input: escaping, directory: target)
+  }
+  #expect(!FileManager.default.fileExists(atPath: target))
+}
