@@ -43,7 +43,7 @@ public struct PackageReader: Sendable {
       throw .unreadable(path: directory.path, reason: error.localizedDescription)
     }
     var ignores = ignores
-    if names.contains("Kptfile") {
+    if names.contains("Kptfile") || relative.isEmpty {
       // A package's .krmignore covers its own files only: a subpackage starts afresh.
       ignores = []
       let ignoreFile = directory.appendingPathComponent(".krmignore")

@@ -1,0 +1,156 @@
+import Foundation
+import Testing
+
+/// The built `stoop` binary (`swift build` runs before `swift test` in `make test`).
+let stoopBinary: String = {
+  let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+  return root.appendingPathComponent(".build/debug/stoop").path
+}()
+
+let sharedDirectory: String = {
+  if let path = ProcessInfo.processInfo.environment["STOOP_SHARED"] { return path }
+  let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+  return root.deletingLastPathComponent().appendingPathComponent("shared").path
+}()
+
+struct Run {
+  var status: Int32
+  var stdout: [UInt8]
+  var stderr: String
+}
+
+/// Runs a program with optional standard input and returns what it printed; the streams go
+/// through files, so large outputs cannot block.
+func run(_ executable: String, _ arguments: [String], input: [UInt8]? = nil) throws -> Run {
+  let scratch = temporaryDirectory("io")
+  try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+  defer { try? FileManager.default.removeItem(atPath: scratch) }
+  let paths = ["in", "out", "err"].map { scratch + "/" + $0 }
+  try Data(input ?? []).write(to: URL(fileURLWithPath: paths[0]))
+  _ = FileManager.default.createFile(atPath: paths[1], contents: nil)
+  _ = FileManager.default.createFile(atPath: paths[2], contents: nil)
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: executable)
+  process.arguments = arguments
+  process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: paths[0]))
+  process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: paths[1]))
+  process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: paths[2]))
+  try process.run()
+  process.waitUntilExit()
+  let stdout = FileManager.default.contents(atPath: paths[1]) ?? Data()
+  let stderr = FileManager.default.contents(atPath: paths[2]) ?? Data()
+  return Run(
+    status: process.terminationStatus, stdout: Array(stdout),
+    stderr: String(decoding: stderr, as: UTF8.self))
+}
+
+func temporaryDirectory(_ name: String) -> String {
+  FileManager.default.temporaryDirectory.appendingPathComponent(
+    "stoop-\(name)-\(UUID().uuidString)"
+  ).path
+}
+
+/// Every file below `directory`, by relative path.
+func tree(_ directory: String) -> [String: Data] {
+  var result: [String: Data] = [:]
+  guard let walker = FileManager.default.enumerator(atPath: directory) else { return [:] }
+  while let relative = walker.nextObject() as? String {
+    var isDirectory: ObjCBool = false
+    let path = directory + "/" + relative
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
+      !isDirectory.boolValue
+    {
+      result[relative] = FileManager.default.contents(atPath: path)
+    }
+  }
+  return result
+}
+
+@Test func versionNamesTheLinkedLibraries() throws {
+  let result = try run(stoopBinary, ["--version"])
+  #expect(result.status == 0)
+  #expect(String(decoding: result.stdout, as: UTF8.self).hasPrefix("stoop 0.1.0 (libgit2 "))
+}
+
+@Test func sourcePipedIntoSinkReproducesAPackage() throws {
+  let package = sharedDirectory + "/conformance/kpt-e2e/fn-render/subpkgs"
+  let list = try run(stoopBinary, ["fn", "source", package])
+  #expect(list.status == 0)
+  let output = temporaryDirectory("sink")
+  defer { try? FileManager.default.removeItem(atPath: output) }
+  let sink = try run(stoopBinary, ["fn", "sink", output], input: list.stdout)
+  #expect(sink.status == 0, "\(sink.stderr)")
+  let original = tree(package).filter {
+    !$0.key.hasPrefix(".expected") && $0.key.hasSuffix(".yaml") || $0.key.hasSuffix("Kptfile")
+  }
+  let written = tree(output)
+  #expect(!original.isEmpty)
+  for (path, bytes) in original {
+    #expect(written[path] == bytes, "\(path)")
+  }
+}
+
+/// On packages kpt writes back unchanged, stoop's ResourceList is kpt's, byte for byte.
+@Test func sourceEqualsKptWhereKptIsLossless() throws {
+  let kpt = ["/usr/bin/kpt", "/usr/local/bin/kpt"].first {
+    FileManager.default.isExecutableFile(atPath: $0)
+  }
+  guard let kpt else { return }  // kpt is optional on developer machines and CI
+  var compared = 0
+  for suite in ["kpt-e2e/fn-render", "kpt-e2e/fn-eval", "../../shared/conformance/catalog"] {
+    let base =
+      suite.hasPrefix("..")
+      ? sharedDirectory + "/conformance/catalog" : sharedDirectory + "/conformance/" + suite
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? [] {
+      let package = base + "/" + name
+      let theirs = try run(kpt, ["fn", "source", package])
+      guard theirs.status == 0 else { continue }
+      // Only where kpt's own round trip keeps every byte.
+      let output = temporaryDirectory("kpt")
+      defer { try? FileManager.default.removeItem(atPath: output) }
+      _ = try run(kpt, ["fn", "sink", output], input: theirs.stdout)
+      let written = tree(output)
+      let lossless = written.allSatisfy { path, bytes in
+        FileManager.default.contents(atPath: package + "/" + path) == bytes
+      }
+      guard lossless else { continue }
+      let ours = try run(stoopBinary, ["fn", "source", package])
+      #expect(ours.status == 0)
+      #expect(
+        String(decoding: ours.stdout, as: UTF8.self)
+          == String(decoding: theirs.stdout, as: UTF8.self),
+        "\(package)")
+      compared += 1
+    }
+  }
+  #expect(compared > 10)
+}
+
+@Test func errorsAreOneLineWithTheDocumentedExitCode() throws {
+  let missing = try run(stoopBinary, ["fn", "source", "/nonexistent/pkg"])
+  #expect(missing.status == 4)
+  #expect(
+    missing.stderr
+      == "Error: directory \"/nonexistent/pkg\" does not exist; pass the path of a package directory\n"
+  )
+
+  let broken = sharedDirectory + "/conformance/kpt-e2e/fn-render/subpkg-has-invalid-kptfile"
+  let invalid = try run(stoopBinary, ["fn", "source", broken])
+  #expect(invalid.status == 1)
+  #expect(invalid.stderr.hasPrefix("Error: \(broken)/db/Kptfile:10: invalid YAML"))
+  #expect(invalid.stderr.filter { $0 == "\n" }.count == 1)
+  #expect(invalid.stdout.isEmpty)
+
+  let target = temporaryDirectory("bad")
+  let badInput = Array("a: [\n".utf8)
+  let sink = try run(stoopBinary, ["fn", "sink", target], input: badInput)
+  #expect(sink.status == 1)
+  #expect(sink.stderr.hasPrefix("Error: stdin:2: invalid YAML"))
+  #expect(!FileManager.default.fileExists(atPath: target))
+
+  let meta = try run(stoopBinary, ["fn", "source", ".", "--include-meta-resources"])
+  #expect(meta.status == 1)
+  #expect(meta.stderr.contains("--include-meta-resources is no longer necessary"))
+}

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# make bench: fn source | fn sink on a generated 3,000-resource package; compared with kpt when
+# it is installed. Prints wall time (best of 5), peak memory, and the ratio.
+set -euo pipefail
+STOOP=${STOOP:-.build/release/stoop}
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+python3 "$here/genpkg.py" "$work/pkg" 3000
+size=$(du -sb "$work/pkg" | cut -f1)
+echo "package: 3000 resources, $size bytes"
+
+best() {  # best wall time in ms of "$@" over 5 runs; each run sinks into a fresh directory
+  local best=999999
+  for i in 1 2 3 4 5; do
+    rm -rf "$work/out"
+    local start end
+    start=$(date +%s%N)
+    "$@"
+    end=$(date +%s%N)
+    local ms=$(( (end - start) / 1000000 ))
+    (( ms < best )) && best=$ms
+  done
+  echo "$best"
+}
+
+stoop_pipe() { "$STOOP" fn source "$work/pkg" | "$STOOP" fn sink "$work/out"; }
+ms=$(best stoop_pipe)
+rm -rf "$work/out"; "$STOOP" fn source "$work/pkg" > "$work/list.yaml"
+src_kb=$(/usr/bin/time -f %M "$STOOP" fn source "$work/pkg" 2>&1 >/dev/null | tail -1)
+sink_kb=$(/usr/bin/time -f %M "$STOOP" fn sink "$work/out" < "$work/list.yaml" 2>&1 | tail -1)
+diff -r "$work/pkg" "$work/out" >/dev/null && same=yes || same=no
+echo "stoop fn source | fn sink: ${ms} ms (target 200 ms), peak ${src_kb} KB source / ${sink_kb} KB sink (target 100 MB), byte-identical: $same"
+
+if command -v kpt >/dev/null; then
+  kpt_pipe() { kpt fn source "$work/pkg" | kpt fn sink "$work/out"; }
+  kms=$(best kpt_pipe)
+  echo "kpt fn source | fn sink: ${kms} ms; stoop is $(python3 -c "print(f'{$kms/max($ms,1):.1f}')")x faster (target 10x)"
+else
+  echo "kpt not installed: no comparison"
+fi

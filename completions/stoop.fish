@@ -1,0 +1,105 @@
+function __stoop_should_offer_completions_for_flags_or_options -a expected_commands
+    set -l non_repeating_flags_or_options $argv[2..]
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __stoop_parse_tokens
+    test "$commands" = "$expected_commands"; and return $non_repeating_flags_or_options_absent
+end
+
+function __stoop_should_offer_completions_for_positional -a expected_commands positional_index_comparison expected_positional_index
+    set -l non_repeating_flags_or_options
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __stoop_parse_tokens
+    test "$commands" = "$expected_commands" -a \( "$positional_index" "$positional_index_comparison" "$expected_positional_index" \)
+end
+
+function __stoop_parse_tokens -S
+    set -l unparsed_tokens (__stoop_tokens -pc)
+    switch $unparsed_tokens[1]
+    case 'stoop'
+        __stoop_parse_subcommand 0 'version' 'h/help'
+        switch $unparsed_tokens[1]
+        case 'fn'
+            __stoop_parse_subcommand 0 'version' 'h/help'
+            switch $unparsed_tokens[1]
+            case 'source'
+                __stoop_parse_subcommand 1 'fn-config=' 'o/output=' 'm/include-meta-resources' 'version' 'h/help'
+            case 'sink'
+                __stoop_parse_subcommand 1 'version' 'h/help'
+            end
+        case 'help'
+            __stoop_parse_subcommand -r 1 'version'
+        end
+    end
+end
+
+function __stoop_tokens
+    if test (string split -m 1 -f 1 -- . "$FISH_VERSION") -gt 3
+        commandline --tokens-raw $argv
+    else
+        commandline -o $argv
+    end
+end
+
+function __stoop_parse_subcommand -S -a positional_count
+    argparse -s r -- $argv
+    set -l option_specs $argv[2..]
+    set -l is_repeating_positional $_flag_r
+    set -el _flag_r
+    set -a commands $unparsed_tokens[1]
+    set positional_index 0
+    while true
+        set -e unparsed_tokens[1]
+        argparse -sn "$commands" $option_specs -- $unparsed_tokens 2> /dev/null
+        set unparsed_tokens $argv
+        set positional_index (math $positional_index + 1)
+        for non_repeating_flag_or_option in $non_repeating_flags_or_options
+            if set -ql "_flag_$(string replace -a - _ -- $non_repeating_flag_or_option)"
+                set non_repeating_flags_or_options_absent 1
+                break
+            end
+        end
+        test (count $unparsed_tokens) -eq 0 -o \( -z "$is_repeating_positional" -a "$positional_index" -gt "$positional_count" \) && break
+    end
+end
+
+function __stoop_complete_directories
+    set -l token (commandline -t)
+    string match -- '*/' $token
+    set -l subdirs $token*/
+    printf %s\n $subdirs
+end
+
+function __stoop_custom_completion
+    set -x SAP_SHELL fish
+    set -x SAP_SHELL_VERSION $FISH_VERSION
+    set -l tokens (__stoop_tokens -p)
+    if test -z "$(__stoop_tokens -t)"
+        set -l index (count (__stoop_tokens -pc))
+        set tokens $tokens[..$index] \'\' $tokens[(math $index + 1)..]
+    end
+    command $tokens[1] $argv $tokens
+end
+
+complete -c 'stoop' -f
+complete -c 'stoop' -n '__stoop_should_offer_completions_for_flags_or_options "stoop" version' -l 'version' -d 'Show the version.'
+complete -c 'stoop' -n '__stoop_should_offer_completions_for_flags_or_options "stoop" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'stoop' -n '__stoop_should_offer_completions_for_positional "stoop" -eq 1' -fa 'fn' -d 'Work with KRM functions and ResourceLists.'
+complete -c 'stoop' -n '__stoop_should_offer_completions_for_positional "stoop" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'stoop' -n '__stoop_should_offer_completions_for_flags_or_options "stoop fn" version' -l 'version' -d 'Show the version.'
+complete -c 'stoop' -n '__stoop_should_offer_completions_for_flags_or_options "stoop fn" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'stoop' -n '__stoop_should_offer_completions_for_positional "stoop fn" -eq 1' -fa 'source' -d 'Print a package\'s resources as a ResourceList on stdout.'
+complete -c 'stoop' -n '__stoop_should_offer_completions_for_positional "stoop fn" -eq 1' -fa 'sink' -d 'Write a ResourceList from stdin into a new package directory.'
+complete -c 'stoop' -n '__stoop_should_offer_completions_for_positional "stoop fn source" -eq 1' -fa '(__stoop_complete_directories)'
+complete -c 'stoop' -n '__stoop_should_offer_completions_for_flags_or_options "stoop fn source" fn-config' -l 'fn-config' -d 'A file holding the functionConfig to include.' -rF
+complete -c 'stoop' -n '__stoop_should_offer_completions_for_flags_or_options "stoop fn source" o output' -s 'o' -l 'output' -d 'stdout: a ResourceList; unwrap: plain YAML documents.' -rfka 'stdout unwrap'
+complete -c 'stoop' -n '__stoop_should_offer_completions_for_flags_or_options "stoop fn source" include-meta-resources m' -s 'm' -l 'include-meta-resources' -d 'Accepted for kpt compatibility; meta resources are always included.'
+complete -c 'stoop' -n '__stoop_should_offer_completions_for_flags_or_options "stoop fn source" version' -l 'version' -d 'Show the version.'
+complete -c 'stoop' -n '__stoop_should_offer_completions_for_flags_or_options "stoop fn source" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'stoop' -n '__stoop_should_offer_completions_for_positional "stoop fn sink" -eq 1' -fa '(__stoop_complete_directories)'
+complete -c 'stoop' -n '__stoop_should_offer_completions_for_flags_or_options "stoop fn sink" version' -l 'version' -d 'Show the version.'
+complete -c 'stoop' -n '__stoop_should_offer_completions_for_flags_or_options "stoop fn sink" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'stoop' -n '__stoop_should_offer_completions_for_flags_or_options "stoop help" version' -l 'version' -d 'Show the version.'
