@@ -105,9 +105,6 @@ extension ResourceList {
       end = e
       probe = e + 1
     }
-    if end > start && bytes[end - 1] == 0x0D && span.upperBound < end {
-      // keep a CRLF document's last carriage return with its line
-    }
     return ItemRegion(range: start..<end, shift: shift)
   }
 

@@ -221,15 +221,13 @@ public struct YAMLNode: Sendable, Equatable {
     }
   }
 
-  /// Whether any block sequence appears below this node (flow sequences do not count).
+  /// Whether any block sequence appears below this node (flow collections hold only flow).
   var containsBlockSequence: Bool {
+    guard !isFlow else { return false }
     switch kind {
-    case .sequence:
-      return !isFlow || items.contains { $0.node.containsBlockSequence }
-    case .mapping:
-      return !isFlow && entries.contains { $0.value.containsBlockSequence }
-    default:
-      return false
+    case .sequence: return true
+    case .mapping: return entries.contains { $0.value.containsBlockSequence }
+    default: return false
     }
   }
 }

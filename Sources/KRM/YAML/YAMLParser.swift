@@ -24,7 +24,6 @@ struct YAMLParser {
   // MARK: Events
 
   private struct Event {
-    enum Kind { case documentStart, documentEnd, scalar, alias, sequenceStart, sequenceEnd }
     var type: yaml_event_type_t
     var start: Int
     var end: Int
@@ -252,6 +251,8 @@ struct YAMLParser {
     var cursor = bomLength
     var doc = DocumentState()
     var flowDepth = 0
+    var linesCountedUpTo = 0
+    var linesBefore = 0
 
     func note(_ end: Int) {
       if end > doc.textEnd { doc.textEnd = end }
@@ -416,7 +417,10 @@ struct YAMLParser {
             && root.anchor == nil
           if !isEmptyDocument {
             let end = max(doc.textEnd, start)
-            let firstLine = bytes[0..<start].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+            // Count line breaks only since the previous document, not from the file's start.
+            for byte in bytes[linesCountedUpTo..<start] where byte == 0x0A { linesBefore += 1 }
+            linesCountedUpTo = start
+            let firstLine = linesBefore + 1
             documents.append(
               YAMLDocument(
                 parsedRoot: root, head: doc.head, foot: foot.map(\.text), text: bytes[start..<end],
