@@ -32,6 +32,11 @@ sink_kb=$(/usr/bin/time -f %M "$STOOP" fn sink "$work/out" < "$work/list.yaml" 2
 diff -r "$work/pkg" "$work/out" >/dev/null && same=yes || same=no
 echo "stoop fn source | fn sink: ${ms} ms (target 200 ms), peak ${src_kb} KB source / ${sink_kb} KB sink (target 100 MB), byte-identical: $same"
 
+# What this machine's file system alone costs: copying the package into a fresh directory.
+cp_pipe() { cp -r "$work/pkg" "$work/out"; }
+cms=$(best cp_pipe)
+echo "for scale: cp -r of the same package takes ${cms} ms here"
+
 if command -v kpt >/dev/null; then
   kpt_pipe() { kpt fn source "$work/pkg" | kpt fn sink "$work/out"; }
   kms=$(best kpt_pipe)

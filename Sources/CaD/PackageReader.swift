@@ -26,13 +26,25 @@ public struct PackageReader: Sendable {
       throw .missingDirectory(path: root.path)
     }
     guard isDirectory.boolValue else { throw .notADirectory(path: root.path) }
-    var files: [PackageFile] = []
-    try walk(directory: root, relative: "", ignores: [], into: &files)
-    return files
+    var found: [(path: String, url: URL)] = []
+    try walk(directory: root, relative: "", ignores: [], into: &found)
+    let display = display
+    // Reading and parsing are independent per file; errors still come in walk order.
+    return try found.concurrentMap { file throws(PackageError) in
+      guard let data = FileManager.default.contents(atPath: file.url.path) else {
+        throw .unreadable(path: file.url.path, reason: "cannot read the file")
+      }
+      do throws(KRMError) {
+        return PackageFile(
+          path: file.path, yaml: try YAMLFile(parsing: Array(data), name: display + "/" + file.path))
+      } catch {
+        throw .yaml(error)
+      }
+    }
   }
 
   private func walk(
-    directory: URL, relative: String, ignores: [KRMIgnore], into files: inout [PackageFile]
+    directory: URL, relative: String, ignores: [KRMIgnore], into files: inout [(path: String, url: URL)]
   ) throws(PackageError) {
     let names: [String]
     do {
@@ -64,16 +76,7 @@ public struct PackageReader: Sendable {
       if isDirectory.boolValue {
         try walk(directory: url, relative: path, ignores: ignores, into: &files)
       } else if Self.isResourceFile(name) {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-          throw .unreadable(path: url.path, reason: "cannot read the file")
-        }
-        do {
-          files.append(
-            PackageFile(
-              path: path, yaml: try YAMLFile(parsing: Array(data), name: display + "/" + path)))
-        } catch {
-          throw .yaml(error)
-        }
+        files.append((path, url))
       }
     }
   }

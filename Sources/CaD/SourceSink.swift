@@ -125,17 +125,41 @@ public enum Sink {
       ".\(target.lastPathComponent).stoop-\(UUID().uuidString)")
     do {
       try manager.createDirectory(at: staging, withIntermediateDirectories: false)
+      var made: Set<String> = [""]
       for file in files {
-        let url = staging.appendingPathComponent(file.path)
-        try manager.createDirectory(
-          at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(file.bytes).write(to: url)
+        let directory = file.path.split(separator: "/").dropLast().joined(separator: "/")
+        if made.insert(directory).inserted {
+          try manager.createDirectory(
+            at: staging.appendingPathComponent(directory), withIntermediateDirectories: true)
+        }
+        if let failure = writeFile(staging.appendingPathComponent(file.path).path, file.bytes) {
+          throw PackageError.writeFailed(path: directory + "/" + file.path, reason: failure)
+        }
       }
       if exists { try manager.removeItem(at: target) }
       try manager.moveItem(at: staging, to: target)
+    } catch let error as PackageError {
+      try? manager.removeItem(at: staging)
+      throw error
     } catch {
       try? manager.removeItem(at: staging)
       throw .writeFailed(path: directory, reason: error.localizedDescription)
     }
+  }
+
+  /// Writes a new file with plain POSIX calls (the staging directory is renamed into place
+  /// afterwards, so Foundation's per-file synchronisation buys nothing); the failure, if any.
+  static func writeFile(_ path: String, _ bytes: [UInt8]) -> String? {
+    let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+    guard fd >= 0 else { return String(cString: strerror(errno)) }
+    defer { close(fd) }
+    var written = 0
+    while written < bytes.count {
+      let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, bytes.count - written) }
+      if n < 0 && errno == EINTR { continue }
+      guard n > 0 else { return String(cString: strerror(errno)) }
+      written += n
+    }
+    return nil
   }
 }

@@ -46,51 +46,8 @@ public enum ResourceList {
     out.append(contentsOf: "apiVersion: \(apiVersion)\nkind: \(kind)\n".utf8)
     let count = files.reduce(0) { $0 + $1.yaml.documents.count }
     out.append(contentsOf: (count == 0 ? "items: []\n" : "items:\n").utf8)
-    let emitter = YAMLEmitter(sequenceIndent: .compact)
-    for file in files {
-      let documents = file.yaml.documents
-      for (i, document) in documents.enumerated() {
-        var annotations: [(String, String, YAMLScalarStyle)] = [
-          (Annotation.index, String(i), .singleQuoted),
-          (Annotation.path, file.path, .singleQuoted),
-          (Annotation.internalIndex, String(i), .singleQuoted),
-          (Annotation.internalPath, file.path, .singleQuoted),
-          (Annotation.seqIndent, document.sequenceIndent.rawValue, .singleQuoted),
-        ]
-        let leading = i == 0 ? file.yaml.leading : file.yaml.separators[i]
-        if leading != (i == 0 ? [] : YAMLFile.defaultSeparator) {
-          annotations.append(
-            (Annotation.leading, String(decoding: leading, as: UTF8.self), .doubleQuoted))
-        }
-        if i == documents.count - 1 && file.yaml.trailing != YAMLFile.defaultTrailing {
-          annotations.append(
-            (
-              Annotation.trailing, String(decoding: file.yaml.trailing, as: UTF8.self),
-              .doubleQuoted
-            ))
-        }
-        // A compact document's own text, indented, is exactly what kpt's emitter would print when
-        // the document is canonical, and the lossless form when it is not; a wide one in canonical
-        // form must be re-emitted compact, as kpt does.
-        if !document.isModified
-          && (document.sequenceIndent == .compact || !document.isInCanonicalForm),
-          let text = verbatimItem(document, annotations: annotations)
-        {
-          out.append(contentsOf: text)
-          continue
-        }
-        var resource = Resource(document: document)
-        if resource.document.root.isSequence {
-          resource.document.root = .mapping([
-            YAMLEntry(key: .scalar(bareSequenceKey), value: resource.document.root)
-          ])
-        }
-        for (key, value, style) in annotations {
-          resource.setAnnotation(key, value, style: style)
-        }
-        emitter.emitItem(resource.document, indent: 0, into: &out)
-      }
-    }
+    // Each file's items depend on that file alone.
+    for items in files.concurrentMap(items(of:)) { out.append(contentsOf: items) }
     if let functionConfig {
       out.append(contentsOf: "functionConfig:\n".utf8)
       var resource = Resource(document: functionConfig.document)
@@ -104,6 +61,55 @@ public enum ResourceList {
       if text.last == 0x0A { text.removeLast() }
       out.append(contentsOf: shift(text[...], by: 2, firstLine: true))
       out.append(0x0A)
+    }
+    return out
+  }
+
+  /// The ResourceList items of one file's documents.
+  static func items(of file: PackageFile) -> [UInt8] {
+    var out: [UInt8] = []
+    let emitter = YAMLEmitter(sequenceIndent: .compact)
+    let documents = file.yaml.documents
+    for (i, document) in documents.enumerated() {
+      var annotations: [(String, String, YAMLScalarStyle)] = [
+        (Annotation.index, String(i), .singleQuoted),
+        (Annotation.path, file.path, .singleQuoted),
+        (Annotation.internalIndex, String(i), .singleQuoted),
+        (Annotation.internalPath, file.path, .singleQuoted),
+        (Annotation.seqIndent, document.sequenceIndent.rawValue, .singleQuoted),
+      ]
+      let leading = i == 0 ? file.yaml.leading : file.yaml.separators[i]
+      if leading != (i == 0 ? [] : YAMLFile.defaultSeparator) {
+        annotations.append(
+          (Annotation.leading, String(decoding: leading, as: UTF8.self), .doubleQuoted))
+      }
+      if i == documents.count - 1 && file.yaml.trailing != YAMLFile.defaultTrailing {
+        annotations.append(
+          (
+            Annotation.trailing, String(decoding: file.yaml.trailing, as: UTF8.self),
+            .doubleQuoted
+          ))
+      }
+      // A compact document's own text, indented, is exactly what kpt's emitter would print when
+      // the document is canonical, and the lossless form when it is not; a wide one in canonical
+      // form must be re-emitted compact, as kpt does.
+      if !document.isModified
+        && (document.sequenceIndent == .compact || !document.isInCanonicalForm),
+        let text = verbatimItem(document, annotations: annotations)
+      {
+        out.append(contentsOf: text)
+        continue
+      }
+      var resource = Resource(document: document)
+      if resource.document.root.isSequence {
+        resource.document.root = .mapping([
+          YAMLEntry(key: .scalar(bareSequenceKey), value: resource.document.root)
+        ])
+      }
+      for (key, value, style) in annotations {
+        resource.setAnnotation(key, value, style: style)
+      }
+      emitter.emitItem(resource.document, indent: 0, into: &out)
     }
     return out
   }

@@ -13,17 +13,15 @@ extension ResourceList {
       guard items.isSequence else {
         throw .invalidResourceList("\(name): the ResourceList's items must be a list")
       }
-      var entries: [ResourceListEntry] = []
-      entries.reserveCapacity(items.items.count)
-      for item in items.items {
+      // Items are taken apart independently of each other.
+      return try items.items.concurrentMap { item throws(KRMError) in
         guard item.node.isMapping else {
           let line = lineNumber(of: item.node.span?.lowerBound ?? 0, in: bytes)
           throw .notKRM(file: name, line: line, missing: "a mapping (items must be resources)")
         }
         let region = itemRegion(item.node, in: bytes)
-        entries.append(try entry(item.node, region: region, in: bytes, name: name))
+        return try entry(item.node, region: region, in: bytes, name: name)
       }
-      return entries
     }
     var entries: [ResourceListEntry] = []
     for document in file.documents {
