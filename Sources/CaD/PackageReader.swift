@@ -36,7 +36,8 @@ public struct PackageReader: Sendable {
       }
       do throws(KRMError) {
         return PackageFile(
-          path: file.path, yaml: try YAMLFile(parsing: Array(data), name: display + "/" + file.path))
+          path: file.path, yaml: try YAMLFile(parsing: Array(data), name: display + "/" + file.path)
+        )
       } catch {
         throw .yaml(error)
       }
@@ -44,7 +45,8 @@ public struct PackageReader: Sendable {
   }
 
   private func walk(
-    directory: URL, relative: String, ignores: [KRMIgnore], into files: inout [(path: String, url: URL)]
+    directory: URL, relative: String, ignores: [KRMIgnore],
+    into files: inout [(path: String, url: URL)]
   ) throws(PackageError) {
     let names: [String]
     do {
