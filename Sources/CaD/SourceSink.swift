@@ -155,7 +155,7 @@ public enum Sink {
     defer { close(fd) }
     var written = 0
     while written < bytes.count {
-      let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, bytes.count - written) }
+      let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
       if n < 0 && errno == EINTR { continue }
       guard n > 0 else { return String(cString: strerror(errno)) }
       written += n
