@@ -77,6 +77,10 @@ public enum Sink {
           throw KRMError.duplicateResource(path: path, index: index)
         }
       }
+      // kpt writes a JSON file in Go's indented JSON layout, unless stoop carried its own text.
+      if path.hasSuffix(".json"), documents.count == 1, !documents[0].isVerbatimJSON {
+        return (path, GoJSON.encode(documents[0].resource.document.root))
+      }
       var bytes: [UInt8] = []
       for (i, document) in documents.enumerated() {
         if i == 0 {

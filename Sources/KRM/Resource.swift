@@ -14,12 +14,15 @@ public enum Annotation {
   public static let leading = "internal.stoop.dev/leading"
   /// stoop only: the exact text after the last document of a file, when it is not one line break.
   public static let trailing = "internal.stoop.dev/trailing"
+  /// stoop only: `'verbatim'` on a `.json` document carried as its own text, which `fn sink`
+  /// writes back as it is instead of in kpt's JSON layout.
+  public static let json = "internal.stoop.dev/json"
 
   /// The annotations a reader adds and a writer removes, in the order kpt writes them.
   public static let readerKeys = [index, path, internalIndex, internalPath, seqIndent]
   /// Everything `fn sink` clears before writing a file.
   public static let writerClears: Set<String> = [
-    path, index, internalPath, internalIndex, seqIndent, leading, trailing,
+    path, index, internalPath, internalIndex, seqIndent, leading, trailing, json,
   ]
 }
 

@@ -20,6 +20,8 @@ public struct ResourceListEntry: Sendable {
   public var trailing: [UInt8]?
   /// The document without the reader annotations, ending with a line break.
   public var text: [UInt8]
+  /// A `.json` document that stoop carried as its own text (`internal.stoop.dev/json`).
+  public var isVerbatimJSON: Bool = false
   /// The resource (annotations removed), for default file names.
   public var resource: Resource
 }
@@ -93,6 +95,15 @@ public enum ResourceList {
       // A compact document's own text, indented, is exactly what kpt's emitter would print when
       // the document is canonical, and the lossless form when it is not; a wide one in canonical
       // form must be re-emitted compact, as kpt does.
+      // A JSON file kpt would not write back in its own layout travels as its own text.
+      if file.path.hasSuffix(".json"), documents.count == 1, !document.isModified,
+        file.yaml.bytes() != GoJSON.encode(document.root),
+        let text = verbatimFlowItem(
+          document, annotations: annotations + [(Annotation.json, "verbatim", .singleQuoted)])
+      {
+        out.append(contentsOf: text)
+        continue
+      }
       if !document.isModified
         && (document.sequenceIndent == .compact || !document.isInCanonicalForm),
         let text = verbatimItem(document, annotations: annotations)
@@ -207,6 +218,29 @@ public enum ResourceList {
     spliced.reserveCapacity(text.count + insertion.count)
     spliced.append(contentsOf: text[text.startIndex..<insertAt])
     spliced.append(contentsOf: insertion)
+    spliced.append(contentsOf: text[insertAt...])
+    var out: [UInt8] = [UInt8(ascii: "-"), 0x20]
+    out.append(contentsOf: shift(spliced[...], by: 2, firstLine: false))
+    out.append(0x0A)
+    return out
+  }
+
+  /// A flow-style document's own text (JSON, typically) indented as a sequence item, with
+  /// `annotations: {...}` added right after the last entry of its flow `metadata`, which is where
+  /// kpt puts it on a one-line document; nil for any other shape.
+  static func verbatimFlowItem(
+    _ document: YAMLDocument, annotations: [(String, String, YAMLScalarStyle)]
+  ) -> [UInt8]? {
+    guard let text = document.originalText, document.root.isMapping, document.root.isFlow,
+      let metadata = document.root["metadata"], metadata.isMapping, metadata.isFlow,
+      metadata["annotations"] == nil, let last = metadata.entries.last,
+      let insertAt = last.value.span?.upperBound ?? last.key.span?.upperBound
+    else { return nil }
+    let added = annotations.map { key, value, style in
+      key + ": " + ScalarFormatter.format(value, style: style, indent: 0)
+    }.joined(separator: ", ")
+    var spliced = Array(text[text.startIndex..<insertAt])
+    spliced.append(contentsOf: (", annotations: {" + added + "}").utf8)
     spliced.append(contentsOf: text[insertAt...])
     var out: [UInt8] = [UInt8(ascii: "-"), 0x20]
     out.append(contentsOf: shift(spliced[...], by: 2, firstLine: false))

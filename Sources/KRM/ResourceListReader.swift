@@ -126,6 +126,7 @@ extension ResourceList {
     let wanted = resource.annotation(Annotation.seqIndent).flatMap(SequenceIndent.init(rawValue:))
     let leading = resource.annotation(Annotation.leading).map { Array($0.utf8) }
     let trailing = resource.annotation(Annotation.trailing).map { Array($0.utf8) }
+    let verbatimJSON = resource.annotation(Annotation.json) == "verbatim"
     resource.removeAnnotations(Annotation.writerClears)
     var bareSequence = false
     if resource.document.root.isMapping, resource.document.root.entries.count == 1,
@@ -136,7 +137,9 @@ extension ResourceList {
     }
 
     var text: [UInt8]
-    if !bareSequence, let spliced = removeAnnotationLines(node, region: region, in: bytes) {
+    if verbatimJSON, let spliced = removeFlowAnnotations(node, region: region, in: bytes) {
+      text = spliced
+    } else if !bareSequence, let spliced = removeAnnotationLines(node, region: region, in: bytes) {
       text = spliced
       if let wanted, node.containsBlockSequence, SequenceIndent.detect(in: text) != wanted {
         text = YAMLEmitter(sequenceIndent: wanted).emit(
@@ -145,9 +148,11 @@ extension ResourceList {
     } else {
       text = YAMLEmitter(sequenceIndent: wanted ?? .compact).emit(resource.document)
     }
-    return ResourceListEntry(
+    var entry = ResourceListEntry(
       path: path, index: index, leading: leading, trailing: trailing, text: text, resource: resource
     )
+    entry.isVerbatimJSON = verbatimJSON
+    return entry
   }
 
   private static func reparsed(_ text: [UInt8], fallback: YAMLDocument, name: String)
@@ -244,6 +249,15 @@ extension ResourceList {
         }
       }
     }
+    return copy(region, from: bytes, removing: removed, replacing: replacement)
+  }
+
+  /// The region's bytes unindented by its shift, with ranges removed or replaced.
+  private static func copy(
+    _ region: ItemRegion, from bytes: [UInt8], removing removed: [Range<Int>],
+    replacing replacement: (range: Range<Int>, bytes: [UInt8])? = nil
+  ) -> [UInt8] {
+    var removed = removed
     var out: [UInt8] = []
     out.reserveCapacity(region.range.count + 1)
     var i = region.range.lowerBound
@@ -258,8 +272,8 @@ extension ResourceList {
       }
       if removedIndex < removed.count && i >= removed[removedIndex].lowerBound {
         i = max(i, removed[removedIndex].upperBound)
+        atLineStart = bytes[removed[removedIndex].upperBound - 1] == 0x0A
         removedIndex += 1
-        atLineStart = true
         continue
       }
       if atLineStart {
@@ -278,5 +292,21 @@ extension ResourceList {
     }
     if out.last != 0x0A { out.append(0x0A) }
     return out
+  }
+
+  /// A verbatim JSON item's text without the `annotations: {...}` the writer added at the end of
+  /// its flow `metadata`; nil when the item no longer has that shape.
+  private static func removeFlowAnnotations(
+    _ node: YAMLNode, region: ItemRegion, in bytes: [UInt8]
+  ) -> [UInt8]? {
+    guard node.isFlow, let metadata = node["metadata"], metadata.isFlow,
+      metadata.entries.count >= 2, let annotations = metadata.entries.last,
+      annotations.key.value == "annotations", annotations.value.isMapping,
+      annotations.value.entries.allSatisfy({ Annotation.writerClears.contains($0.key.value) }),
+      let previous = metadata.entries.dropLast().last,
+      let from = previous.value.span?.upperBound ?? previous.key.span?.upperBound,
+      let to = annotations.value.span?.upperBound
+    else { return nil }
+    return copy(region, from: bytes, removing: [from..<to])
   }
 }

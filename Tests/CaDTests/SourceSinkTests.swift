@@ -109,3 +109,50 @@ func assertRoundTrip(_ directory: String) throws {
   }
   #expect(!FileManager.default.fileExists(atPath: target))
 }
+
+@Test func jsonFilesRoundTripAndKptsLayoutStaysKpts() throws {
+  let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+    "stoop-json-\(UUID().uuidString)")
+  defer { try? FileManager.default.removeItem(at: root) }
+  // Go's indented layout (what kpt writes), one line, and two hand-written layouts.
+  let goLayout =
+    "{\n  \"apiVersion\": \"v1\",\n  \"data\": {\n    \"a\": \"1\"\n  },\n  \"kind\": \"ConfigMap\",\n  \"metadata\": {\n    \"name\": \"go\"\n  }\n}\n"
+  let files = [
+    "go.json": goLayout,
+    "line.json":
+      "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"line\"}}\n",
+    "hand.json":
+      "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"ConfigMap\",\n  \"metadata\": {\"name\": \"hand\"},\n  \"data\": {\"n\": 1}\n}\n",
+    "deep.json":
+      "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"ConfigMap\",\n  \"metadata\": {\n    \"name\": \"deep\",\n    \"labels\": {\"x\": \"y\"}\n  },\n  \"data\": {\"b\": true, \"z\": null}\n}",
+  ]
+  for (path, text) in files {
+    try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+    try text.write(to: root.appendingPathComponent(path), atomically: false, encoding: .utf8)
+  }
+  try assertRoundTrip(root.path)
+
+  let list = String(decoding: try Source.run(directory: root.path), as: UTF8.self)
+  // The Go-layout file is listed exactly as kpt lists it; the others carry their own text.
+  #expect(
+    list.contains(
+      "- {\"apiVersion\": \"v1\", \"data\": {\"a\": \"1\"}, \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"go\", annotations: {config.kubernetes.io/index: '0', config.kubernetes.io/path: 'go.json', internal.config.kubernetes.io/index: '0', internal.config.kubernetes.io/path: 'go.json', internal.config.kubernetes.io/seqindent: 'compact'}}}\n"
+    ))
+  #expect(list.components(separatedBy: "internal.stoop.dev/json: 'verbatim'").count == 4)
+
+  // A one-line item in kpt's form (as another tool would hand it over) is written in Go's layout,
+  // with `<` escaped as Go escapes it.
+  let written = try Sink.files(
+    from: Array(
+      """
+      apiVersion: config.kubernetes.io/v1
+      kind: ResourceList
+      items:
+      - {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "go", annotations: {config.kubernetes.io/path: 'go.json'}}, "data": {"a": "<1>"}}
+
+      """.utf8))
+  #expect(written.count == 1)
+  #expect(
+    String(decoding: written[0].bytes, as: UTF8.self)
+      == goLayout.replacingOccurrences(of: "\"1\"", with: "\"\\u003c1\\u003e\""))
+}
