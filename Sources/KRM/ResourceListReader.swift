@@ -143,7 +143,7 @@ extension ResourceList {
       text = spliced
       if let wanted, node.containsBlockSequence, SequenceIndent.detect(in: text) != wanted {
         text = YAMLEmitter(sequenceIndent: wanted).emit(
-          reparsed(text, fallback: resource.document, name: name))
+          resource.document)
       }
     } else {
       text = YAMLEmitter(sequenceIndent: wanted ?? .compact).emit(resource.document)
@@ -153,15 +153,6 @@ extension ResourceList {
     )
     entry.isVerbatimJSON = verbatimJSON
     return entry
-  }
-
-  private static func reparsed(_ text: [UInt8], fallback: YAMLDocument, name: String)
-    -> YAMLDocument
-  {
-    guard let file = try? YAMLFile(parsing: text, name: name), file.documents.count == 1 else {
-      return fallback
-    }
-    return file.documents[0]
   }
 
   /// A path annotation must name a file inside the package.

@@ -92,13 +92,15 @@ func tree(_ directory: String) -> [String: Data] {
   }
 }
 
-/// On packages kpt writes back unchanged, stoop's ResourceList is kpt's, byte for byte.
+/// On packages kpt writes back unchanged, stoop's ResourceList is kpt's, byte for byte; and on
+/// every package stoop's sink of kpt's list writes what kpt's sink writes.
 @Test func sourceEqualsKptWhereKptIsLossless() throws {
   let kpt = ["/usr/bin/kpt", "/usr/local/bin/kpt"].first {
     FileManager.default.isExecutableFile(atPath: $0)
   }
   guard let kpt else { return }  // kpt is optional on developer machines and CI
   var compared = 0
+  var sunk = 0
   for suite in ["kpt-e2e/fn-render", "kpt-e2e/fn-eval", "../../shared/conformance/catalog"] {
     let base =
       suite.hasPrefix("..")
@@ -112,6 +114,13 @@ func tree(_ directory: String) -> [String: Data] {
       defer { try? FileManager.default.removeItem(atPath: output) }
       _ = try run(kpt, ["fn", "sink", output], input: theirs.stdout)
       let written = tree(output)
+      // Whatever kpt lists, stoop sinks to the same files kpt sinks.
+      let ourOutput = temporaryDirectory("ours")
+      defer { try? FileManager.default.removeItem(atPath: ourOutput) }
+      let ourSink = try run(stoopBinary, ["fn", "sink", ourOutput], input: theirs.stdout)
+      #expect(ourSink.status == 0, "\(package): \(ourSink.stderr)")
+      #expect(tree(ourOutput) == written, "\(package): stoop's sink of kpt's list")
+      sunk += 1
       let lossless = written.allSatisfy { path, bytes in
         FileManager.default.contents(atPath: package + "/" + path) == bytes
       }
@@ -126,6 +135,7 @@ func tree(_ directory: String) -> [String: Data] {
     }
   }
   #expect(compared > 10)
+  #expect(sunk > compared)
 }
 
 @Test func errorsAreOneLineWithTheDocumentedExitCode() throws {
