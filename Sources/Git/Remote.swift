@@ -1,0 +1,309 @@
+internal import CGit2
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// How to authenticate to a remote. Secrets live only in memory and in the registration's 0600
+/// credentials file; they are never part of a message.
+public struct Credentials: Sendable, Equatable {
+  public var username: String?
+  public var password: String?
+  /// Sent as `Authorization: Bearer ...` on http(s).
+  public var bearerToken: String?
+  /// ssh: a private key file; without one the ssh agent is asked.
+  public var sshKey: String?
+
+  public init(
+    username: String? = nil, password: String? = nil, bearerToken: String? = nil,
+    sshKey: String? = nil
+  ) {
+    self.username = username
+    self.password = password
+    self.bearerToken = bearerToken
+    self.sshKey = sshKey
+  }
+
+  public var isEmpty: Bool {
+    username == nil && password == nil && bearerToken == nil && sshKey == nil
+  }
+}
+
+/// One ref of a push with the value the remote must hold before it.
+public struct RefUpdate: Sendable, Equatable {
+  public enum Expectation: Sendable, Equatable {
+    /// The ref must not exist yet.
+    case absent
+    /// The ref must hold exactly this object (compare-and-swap).
+    case value(ObjectID)
+    /// Anything; the push itself refuses what is not a fast-forward.
+    case fastForward
+  }
+
+  /// Full ref name on the remote (`refs/heads/...`, `refs/tags/...`).
+  public var name: String
+  /// The new value; nil deletes the ref.
+  public var target: ObjectID?
+  public var expected: Expectation
+
+  public init(name: String, target: ObjectID?, expected: Expectation) {
+    self.name = name
+    self.target = target
+    self.expected = expected
+  }
+}
+
+/// The refspecs Porch's own cache uses: branches as remote-tracking refs, tags as they are.
+public let porchFetchRefspecs = ["+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*"]
+
+/// State shared with libgit2's C callbacks for one network operation.
+private final class CallbackContext {
+  let credentials: Credentials
+  let showProgress: Bool
+  var attempts = 0
+  var rejections: [(ref: String, reason: String)] = []
+  var lastProgress = -1
+
+  init(credentials: Credentials, showProgress: Bool) {
+    self.credentials = credentials
+    self.showProgress = showProgress
+  }
+}
+
+private func context(_ payload: UnsafeMutableRawPointer?) -> CallbackContext? {
+  payload.map { Unmanaged<CallbackContext>.fromOpaque($0).takeUnretainedValue() }
+}
+
+private let credentialCallback: git_credential_acquire_cb = {
+  out, _, usernameFromURL, allowed, payload in
+  guard let context = context(payload), let out else { return -1 }
+  context.attempts += 1
+  // libgit2 asks again after a refusal: one try per kind of credential, then give up.
+  guard context.attempts <= 2 else {
+    git_error_set_str(Int32(GIT_ERROR_HTTP.rawValue), "authentication failed")
+    return GIT_EAUTH.rawValue
+  }
+  let credentials = context.credentials
+  if allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT.rawValue != 0, let password = credentials.password
+  {
+    let user = credentials.username ?? usernameFromURL.map { String(cString: $0) } ?? "git"
+    return git_credential_userpass_plaintext_new(out, user, password)
+  }
+  if allowed & GIT_CREDENTIAL_SSH_KEY.rawValue != 0 {
+    let user = credentials.username ?? usernameFromURL.map { String(cString: $0) } ?? "git"
+    if let key = credentials.sshKey {
+      return git_credential_ssh_key_new(out, user, nil, key, credentials.password)
+    }
+    return git_credential_ssh_key_from_agent(out, user)
+  }
+  if allowed & GIT_CREDENTIAL_USERNAME.rawValue != 0 {
+    return git_credential_username_new(out, credentials.username ?? "git")
+  }
+  git_error_set_str(
+    Int32(GIT_ERROR_HTTP.rawValue), "authentication required and no credentials are configured")
+  return GIT_EAUTH.rawValue
+}
+
+private let progressCallback: git_indexer_progress_cb = { stats, payload in
+  guard let context = context(payload), context.showProgress, let stats else { return 0 }
+  let total = Int(stats.pointee.total_objects)
+  guard total > 0 else { return 0 }
+  let percent = Int(stats.pointee.received_objects) * 100 / total
+  if percent != context.lastProgress {
+    context.lastProgress = percent
+    let line = "\rReceiving objects: \(percent)% (\(stats.pointee.received_objects)/\(total))"
+    writeStandardError(percent == 100 ? line + "\n" : line)
+  }
+  return 0
+}
+
+private let pushStatusCallback: git_push_update_reference_cb = { refname, status, payload in
+  guard let context = context(payload), let refname, let status else { return 0 }
+  context.rejections.append((String(cString: refname), String(cString: status)))
+  return 0
+}
+
+private func headers(_ credentials: Credentials) -> [String] {
+  credentials.bearerToken.map { ["Authorization: Bearer \($0)"] } ?? []
+}
+
+/// Runs `body` with a git_strarray over `strings`.
+private func withStrArray<R>(_ strings: [String], _ body: (inout git_strarray) -> R) -> R {
+  var pointers = strings.map { strdup($0) }
+  defer { for pointer in pointers { free(pointer) } }
+  return pointers.withUnsafeMutableBufferPointer { buffer in
+    var array = git_strarray(strings: buffer.baseAddress, count: buffer.count)
+    return body(&array)
+  }
+}
+
+private func isTerminal() -> Bool { isatty(2) == 1 }
+
+private func writeStandardError(_ text: String) {
+  var bytes = Array(text.utf8)
+  _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+}
+
+extension Repository {
+  /// Makes a bare clone of `url` at `path` with Porch's refspecs, and fetches it.
+  public static func clone(
+    url: String, into path: String, credentials: Credentials = Credentials(), progress: Bool? = nil
+  ) throws(GitError) -> Repository {
+    let repository = try createBare(path)
+    var remote: OpaquePointer?
+    try check(
+      git_remote_create_with_fetchspec(
+        &remote, repository.handle, "origin", url, porchFetchRefspecs[0]),
+      "cannot add remote \(url)")
+    git_remote_free(remote)
+    try check(git_remote_add_fetch(repository.handle, "origin", porchFetchRefspecs[1]))
+    try repository.fetch(credentials: credentials, progress: progress)
+    return repository
+  }
+
+  /// The URL of the `origin` remote.
+  public func remoteURL() throws(GitError) -> String {
+    var remote: OpaquePointer?
+    try check(git_remote_lookup(&remote, handle, "origin"), "no origin remote")
+    defer { git_remote_free(remote) }
+    return git_remote_url(remote).map { String(cString: $0) } ?? ""
+  }
+
+  /// Fetches `origin` with its configured refspecs, pruning refs the remote no longer has.
+  public func fetch(credentials: Credentials = Credentials(), progress: Bool? = nil)
+    throws(GitError)
+  {
+    var remote: OpaquePointer?
+    try check(git_remote_lookup(&remote, handle, "origin"), "no origin remote")
+    defer { git_remote_free(remote) }
+    let box = CallbackContext(credentials: credentials, showProgress: progress ?? isTerminal())
+    let payload = Unmanaged.passRetained(box)
+    defer { payload.release() }
+    var options = git_fetch_options()
+    try check(git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)))
+    options.prune = GIT_FETCH_PRUNE
+    options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
+    options.callbacks.credentials = credentialCallback
+    options.callbacks.transfer_progress = progressCallback
+    options.callbacks.payload = payload.toOpaque()
+    let code = withStrArray(headers(credentials)) { array in
+      options.custom_headers = array
+      return git_remote_fetch(remote, nil, &options, "fetch")
+    }
+    try check(
+      code, "cannot fetch \(git_remote_url(remote).map { String(cString: $0) } ?? "origin")")
+  }
+
+  /// The refs the remote holds now (`refs/heads/...`, `refs/tags/...`, peeled tags left out).
+  public func remoteReferences(credentials: Credentials = Credentials()) throws(GitError)
+    -> [String: ObjectID]
+  {
+    var remote: OpaquePointer?
+    try check(git_remote_lookup(&remote, handle, "origin"), "no origin remote")
+    defer { git_remote_free(remote) }
+    return try listRemote(remote, credentials: credentials, direction: GIT_DIRECTION_FETCH)
+  }
+
+  private func listRemote(
+    _ remote: OpaquePointer?, credentials: Credentials, direction: git_direction
+  ) throws(GitError) -> [String: ObjectID] {
+    let box = CallbackContext(credentials: credentials, showProgress: false)
+    let payload = Unmanaged.passRetained(box)
+    defer { payload.release() }
+    var callbacks = git_remote_callbacks()
+    try check(git_remote_init_callbacks(&callbacks, UInt32(GIT_REMOTE_CALLBACKS_VERSION)))
+    callbacks.credentials = credentialCallback
+    callbacks.payload = payload.toOpaque()
+    let code = withStrArray(headers(credentials)) { array in
+      git_remote_connect(remote, direction, &callbacks, nil, &array)
+    }
+    try check(
+      code, "cannot reach \(git_remote_url(remote).map { String(cString: $0) } ?? "origin")")
+    defer { git_remote_disconnect(remote) }
+    var heads: UnsafeMutablePointer<UnsafePointer<git_remote_head>?>?
+    var count = 0
+    try check(git_remote_ls(&heads, &count, remote))
+    var result: [String: ObjectID] = [:]
+    for i in 0..<count {
+      guard let head = heads?[i] else { continue }
+      let name = String(cString: head.pointee.name)
+      guard name.hasPrefix("refs/"), !name.hasSuffix("^{}") else { continue }
+      result[name] = ObjectID(head.pointee.oid)
+    }
+    return result
+  }
+
+  /// Pushes several refs in one push. Every expectation is checked against the remote first;
+  /// if any fails, or the remote refuses any ref, the error names the ref and no local ref moves.
+  /// On success the local remote-tracking refs (and tags) follow what was pushed.
+  ///
+  /// libgit2 has no atomic push, so a remote that accepts some refs and refuses others keeps what
+  /// it accepted; the expectations checked just before the push make that a narrow race.
+  public func push(_ updates: [RefUpdate], credentials: Credentials = Credentials())
+    throws(GitError)
+  {
+    guard !updates.isEmpty else { return }
+    var remote: OpaquePointer?
+    try check(git_remote_lookup(&remote, handle, "origin"), "no origin remote")
+    defer { git_remote_free(remote) }
+    let current = try listRemote(remote, credentials: credentials, direction: GIT_DIRECTION_PUSH)
+    for update in updates {
+      let now = current[update.name]
+      switch update.expected {
+      case .absent where now != nil:
+        throw GitError(
+          .rejected(ref: update.name),
+          "\(update.name) already exists on the remote (at \(now!.short))")
+      case .value(let expected) where now != expected:
+        throw GitError(
+          .rejected(ref: update.name),
+          "\(update.name) moved on the remote (expected \(expected.short), found \(now?.short ?? "nothing"))"
+        )
+      default:
+        break
+      }
+    }
+    // libgit2 pushes from local refs only: stage each new value under refs/stoop/push/.
+    var refspecs: [String] = []
+    var staged: [String] = []
+    defer { for name in staged { try? deleteReference(name) } }
+    for (i, update) in updates.enumerated() {
+      guard let target = update.target else {
+        refspecs.append(":" + update.name)
+        continue
+      }
+      let source = "refs/stoop/push/\(i)"
+      try setReference(source, to: target, message: "push")
+      staged.append(source)
+      refspecs.append((update.expected == .fastForward ? "" : "+") + source + ":" + update.name)
+    }
+    let box = CallbackContext(credentials: credentials, showProgress: isTerminal())
+    let payload = Unmanaged.passRetained(box)
+    defer { payload.release() }
+    var options = git_push_options()
+    try check(git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION)))
+    options.callbacks.credentials = credentialCallback
+    options.callbacks.push_update_reference = pushStatusCallback
+    options.callbacks.payload = payload.toOpaque()
+    let code = withStrArray(headers(credentials)) { headerArray in
+      options.custom_headers = headerArray
+      return withStrArray(refspecs) { array in git_remote_push(remote, &array, &options) }
+    }
+    try check(
+      code, "cannot push to \(git_remote_url(remote).map { String(cString: $0) } ?? "origin")")
+    if let rejected = box.rejections.first {
+      throw GitError(
+        .rejected(ref: rejected.ref), "the remote refused \(rejected.ref): \(rejected.reason)")
+    }
+    for update in updates {
+      let local =
+        update.name.hasPrefix("refs/heads/")
+        ? "refs/remotes/origin/" + update.name.dropFirst("refs/heads/".count) : update.name
+      if let target = update.target {
+        try setReference(local, to: target, message: "push")
+      } else {
+        try deleteReference(local)
+      }
+    }
+  }
+}

@@ -1,0 +1,384 @@
+internal import CGit2
+
+/// A git repository opened through libgit2; the handle is freed with the object.
+///
+/// stoop works on bare repositories only: everything is read from and written to the object
+/// database and refs, never a work tree.
+public final class Repository: @unchecked Sendable {
+  let handle: OpaquePointer
+  public let path: String
+
+  private init(handle: OpaquePointer, path: String) {
+    self.handle = handle
+    self.path = path
+  }
+
+  deinit { git_repository_free(handle) }
+
+  /// Opens an existing repository (bare, or the `.git` of a work tree) at `path`.
+  public static func open(_ path: String) throws(GitError) -> Repository {
+    _ = LibGit2.initialised
+    var handle: OpaquePointer?
+    try check(
+      git_repository_open_ext(&handle, path, UInt32(GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue), nil))
+    guard let handle else { throw GitError(.notFound, "no repository at \(path)") }
+    return Repository(handle: handle, path: path)
+  }
+
+  /// Creates an empty bare repository at `path`.
+  public static func createBare(_ path: String, initialBranch: String = "main") throws(GitError)
+    -> Repository
+  {
+    _ = LibGit2.initialised
+    var options = git_repository_init_options()
+    try check(
+      git_repository_init_options_init(&options, UInt32(GIT_REPOSITORY_INIT_OPTIONS_VERSION)))
+    options.flags = UInt32(GIT_REPOSITORY_INIT_BARE.rawValue | GIT_REPOSITORY_INIT_MKPATH.rawValue)
+    var handle: OpaquePointer?
+    let code = initialBranch.withCString { branch in
+      options.initial_head = branch
+      return git_repository_init_ext(&handle, path, &options)
+    }
+    try check(code, "cannot create a repository at \(path)")
+    guard let handle else { throw GitError(.notFound, "no repository at \(path)") }
+    return Repository(handle: handle, path: path)
+  }
+
+  // MARK: References
+
+  /// Every reference under `prefix` (all when empty) with the object it names; symbolic refs
+  /// are left out.
+  public func references(under prefix: String = "") throws(GitError) -> [String: ObjectID] {
+    var iterator: OpaquePointer?
+    if prefix.isEmpty {
+      try check(git_reference_iterator_new(&iterator, handle))
+    } else {
+      try check(git_reference_iterator_glob_new(&iterator, handle, prefix + "*"))
+    }
+    defer { git_reference_iterator_free(iterator) }
+    var result: [String: ObjectID] = [:]
+    var reference: OpaquePointer?
+    while true {
+      let code = git_reference_next(&reference, iterator)
+      if code == GIT_ITEROVER.rawValue { break }
+      try check(code)
+      defer { git_reference_free(reference) }
+      guard git_reference_type(reference) == GIT_REFERENCE_DIRECT,
+        let target = git_reference_target(reference)
+      else { continue }
+      result[String(cString: git_reference_name(reference))] = ObjectID(target)
+    }
+    return result
+  }
+
+  /// The object a reference names, or nil when there is no such reference.
+  public func reference(_ name: String) throws(GitError) -> ObjectID? {
+    var oid = git_oid()
+    let code = git_reference_name_to_id(&oid, handle, name)
+    if code == GIT_ENOTFOUND.rawValue { return nil }
+    try check(code, "cannot read \(name)")
+    return ObjectID(oid)
+  }
+
+  /// Points a reference at an object (creating or moving it).
+  public func setReference(_ name: String, to id: ObjectID, message: String = "stoop")
+    throws(GitError)
+  {
+    var oid = id.raw
+    var reference: OpaquePointer?
+    try check(
+      git_reference_create(&reference, handle, name, &oid, 1, message), "cannot set \(name)")
+    git_reference_free(reference)
+  }
+
+  /// Deletes a reference; no error when it does not exist.
+  public func deleteReference(_ name: String) throws(GitError) {
+    var reference: OpaquePointer?
+    let code = git_reference_lookup(&reference, handle, name)
+    if code == GIT_ENOTFOUND.rawValue { return }
+    try check(code, "cannot read \(name)")
+    defer { git_reference_free(reference) }
+    try check(git_reference_delete(reference), "cannot delete \(name)")
+  }
+
+  /// The commit an object leads to: itself, or the target of an annotated tag (recursively).
+  public func peelToCommit(_ id: ObjectID) throws(GitError) -> ObjectID {
+    var oid = id.raw
+    var object: OpaquePointer?
+    try check(git_object_lookup(&object, handle, &oid, GIT_OBJECT_ANY), "cannot read object \(id)")
+    defer { git_object_free(object) }
+    var peeled: OpaquePointer?
+    try check(git_object_peel(&peeled, object, GIT_OBJECT_COMMIT), "\(id) is not a commit")
+    defer { git_object_free(peeled) }
+    return ObjectID(git_object_id(peeled))
+  }
+
+  // MARK: Objects
+
+  /// A commit's fields.
+  public func commit(_ id: ObjectID) throws(GitError) -> Commit {
+    var oid = id.raw
+    var commit: OpaquePointer?
+    try check(git_commit_lookup(&commit, handle, &oid), "cannot read commit \(id)")
+    defer { git_commit_free(commit) }
+    var parents: [ObjectID] = []
+    for i in 0..<git_commit_parentcount(commit) {
+      if let parent = git_commit_parent_id(commit, i) { parents.append(ObjectID(parent)) }
+    }
+    func person(_ signature: UnsafePointer<git_signature>?) -> Signature {
+      guard let signature else { return Signature(name: "", email: "") }
+      return Signature(
+        name: String(cString: signature.pointee.name),
+        email: String(cString: signature.pointee.email),
+        time: Int64(signature.pointee.when.time), offsetMinutes: Int(signature.pointee.when.offset))
+    }
+    return Commit(
+      id: id, tree: ObjectID(git_commit_tree_id(commit)), parents: parents,
+      message: git_commit_message(commit).map { String(cString: $0) } ?? "",
+      author: person(git_commit_author(commit)), committer: person(git_commit_committer(commit)))
+  }
+
+  /// The entries of a tree (one level).
+  public func treeEntries(_ tree: ObjectID) throws(GitError) -> [TreeEntry] {
+    var oid = tree.raw
+    var handleTree: OpaquePointer?
+    try check(git_tree_lookup(&handleTree, handle, &oid), "cannot read tree \(tree)")
+    defer { git_tree_free(handleTree) }
+    var entries: [TreeEntry] = []
+    for i in 0..<git_tree_entrycount(handleTree) {
+      guard let entry = git_tree_entry_byindex(handleTree, i) else { continue }
+      entries.append(
+        TreeEntry(
+          name: String(cString: git_tree_entry_name(entry)), id: ObjectID(git_tree_entry_id(entry)),
+          mode: FileMode(rawValue: git_tree_entry_filemode(entry).rawValue) ?? .blob))
+    }
+    return entries
+  }
+
+  /// The entry at a slash-separated path below a tree, or nil when there is none.
+  public func entry(at path: String, in tree: ObjectID) throws(GitError) -> TreeEntry? {
+    var current = tree
+    let components = path.split(separator: "/").map(String.init)
+    for (i, component) in components.enumerated() {
+      guard let found = try treeEntries(current).first(where: { $0.name == component }) else {
+        return nil
+      }
+      if i == components.count - 1 { return found }
+      guard found.mode == .tree else { return nil }
+      current = found.id
+    }
+    return TreeEntry(name: "", id: tree, mode: .tree)
+  }
+
+  /// A blob's bytes.
+  public func blob(_ id: ObjectID) throws(GitError) -> [UInt8] {
+    var oid = id.raw
+    var blob: OpaquePointer?
+    try check(git_blob_lookup(&blob, handle, &oid), "cannot read blob \(id)")
+    defer { git_blob_free(blob) }
+    let size = Int(git_blob_rawsize(blob))
+    guard size > 0, let content = git_blob_rawcontent(blob) else { return [] }
+    return Array(UnsafeRawBufferPointer(start: content, count: size))
+  }
+
+  /// Every file below a tree, by slash path relative to it.
+  public func files(in tree: ObjectID, prefix: String = "") throws(GitError) -> [String: TreeEntry]
+  {
+    var result: [String: TreeEntry] = [:]
+    for entry in try treeEntries(tree) {
+      let path = prefix.isEmpty ? entry.name : prefix + "/" + entry.name
+      if entry.mode == .tree {
+        result.merge(try files(in: entry.id, prefix: path)) { a, _ in a }
+      } else if entry.mode != .commit {
+        result[path] = entry
+      }
+    }
+    return result
+  }
+
+  // MARK: Writing objects
+
+  /// Stores bytes as a blob.
+  public func writeBlob(_ bytes: [UInt8]) throws(GitError) -> ObjectID {
+    var oid = git_oid()
+    let code = bytes.withUnsafeBytes {
+      git_blob_create_from_buffer(&oid, handle, $0.baseAddress, $0.count)
+    }
+    try check(code, "cannot write a blob")
+    return ObjectID(oid)
+  }
+
+  /// Builds a tree from files (slash paths relative to the tree), writing blobs as needed.
+  public func writeTree(files: [String: (bytes: [UInt8], mode: FileMode)]) throws(GitError)
+    -> ObjectID
+  {
+    var entries: [String: TreeEntry] = [:]
+    for (path, file) in files {
+      entries[path] = TreeEntry(
+        name: String(path.split(separator: "/").last ?? ""), id: try writeBlob(file.bytes),
+        mode: file.mode)
+    }
+    return try writeTree(entries: entries)
+  }
+
+  /// Builds a tree from entries that already exist in the object database.
+  public func writeTree(entries: [String: TreeEntry]) throws(GitError) -> ObjectID {
+    var direct: [TreeEntry] = []
+    var nested: [String: [String: TreeEntry]] = [:]
+    for (path, entry) in entries {
+      if let slash = path.firstIndex(of: "/") {
+        nested[String(path[..<slash]), default: [:]][String(path[path.index(after: slash)...])] =
+          entry
+      } else {
+        direct.append(TreeEntry(name: path, id: entry.id, mode: entry.mode))
+      }
+    }
+    for (name, children) in nested {
+      direct.append(TreeEntry(name: name, id: try writeTree(entries: children), mode: .tree))
+    }
+    return try buildTree(base: nil, changes: direct.map { ($0.name, $0) })
+  }
+
+  /// A copy of `base` (or of the empty tree) with the subtree at `path` replaced by `subtree`, or
+  /// removed when `subtree` is nil; trees left empty on the way are removed too.
+  public func replacingSubtree(in base: ObjectID?, at path: String, with subtree: ObjectID?)
+    throws(GitError) -> ObjectID
+  {
+    let components = path.split(separator: "/").map(String.init)
+    guard let first = components.first else {
+      if let subtree { return subtree }
+      return try buildTree(base: nil, changes: [])
+    }
+    var existing: ObjectID? = nil
+    if let base {
+      existing = try treeEntries(base).first { $0.name == first && $0.mode == .tree }?.id
+    }
+    var replacement = subtree
+    if components.count > 1 {
+      replacement = try replacingSubtree(
+        in: existing, at: components.dropFirst().joined(separator: "/"), with: subtree)
+      if let replacement, try treeEntries(replacement).isEmpty {
+        return try buildTree(base: base, changes: [(first, nil)])
+      }
+    }
+    return try buildTree(
+      base: base,
+      changes: [(first, replacement.map { TreeEntry(name: first, id: $0, mode: .tree) })])
+  }
+
+  private func buildTree(base: ObjectID?, changes: [(String, TreeEntry?)]) throws(GitError)
+    -> ObjectID
+  {
+    var baseTree: OpaquePointer?
+    if let base {
+      var oid = base.raw
+      try check(git_tree_lookup(&baseTree, handle, &oid), "cannot read tree \(base)")
+    }
+    defer { git_tree_free(baseTree) }
+    var builder: OpaquePointer?
+    try check(git_treebuilder_new(&builder, handle, baseTree))
+    defer { git_treebuilder_free(builder) }
+    for (name, entry) in changes {
+      if let entry {
+        var oid = entry.id.raw
+        try check(
+          git_treebuilder_insert(
+            nil, builder, name, &oid, git_filemode_t(rawValue: entry.mode.rawValue)),
+          "cannot add \(name) to a tree")
+      } else if git_treebuilder_get(builder, name) != nil {
+        try check(git_treebuilder_remove(builder, name))
+      }
+    }
+    var oid = git_oid()
+    try check(git_treebuilder_write(&oid, builder), "cannot write a tree")
+    return ObjectID(oid)
+  }
+
+  /// Writes a commit (no ref is moved).
+  public func writeCommit(
+    tree: ObjectID, parents: [ObjectID], message: String, author: Signature, committer: Signature
+  ) throws(GitError) -> ObjectID {
+    var treeOID = tree.raw
+    var treeHandle: OpaquePointer?
+    try check(git_tree_lookup(&treeHandle, handle, &treeOID), "cannot read tree \(tree)")
+    defer { git_tree_free(treeHandle) }
+    var parentHandles: [OpaquePointer?] = []
+    defer { for parent in parentHandles { git_commit_free(parent) } }
+    for parent in parents {
+      var oid = parent.raw
+      var commit: OpaquePointer?
+      try check(git_commit_lookup(&commit, handle, &oid), "cannot read commit \(parent)")
+      parentHandles.append(commit)
+    }
+    let authorSignature = try author.make()
+    defer { git_signature_free(authorSignature) }
+    let committerSignature = try committer.make()
+    defer { git_signature_free(committerSignature) }
+    var oid = git_oid()
+    let code = parentHandles.withUnsafeMutableBufferPointer { buffer in
+      git_commit_create(
+        &oid, handle, nil, authorSignature, committerSignature, nil, message, treeHandle,
+        buffer.count,
+        buffer.baseAddress)
+    }
+    try check(code, "cannot write a commit")
+    return ObjectID(oid)
+  }
+}
+
+/// A file mode as git records it in trees.
+public enum FileMode: UInt32, Sendable {
+  case tree = 0o040000
+  case blob = 0o100644
+  case executable = 0o100755
+  case link = 0o120000
+  case commit = 0o160000
+}
+
+public struct TreeEntry: Sendable, Equatable {
+  public var name: String
+  public var id: ObjectID
+  public var mode: FileMode
+
+  public init(name: String, id: ObjectID, mode: FileMode) {
+    self.name = name
+    self.id = id
+    self.mode = mode
+  }
+}
+
+public struct Signature: Sendable, Equatable {
+  public var name: String
+  public var email: String
+  /// Seconds since the epoch.
+  public var time: Int64
+  public var offsetMinutes: Int
+
+  public init(name: String, email: String, time: Int64? = nil, offsetMinutes: Int = 0) {
+    self.name = name
+    self.email = email
+    self.time = time ?? Int64(git_time_t(time_now()))
+    self.offsetMinutes = offsetMinutes
+  }
+
+  func make() throws(GitError) -> UnsafeMutablePointer<git_signature>? {
+    var signature: UnsafeMutablePointer<git_signature>?
+    try check(git_signature_new(&signature, name, email, git_time_t(time), Int32(offsetMinutes)))
+    return signature
+  }
+}
+
+private func time_now() -> Int64 {
+  var now = timespec()
+  clock_gettime(CLOCK_REALTIME, &now)
+  return Int64(now.tv_sec)
+}
+
+public struct Commit: Sendable, Equatable {
+  public var id: ObjectID
+  public var tree: ObjectID
+  public var parents: [ObjectID]
+  public var message: String
+  public var author: Signature
+  public var committer: Signature
+}

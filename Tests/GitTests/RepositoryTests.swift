@@ -1,0 +1,135 @@
+import Foundation
+import Testing
+
+@testable import Git
+
+func scratch(_ name: String) -> String {
+  FileManager.default.temporaryDirectory.appendingPathComponent(
+    "stoop-git-\(name)-\(UUID().uuidString)"
+  )
+  .path
+}
+
+let porch = Signature(
+  name: "Package Orchestration Service", email: "porch@kpt.dev", time: 1_700_000_000)
+
+/// A bare "remote" with one commit on main holding `pkg/Kptfile` and `README.md`.
+func makeRemote() throws -> (path: String, repository: Repository, head: ObjectID) {
+  let path = scratch("remote") + ".git"
+  let remote = try Repository.createBare(path)
+  let tree = try remote.writeTree(files: [
+    "README.md": (Array("hello\n".utf8), .blob),
+    "pkg/Kptfile": (
+      Array("apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: pkg\n".utf8), .blob
+    ),
+    "pkg/run.sh": (Array("#!/bin/sh\n".utf8), .executable),
+  ])
+  let head = try remote.writeCommit(
+    tree: tree, parents: [], message: "Initial commit", author: porch, committer: porch)
+  try remote.setReference("refs/heads/main", to: head)
+  try remote.setReference("refs/tags/pkg/v1", to: head)
+  return (path, remote, head)
+}
+
+@Test func treesCommitsAndBlobsRoundTripThroughTheObjectDatabase() throws {
+  let (path, remote, head) = try makeRemote()
+  defer { try? FileManager.default.removeItem(atPath: path) }
+  let commit = try remote.commit(head)
+  #expect(commit.message == "Initial commit")
+  #expect(commit.author == porch)
+  let files = try remote.files(in: commit.tree)
+  #expect(Set(files.keys) == ["README.md", "pkg/Kptfile", "pkg/run.sh"])
+  #expect(files["pkg/run.sh"]?.mode == .executable)
+  let kptfile = try #require(try remote.entry(at: "pkg/Kptfile", in: commit.tree))
+  #expect(String(decoding: try remote.blob(kptfile.id), as: UTF8.self).contains("name: pkg"))
+  #expect(try remote.entry(at: "pkg/missing", in: commit.tree) == nil)
+
+  // Replacing and removing a subtree leaves the rest alone.
+  let other = try remote.writeTree(files: ["Kptfile": (Array("x".utf8), .blob)])
+  let replaced = try remote.replacingSubtree(in: commit.tree, at: "a/b", with: other)
+  #expect(
+    Set(try remote.files(in: replaced).keys) == [
+      "README.md", "pkg/Kptfile", "pkg/run.sh", "a/b/Kptfile",
+    ])
+  let removed = try remote.replacingSubtree(in: replaced, at: "a/b", with: nil)
+  #expect(removed == commit.tree)
+}
+
+@Test func bareCloneUsesPorchRefspecsAndFetchPrunes() throws {
+  let (path, remote, head) = try makeRemote()
+  let clonePath = scratch("clone")
+  defer {
+    try? FileManager.default.removeItem(atPath: path)
+    try? FileManager.default.removeItem(atPath: clonePath)
+  }
+  let clone = try Repository.clone(url: path, into: clonePath, progress: false)
+  #expect(
+    try clone.references() == ["refs/remotes/origin/main": head, "refs/tags/pkg/v1": head])
+  // The remote gains a branch and loses the tag: fetch follows both.
+  try remote.setReference("refs/heads/drafts/pkg/ws", to: head)
+  try remote.deleteReference("refs/tags/pkg/v1")
+  try clone.fetch(progress: false)
+  #expect(
+    try clone.references() == [
+      "refs/remotes/origin/main": head, "refs/remotes/origin/drafts/pkg/ws": head,
+    ])
+}
+
+@Test func pushChecksEveryExpectationAndMovesNothingOnRejection() throws {
+  let (path, remote, head) = try makeRemote()
+  let clonePath = scratch("clone")
+  defer {
+    try? FileManager.default.removeItem(atPath: path)
+    try? FileManager.default.removeItem(atPath: clonePath)
+  }
+  let clone = try Repository.clone(url: "file://" + path, into: clonePath, progress: false)
+  let tree = try clone.writeTree(files: ["pkg/Kptfile": (Array("changed\n".utf8), .blob)])
+  let next = try clone.writeCommit(
+    tree: tree, parents: [head], message: "Intermediate commit", author: porch, committer: porch)
+
+  // Create-only on an existing ref: refused before anything is sent.
+  #expect(throws: GitError.self) {
+    try clone.push([
+      RefUpdate(name: "refs/heads/drafts/pkg/ws", target: next, expected: .absent),
+      RefUpdate(name: "refs/heads/main", target: next, expected: .absent),
+    ])
+  }
+  #expect(try remote.reference("refs/heads/drafts/pkg/ws") == nil)
+  #expect(try clone.reference("refs/remotes/origin/drafts/pkg/ws") == nil)
+
+  // Compare-and-swap with a stale value: refused, nothing moves.
+  let stale = try #require(ObjectID(hex: String(repeating: "a", count: 40)))
+  do {
+    try clone.push([RefUpdate(name: "refs/heads/main", target: next, expected: .value(stale))])
+    Issue.record("a stale compare-and-swap was accepted")
+  } catch {
+    #expect(error.kind == .rejected(ref: "refs/heads/main"))
+    #expect(error.message.contains("refs/heads/main moved on the remote"))
+  }
+  #expect(try remote.reference("refs/heads/main") == head)
+
+  // Several refs in one push: create, move, delete.
+  try clone.push([
+    RefUpdate(name: "refs/heads/drafts/pkg/ws", target: next, expected: .absent),
+    RefUpdate(name: "refs/heads/main", target: next, expected: .value(head)),
+    RefUpdate(name: "refs/tags/pkg/v1", target: nil, expected: .value(head)),
+  ])
+  #expect(try remote.reference("refs/heads/drafts/pkg/ws") == next)
+  #expect(try remote.reference("refs/heads/main") == next)
+  #expect(try remote.reference("refs/tags/pkg/v1") == nil)
+  #expect(
+    try clone.references() == [
+      "refs/remotes/origin/main": next, "refs/remotes/origin/drafts/pkg/ws": next,
+    ])
+}
+
+@Test func libgit2ErrorsCarryTheirMessageAndClass() throws {
+  do {
+    _ = try Repository.clone(
+      url: "/nonexistent/repo.git", into: scratch("missing"), progress: false)
+    Issue.record("cloning a missing path worked")
+  } catch {
+    #expect(!error.message.isEmpty)
+    #expect(error.errorClass != nil)
+  }
+}
