@@ -253,7 +253,7 @@ extension Repository {
       case .absent where now != nil:
         throw GitError(
           .rejected(ref: update.name),
-          "\(update.name) already exists on the remote (at \(now!.short))")
+          "\(update.name) already exists on the remote (at \(now?.short ?? ""))")
       case .value(let expected) where now != expected:
         throw GitError(
           .rejected(ref: update.name),
