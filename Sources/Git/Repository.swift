@@ -357,7 +357,7 @@ public struct Signature: Sendable, Equatable {
   public init(name: String, email: String, time: Int64? = nil, offsetMinutes: Int = 0) {
     self.name = name
     self.email = email
-    self.time = time ?? Int64(git_time_t(time_now()))
+    self.time = time ?? Int64(git_time_t(currentTime()))
     self.offsetMinutes = offsetMinutes
   }
 
@@ -368,7 +368,7 @@ public struct Signature: Sendable, Equatable {
   }
 }
 
-private func time_now() -> Int64 {
+private func currentTime() -> Int64 {
   var now = timespec()
   clock_gettime(CLOCK_REALTIME, &now)
   return Int64(now.tv_sec)
