@@ -113,6 +113,29 @@ public final class Repository: @unchecked Sendable {
     return ObjectID(git_object_id(peeled))
   }
 
+  /// Checks that every ref's object, and the commit and root tree it leads to, are in the object
+  /// database; throws a `.corrupt` error naming the first that is missing.
+  public func verifyReferencedObjects() throws(GitError) {
+    var odb: OpaquePointer?
+    try check(git_repository_odb(&odb, handle))
+    defer { git_odb_free(odb) }
+    for (name, id) in try references() {
+      var oid = id.raw
+      guard git_odb_exists(odb, &oid) == 1 else {
+        throw GitError(.corrupt, "object \(id) of \(name) is missing", errorClass: "odb")
+      }
+      do throws(GitError) {
+        let commit = try self.commit(try peelToCommit(id))
+        var tree = commit.tree.raw
+        guard git_odb_exists(odb, &tree) == 1 else {
+          throw GitError(.corrupt, "tree \(commit.tree) of \(name) is missing", errorClass: "odb")
+        }
+      } catch  where error.kind == .notFound {
+        throw GitError(.corrupt, "\(name): \(error.message)", errorClass: "odb")
+      }
+    }
+  }
+
   // MARK: Objects
 
   /// A commit's fields.

@@ -1,7 +1,9 @@
 import ArgumentParser
 import CaD
 import Foundation
+import Git
 import KRM
+import Orchestration
 
 /// Exit codes stoop promises to scripts (ARCHITECTURE.md, "Errors and output").
 public enum StoopExitCode: Int32 {
@@ -20,6 +22,18 @@ enum ErrorReporter {
       case .missingDirectory, .unreadable: return .notFound
       default: return .failure
       }
+    case let error as OrchestrationError:
+      switch error {
+      case .notRegistered: return .notFound
+      case .locked: return .conflict
+      case .git(let git, _):
+        if case .rejected = git.kind { return .conflict }
+        return git.kind == .notFound ? .notFound : .failure
+      default: return .failure
+      }
+    case let error as GitError:
+      if case .rejected = error.kind { return .conflict }
+      return .failure
     default:
       return .failure
     }
@@ -29,6 +43,8 @@ enum ErrorReporter {
     switch error {
     case let error as PackageError: return error.description
     case let error as KRMError: return error.description
+    case let error as OrchestrationError: return error.description
+    case let error as GitError: return error.description
     default: return error.localizedDescription
     }
   }

@@ -1,14 +1,14 @@
 /// JSON as kpt writes a `.json` package file: Go's `json.MarshalIndent` with two-space indent,
 /// map keys sorted, HTML-sensitive characters escaped, and a final line break.
 public enum GoJSON {
-  public static func encode(_ node: YAMLNode) -> [UInt8] {
+  public static func encode(_ node: YAMLNode, indentation: Int = 2) -> [UInt8] {
     var out: [UInt8] = []
-    write(node, indent: 0, into: &out)
+    write(node, indent: 0, step: indentation, into: &out)
     out.append(0x0A)
     return out
   }
 
-  private static func write(_ node: YAMLNode, indent: Int, into out: inout [UInt8]) {
+  private static func write(_ node: YAMLNode, indent: Int, step: Int, into out: inout [UInt8]) {
     switch node.kind {
     case .mapping:
       guard !node.entries.isEmpty else { return out.append(contentsOf: "{}".utf8) }
@@ -19,10 +19,10 @@ public enum GoJSON {
       for (i, entry) in sorted.enumerated() {
         if i > 0 { out.append(UInt8(ascii: ",")) }
         out.append(0x0A)
-        out.append(contentsOf: repeatElement(0x20, count: indent + 2))
+        out.append(contentsOf: repeatElement(0x20, count: indent + step))
         string(entry.key.value, into: &out)
         out.append(contentsOf: ": ".utf8)
-        write(entry.value, indent: indent + 2, into: &out)
+        write(entry.value, indent: indent + step, step: step, into: &out)
       }
       out.append(0x0A)
       out.append(contentsOf: repeatElement(0x20, count: indent))
@@ -33,8 +33,8 @@ public enum GoJSON {
       for (i, item) in node.items.enumerated() {
         if i > 0 { out.append(UInt8(ascii: ",")) }
         out.append(0x0A)
-        out.append(contentsOf: repeatElement(0x20, count: indent + 2))
-        write(item.node, indent: indent + 2, into: &out)
+        out.append(contentsOf: repeatElement(0x20, count: indent + step))
+        write(item.node, indent: indent + step, step: step, into: &out)
       }
       out.append(0x0A)
       out.append(contentsOf: repeatElement(0x20, count: indent))

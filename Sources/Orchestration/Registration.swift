@@ -1,0 +1,195 @@
+import Foundation
+import Git
+import KRM
+
+/// A registered repository: what `repository.yaml` holds, shaped like Porch's Repository object
+/// (config.porch.kpt.dev/v1alpha1). Secrets never appear here.
+public struct Registration: Sendable, Equatable {
+  public var name: String
+  public var namespace: String
+  public var url: String
+  public var branch: String
+  /// Trimmed of `/` on both ends; empty for the repository root.
+  public var directory: String
+  public var deployment: Bool
+  public var description: String?
+  public var createBranch: Bool
+  /// Name of the credentials "secret" (`<name>-auth`) when credentials were given.
+  public var secretName: String?
+  public var created: Date
+  public var status: Status
+
+  public struct Status: Sendable, Equatable {
+    public var ready: Bool
+    public var reason: String
+    public var message: String
+    public var lastSync: Date?
+    /// Head of the registered branch at the last fetch.
+    public var branchCommit: String?
+
+    public init(
+      ready: Bool, reason: String, message: String, lastSync: Date? = nil,
+      branchCommit: String? = nil
+    ) {
+      self.ready = ready
+      self.reason = reason
+      self.message = message
+      self.lastSync = lastSync
+      self.branchCommit = branchCommit
+    }
+  }
+
+  public static let apiVersion = "config.porch.kpt.dev/v1alpha1"
+  public static let kind = "Repository"
+
+  /// The Porch-shaped object.
+  public var object: YAMLNode {
+    func entry(_ key: String, _ value: YAMLNode) -> YAMLEntry {
+      YAMLEntry(key: .scalar(key), value: value)
+    }
+    var git = [
+      entry("repo", .scalar(url)), entry("branch", .scalar(branch)),
+      entry("directory", .scalar("/" + directory)),
+    ]
+    if createBranch { git.append(entry("createBranch", .scalar("true"))) }
+    if let secretName {
+      git.append(entry("secretRef", .mapping([entry("name", .scalar(secretName))])))
+    }
+    var spec: [YAMLEntry] = []
+    if let description { spec.append(entry("description", .scalar(description))) }
+    spec.append(entry("type", .scalar("git")))
+    spec.append(entry("content", .scalar("Package")))
+    if deployment { spec.append(entry("deployment", .scalar("true"))) }
+    spec.append(entry("git", .mapping(git)))
+    var condition = [
+      entry("type", .scalar("Ready")), entry("status", .scalar(status.ready ? "True" : "False")),
+      entry("reason", .scalar(status.reason)), entry("message", .scalar(status.message)),
+    ]
+    if let time = status.lastSync {
+      condition.append(entry("lastTransitionTime", .scalar(Self.timestamp(time))))
+    }
+    var statusEntries = [entry("conditions", .sequence([.mapping(condition)]))]
+    if let time = status.lastSync {
+      statusEntries.append(entry("lastFullSyncTime", .scalar(Self.timestamp(time))))
+    }
+    if let commit = status.branchCommit {
+      statusEntries.append(entry("gitCommitHash", .scalar(commit)))
+    }
+    return .mapping([
+      entry("apiVersion", .scalar(Self.apiVersion)), entry("kind", .scalar(Self.kind)),
+      entry(
+        "metadata",
+        .mapping([
+          entry("name", .scalar(name)), entry("namespace", .scalar(namespace)),
+          entry("creationTimestamp", .scalar(Self.timestamp(created))),
+        ])),
+      entry("spec", .mapping(spec)),
+      entry("status", .mapping(statusEntries)),
+    ])
+  }
+
+  /// Reads a registration back from its object.
+  init(object root: YAMLNode, file: String) throws(OrchestrationError) {
+    func string(_ path: [String]) -> String? { root.node(at: path)?.string }
+    guard root["kind"]?.string == Self.kind, let name = string(["metadata", "name"]),
+      let url = string(["spec", "git", "repo"])
+    else { throw .corruptRegistration(path: file, reason: "not a Repository object") }
+    self.name = name
+    namespace = string(["metadata", "namespace"]) ?? "default"
+    self.url = url
+    branch = string(["spec", "git", "branch"]) ?? "main"
+    directory = Self.trimmed(string(["spec", "git", "directory"]) ?? "")
+    deployment = string(["spec", "deployment"]) == "true"
+    description = string(["spec", "description"])
+    createBranch = string(["spec", "git", "createBranch"]) == "true"
+    secretName = string(["spec", "git", "secretRef", "name"])
+    created =
+      string(["metadata", "creationTimestamp"]).flatMap(Self.date) ?? Date(timeIntervalSince1970: 0)
+    let condition = root.node(at: ["status", "conditions", "0"])
+    status = Status(
+      ready: condition?["status"]?.string == "True",
+      reason: condition?["reason"]?.string ?? "Unknown",
+      message: condition?["message"]?.string ?? "",
+      lastSync: string(["status", "lastFullSyncTime"]).flatMap(Self.date),
+      branchCommit: string(["status", "gitCommitHash"]))
+  }
+
+  init(
+    name: String, namespace: String, url: String, branch: String, directory: String,
+    deployment: Bool,
+    description: String?, createBranch: Bool, secretName: String?, created: Date, status: Status
+  ) {
+    self.name = name
+    self.namespace = namespace
+    self.url = url
+    self.branch = branch
+    self.directory = Self.trimmed(directory)
+    self.deployment = deployment
+    self.description = description
+    self.createBranch = createBranch
+    self.secretName = secretName
+    self.created = created
+    self.status = status
+  }
+
+  static func trimmed(_ directory: String) -> String {
+    directory.split(separator: "/", omittingEmptySubsequences: true).joined(separator: "/")
+  }
+
+  static func timestamp(_ date: Date) -> String {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime]
+    return formatter.string(from: date)
+  }
+
+  static func date(_ text: String) -> Date? {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime]
+    return formatter.date(from: text)
+  }
+}
+
+/// Everything that can go wrong managing registrations.
+public enum OrchestrationError: Error, Sendable, CustomStringConvertible {
+  case invalidName(String, reason: String)
+  case invalidBranch(String, reason: String)
+  case alreadyRegistered(name: String, namespace: String)
+  case notRegistered(name: String, namespace: String)
+  case branchMissing(branch: String, url: String)
+  case corruptRegistration(path: String, reason: String)
+  case locked(name: String)
+  case io(path: String, reason: String)
+  case git(GitError, url: String)
+
+  public var description: String {
+    switch self {
+    case .invalidName(let name, let reason):
+      return
+        "invalid repository name \"\(name)\": \(reason); pass --name with a lowercase DNS label"
+    case .invalidBranch(let branch, let reason):
+      return "invalid branch name \"\(branch)\": \(reason)"
+    case .alreadyRegistered(let name, let namespace):
+      return
+        "repository \"\(name)\" is already registered in namespace \"\(namespace)\"; unregister it first or pass another --name"
+    case .notRegistered(let name, let namespace):
+      return
+        "repository \"\(name)\" is not registered in namespace \"\(namespace)\"; see stoop repo get"
+    case .branchMissing(let branch, let url):
+      return "branch \"\(branch)\" doesn't exist in \(url); pass --create-branch to create it"
+    case .corruptRegistration(let path, let reason):
+      return "\(path): \(reason); unregister and register the repository again"
+    case .locked(let name):
+      return "repository \"\(name)\" is locked by another stoop process; retry when it has finished"
+    case .io(let path, let reason):
+      return "\(path): \(reason)"
+    case .git(let error, let url):
+      switch error.kind {
+      case .authentication:
+        return
+          "authentication to \(url) failed: \(error.message); check the username and password or token"
+      default:
+        return error.message
+      }
+    }
+  }
+}

@@ -1,0 +1,421 @@
+import Foundation
+import Git
+import KRM
+
+/// The registered repositories under a config directory, each with its registration, its
+/// credentials (mode 0600) and a bare clone.
+public struct Registry: Sendable {
+  public let home: StoopHome
+  /// Warnings for people (stderr); the CLI decides where they go.
+  public var warn: @Sendable (String) -> Void = { _ in }
+
+  public init(home: StoopHome = StoopHome()) {
+    self.home = home
+  }
+
+  public struct RegisterOptions: Sendable {
+    public var name: String?
+    public var namespace = "default"
+    public var branch = "main"
+    public var directory = "/"
+    public var deployment = false
+    public var description: String?
+    public var createBranch = false
+    public var credentials = Credentials()
+
+    public init() {}
+  }
+
+  // MARK: Register
+
+  /// Clones the repository, checks (or creates) its branch and writes the registration. Nothing
+  /// is left behind when any step fails.
+  @discardableResult
+  public func register(url rawURL: String, options: RegisterOptions) throws(OrchestrationError)
+    -> Registration
+  {
+    let url = Self.normalise(rawURL)
+    let name = options.name ?? Self.defaultName(for: rawURL)
+    try Self.validate(name: name)
+    try Self.validate(branch: options.branch)
+    try Self.validate(name: options.namespace)
+    let directory = home.repository(namespace: options.namespace, name: name)
+    if FileManager.default.fileExists(atPath: directory) {
+      throw .alreadyRegistered(name: name, namespace: options.namespace)
+    }
+    let parent = (directory as NSString).deletingLastPathComponent
+    let staging = parent + "/.\(name).registering-\(UUID().uuidString)"
+    do {
+      try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
+    } catch {
+      throw .io(path: staging, reason: error.localizedDescription)
+    }
+    var finished = false
+    defer { if !finished { try? FileManager.default.removeItem(atPath: staging) } }
+
+    let clone: Repository
+    do {
+      clone = try Repository.clone(
+        url: url, into: staging + "/clone.git", credentials: options.credentials)
+    } catch {
+      throw .git(error, url: url)
+    }
+    var head: ObjectID?
+    do {
+      head = try clone.reference("refs/remotes/origin/" + options.branch)
+      if head == nil {
+        guard options.createBranch else {
+          throw OrchestrationError.branchMissing(branch: options.branch, url: url)
+        }
+        head = try Self.createBranch(options.branch, in: clone, credentials: options.credentials)
+      }
+    } catch let error as OrchestrationError {
+      throw error
+    } catch let error as GitError {
+      throw .git(error, url: url)
+    } catch {
+      throw .io(path: url, reason: "\(error)")
+    }
+    let secretName = options.credentials.isEmpty ? nil : name + "-auth"
+    let registration = Registration(
+      name: name, namespace: options.namespace, url: url, branch: options.branch,
+      directory: options.directory, deployment: options.deployment,
+      description: options.description,
+      createBranch: options.createBranch, secretName: secretName, created: Date(),
+      status: .init(
+        ready: true, reason: "Ready", message: "Repository Ready", lastSync: Date(),
+        branchCommit: head?.hex))
+    if !options.credentials.isEmpty {
+      try Self.writeCredentials(options.credentials, to: staging + "/credentials")
+    }
+    try Self.write(registration, to: staging + "/repository.yaml")
+    do {
+      try FileManager.default.moveItem(atPath: staging, toPath: directory)
+    } catch {
+      throw .io(path: directory, reason: error.localizedDescription)
+    }
+    finished = true
+    return registration
+  }
+
+  /// Porch's first commit on a branch it creates.
+  static func createBranch(_ branch: String, in clone: Repository, credentials: Credentials) throws
+    -> ObjectID
+  {
+    let porch = Signature(name: "Package Orchestration Service", email: "porch@kpt.dev")
+    let tree = try clone.writeTree(files: ["README.md": (Array("Created by porch".utf8), .blob)])
+    let commit = try clone.writeCommit(
+      tree: tree, parents: [], message: "Initial commit: Creating main branch", author: porch,
+      committer: porch)
+    try clone.push(
+      [RefUpdate(name: "refs/heads/" + branch, target: commit, expected: .absent)],
+      credentials: credentials)
+    return commit
+  }
+
+  // MARK: Read
+
+  /// Every registration in a namespace (all namespaces when nil), by namespace then name.
+  public func list(namespace: String?) throws(OrchestrationError) -> [Registration] {
+    let root = home.path + "/repositories"
+    let namespaces =
+      namespace.map { [$0] }
+      ?? ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).sorted()
+    var result: [Registration] = []
+    for namespace in namespaces where !namespace.hasPrefix(".") {
+      let names =
+        ((try? FileManager.default.contentsOfDirectory(atPath: root + "/" + namespace)) ?? [])
+        .sorted()
+      for name in names where !name.hasPrefix(".") {
+        result.append(try read(home.repository(namespace: namespace, name: name)))
+      }
+    }
+    return result
+  }
+
+  public func get(_ name: String, namespace: String) throws(OrchestrationError) -> Registration {
+    let directory = home.repository(namespace: namespace, name: name)
+    guard FileManager.default.fileExists(atPath: directory + "/repository.yaml") else {
+      throw .notRegistered(name: name, namespace: namespace)
+    }
+    return try read(directory)
+  }
+
+  private func read(_ directory: String) throws(OrchestrationError) -> Registration {
+    let file = directory + "/repository.yaml"
+    guard let data = FileManager.default.contents(atPath: file) else {
+      throw .corruptRegistration(path: file, reason: "cannot read the registration")
+    }
+    do {
+      let yaml = try YAMLFile(parsing: Array(data), name: file)
+      guard let document = yaml.documents.first else {
+        throw OrchestrationError.corruptRegistration(path: file, reason: "empty registration")
+      }
+      return try Registration(object: document.root, file: file)
+    } catch let error as OrchestrationError {
+      throw error
+    } catch {
+      throw .corruptRegistration(path: file, reason: "\(error)")
+    }
+  }
+
+  /// The credentials of a registration: its credentials file, else `STOOP_REPO_USERNAME`,
+  /// `STOOP_REPO_PASSWORD`, `STOOP_REPO_TOKEN` and `STOOP_REPO_SSH_KEY` from the environment.
+  public func credentials(
+    for registration: Registration,
+    environment: [String: String] = ProcessInfo.processInfo.environment
+  ) -> Credentials {
+    let file =
+      home.repository(namespace: registration.namespace, name: registration.name) + "/credentials"
+    if let data = FileManager.default.contents(atPath: file),
+      let yaml = try? YAMLFile(parsing: Array(data), name: file),
+      let root = yaml.documents.first?.root
+    {
+      return Credentials(
+        username: root["username"]?.string, password: root["password"]?.string,
+        bearerToken: root["bearerToken"]?.string, sshKey: root["sshKey"]?.string)
+    }
+    return Credentials(
+      username: environment["STOOP_REPO_USERNAME"], password: environment["STOOP_REPO_PASSWORD"],
+      bearerToken: environment["STOOP_REPO_TOKEN"], sshKey: environment["STOOP_REPO_SSH_KEY"])
+  }
+
+  // MARK: Unregister
+
+  public func unregister(_ name: String, namespace: String, keepCredentials: Bool = false)
+    throws(OrchestrationError)
+  {
+    let directory = home.repository(namespace: namespace, name: name)
+    guard FileManager.default.fileExists(atPath: directory + "/repository.yaml") else {
+      throw .notRegistered(name: name, namespace: namespace)
+    }
+    let lock = try RepositoryLock(directory: directory, name: name)
+    defer { lock.release() }
+    // Move aside first, so that an interrupted removal never leaves a half registration.
+    let doomed =
+      (directory as NSString).deletingLastPathComponent + "/.\(name).removing-\(UUID().uuidString)"
+    do {
+      try FileManager.default.moveItem(atPath: directory, toPath: doomed)
+      if keepCredentials, FileManager.default.fileExists(atPath: doomed + "/credentials") {
+        let kept = home.path + "/credentials/" + namespace
+        try FileManager.default.createDirectory(atPath: kept, withIntermediateDirectories: true)
+        let target = kept + "/" + name + "-auth"
+        try? FileManager.default.removeItem(atPath: target)
+        try FileManager.default.moveItem(atPath: doomed + "/credentials", toPath: target)
+      }
+      try FileManager.default.removeItem(atPath: doomed)
+    } catch {
+      throw .io(path: directory, reason: error.localizedDescription)
+    }
+  }
+
+  // MARK: Sync
+
+  /// What a fetch changed in the clone.
+  public struct SyncReport: Sendable, Equatable {
+    public var added: [(ref: String, id: ObjectID)] = []
+    public var moved: [(ref: String, from: ObjectID, to: ObjectID)] = []
+    public var removed: [(ref: String, id: ObjectID)] = []
+    public var recloned = false
+
+    public static func == (a: SyncReport, b: SyncReport) -> Bool {
+      a.added.map(\.ref) == b.added.map(\.ref) && a.moved.map(\.ref) == b.moved.map(\.ref)
+        && a.removed.map(\.ref) == b.removed.map(\.ref) && a.recloned == b.recloned
+    }
+  }
+
+  /// Fetches a registration now and records the outcome in its status.
+  public func sync(_ name: String, namespace: String) throws(OrchestrationError) -> SyncReport {
+    var registration = try get(name, namespace: namespace)
+    let directory = home.repository(namespace: namespace, name: name)
+    let lock = try RepositoryLock(directory: directory, name: name)
+    defer { lock.release() }
+    let credentials = credentials(for: registration)
+    var report = SyncReport()
+    do {
+      let (clone, before, recloned) = try fetchOrReclone(
+        registration, directory: directory, credentials: credentials)
+      report.recloned = recloned
+      let after = try clone.references()
+      for (ref, id) in after.sorted(by: { $0.key < $1.key }) {
+        if let old = before[ref] {
+          if old != id { report.moved.append((ref, old, id)) }
+        } else {
+          report.added.append((ref, id))
+        }
+      }
+      for (ref, id) in before.sorted(by: { $0.key < $1.key }) where after[ref] == nil {
+        report.removed.append((ref, id))
+      }
+      let head = after["refs/remotes/origin/" + registration.branch]
+      registration.status =
+        head == nil
+        ? .init(
+          ready: false, reason: "Error", message: "branch \"\(registration.branch)\" not found",
+          lastSync: Date())
+        : .init(
+          ready: true, reason: "Ready", message: "Repository Ready", lastSync: Date(),
+          branchCommit: head?.hex)
+      try Self.write(registration, to: directory + "/repository.yaml")
+      return report
+    } catch let error as GitError {
+      registration.status = .init(
+        ready: false, reason: "Error", message: error.message,
+        lastSync: registration.status.lastSync,
+        branchCommit: registration.status.branchCommit)
+      try? Self.write(registration, to: directory + "/repository.yaml")
+      throw .git(error, url: registration.url)
+    } catch let error as OrchestrationError {
+      throw error
+    } catch {
+      throw .io(path: directory, reason: "\(error)")
+    }
+  }
+
+  /// Opens and fetches the clone; a damaged clone is replaced by a fresh one, with a warning.
+  private func fetchOrReclone(
+    _ registration: Registration, directory: String, credentials: Credentials
+  ) throws
+    -> (Repository, [String: ObjectID], Bool)
+  {
+    var before: [String: ObjectID] = [:]
+    var failure: GitError
+    do throws(GitError) {
+      let clone = try Repository.open(directory + "/clone.git")
+      before = try clone.references()
+      try clone.verifyReferencedObjects()
+      try clone.fetch(credentials: credentials)
+      return (clone, before, false)
+    } catch {
+      failure = error
+    }
+    guard failure.kind == .corrupt || failure.errorClass == "repository" else { throw failure }
+    warn("the clone of \"\(registration.name)\" is damaged (\(failure.message)); cloning it again")
+    return (try reclone(registration, into: directory, credentials: credentials), before, true)
+  }
+
+  private func reclone(
+    _ registration: Registration, into directory: String, credentials: Credentials
+  ) throws
+    -> Repository
+  {
+    let fresh = directory + "/.clone-\(UUID().uuidString).git"
+    defer { try? FileManager.default.removeItem(atPath: fresh) }
+    _ = try Repository.clone(url: registration.url, into: fresh, credentials: credentials)
+    let old = directory + "/.old-\(UUID().uuidString).git"
+    try FileManager.default.moveItem(atPath: directory + "/clone.git", toPath: old)
+    try FileManager.default.moveItem(atPath: fresh, toPath: directory + "/clone.git")
+    try? FileManager.default.removeItem(atPath: old)
+    return try Repository.open(directory + "/clone.git")
+  }
+
+  // MARK: Files
+
+  static func write(_ registration: Registration, to path: String) throws(OrchestrationError) {
+    let text = YAMLDocument(root: registration.object).text(sequenceIndent: .compact)
+    try writeAtomically(text, to: path, mode: 0o644)
+  }
+
+  static func writeCredentials(_ credentials: Credentials, to path: String)
+    throws(OrchestrationError)
+  {
+    var entries: [YAMLEntry] = []
+    for (key, value) in [
+      ("username", credentials.username), ("password", credentials.password),
+      ("bearerToken", credentials.bearerToken), ("sshKey", credentials.sshKey),
+    ] {
+      if let value { entries.append(YAMLEntry(key: .scalar(key), value: .scalar(value))) }
+    }
+    try writeAtomically(YAMLDocument(root: .mapping(entries)).text(), to: path, mode: 0o600)
+  }
+
+  /// Writes through a temporary file created with `mode`, then renames it into place.
+  static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t)
+    throws(OrchestrationError)
+  {
+    let temporary = path + ".tmp-\(UUID().uuidString)"
+    let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, mode)
+    guard fd >= 0 else { throw .io(path: path, reason: String(cString: strerror(errno))) }
+    let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+    fchmod(fd, mode)
+    close(fd)
+    guard written == bytes.count, rename(temporary, path) == 0 else {
+      unlink(temporary)
+      throw .io(path: path, reason: String(cString: strerror(errno)))
+    }
+  }
+
+  // MARK: Names
+
+  /// porchctl's default name: the URL's last segment without a trailing `/` or `.git`.
+  public static func defaultName(for url: String) -> String {
+    var trimmed = url
+    while trimmed.hasSuffix("/") { trimmed.removeLast() }
+    if trimmed.hasSuffix(".git") { trimmed.removeLast(4) }
+    let last =
+      trimmed.split(whereSeparator: { $0 == "/" || $0 == ":" }).last.map(String.init) ?? trimmed
+    return last
+  }
+
+  /// Local paths become absolute, so the registration works from any directory.
+  static func normalise(_ url: String) -> String {
+    if url.contains("://") { return url }
+    // scp-like `user@host:path` (a colon before any slash).
+    if let colon = url.firstIndex(of: ":"), !url[..<colon].contains("/") { return url }
+    return URL(fileURLWithPath: url).standardizedFileURL.path
+  }
+
+  /// A Kubernetes DNS-1123 label: what Porch accepts as a repository name.
+  public static func validate(name: String) throws(OrchestrationError) {
+    if let reason = dnsLabelProblem(name) { throw .invalidName(name, reason: reason) }
+  }
+
+  /// Porch's branch rule: DNS-1123 labels joined by `/`.
+  public static func validate(branch: String) throws(OrchestrationError) {
+    guard !branch.isEmpty else { throw .invalidBranch(branch, reason: "it is empty") }
+    for segment in branch.split(separator: "/", omittingEmptySubsequences: false) {
+      if let reason = dnsLabelProblem(String(segment)) {
+        throw .invalidBranch(
+          branch, reason: "\(reason) (each /-separated part must be a lowercase DNS label)")
+      }
+    }
+  }
+
+  static func dnsLabelProblem(_ text: String) -> String? {
+    if text.isEmpty { return "it is empty" }
+    if text.utf8.count > 63 { return "it is longer than 63 characters" }
+    let allowed = text.utf8.allSatisfy {
+      ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45
+    }
+    if !allowed { return "only lowercase letters, digits and '-' are allowed" }
+    if text.hasPrefix("-") || text.hasSuffix("-") {
+      return "it must start and end with a letter or digit"
+    }
+    return nil
+  }
+}
+
+/// An advisory lock (flock) on a registration, held while a command reads then writes it.
+final class RepositoryLock {
+  private let fd: Int32
+
+  init(directory: String, name: String, timeout: TimeInterval = 30) throws(OrchestrationError) {
+    fd = open(directory + "/lock", O_RDWR | O_CREAT, 0o644)
+    guard fd >= 0 else {
+      throw .io(path: directory + "/lock", reason: String(cString: strerror(errno)))
+    }
+    let deadline = Date().addingTimeInterval(timeout)
+    while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+      guard errno == EWOULDBLOCK || errno == EINTR, Date() < deadline else {
+        close(fd)
+        throw .locked(name: name)
+      }
+      usleep(20_000)
+    }
+  }
+
+  func release() {
+    flock(fd, LOCK_UN)
+    close(fd)
+  }
+}

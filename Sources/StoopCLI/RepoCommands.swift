@@ -1,0 +1,310 @@
+import ArgumentParser
+import Foundation
+import Git
+import KRM
+import Orchestration
+
+/// `stoop repo`: registered repositories, as porchctl's `repo` group.
+struct Repo: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "repo",
+    abstract: "Register, list, sync and unregister git repositories of packages.",
+    subcommands: [Register.self, Get.self, Unregister.self, Sync.self],
+    aliases: ["repository"]
+  )
+}
+
+struct NamespaceOption: ParsableArguments {
+  @Option(name: [.short, .long], help: "The namespace of the registration.")
+  var namespace: String = "default"
+}
+
+extension Registry {
+  /// The registry of this environment, with warnings on stderr.
+  static func current() -> Registry {
+    var registry = Registry()
+    registry.warn = { Terminal.standardError("Warning: \($0)\n") }
+    return registry
+  }
+}
+
+struct Register: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "register",
+    abstract: "Register a git repository: clone it and check its branch.",
+    discussion: """
+      REPOSITORY is a local path (a bare repository or a directory with .git), a file://, \
+      https:// or ssh:// URL, or scp-like user@host:path. Credentials go to a file of mode 0600 \
+      in the config directory; prefer --repo-password-stdin or the STOOP_REPO_PASSWORD \
+      environment variable over --repo-password, which other users can see in `ps`.
+      """,
+    aliases: ["reg"]
+  )
+
+  @Argument(help: "The repository URL or path.")
+  var repository: String
+
+  @Option(help: "Registration name (default: the URL's last segment without .git).")
+  var name: String?
+
+  @Option(help: "A description of the repository.")
+  var description: String?
+
+  @Option(help: "The branch holding published packages.")
+  var branch: String = "main"
+
+  @Flag(help: "Create the branch when the repository does not have it.")
+  var createBranch = false
+
+  @Option(help: "The directory of the repository that holds packages.")
+  var directory: String = "/"
+
+  @Flag(help: "Packages of this repository are deployed (deployment repository).")
+  var deployment = false
+
+  @Option(
+    name: [.customLong("repo-username"), .customLong("repo-basic-username")],
+    help: "Username for the remote.")
+  var username: String?
+
+  @Option(
+    name: [.customLong("repo-password"), .customLong("repo-basic-password")],
+    help: "Password or token for the remote.")
+  var password: String?
+
+  @Flag(help: "Read the password or token from standard input.")
+  var repoPasswordStdin = false
+
+  @Option(help: "A bearer token for an https remote.")
+  var repoBearerToken: String?
+
+  @Option(
+    help: "A private key file for an ssh remote (default: the ssh agent).", completion: .file())
+  var repoSshKey: String?
+
+  @OptionGroup var namespace: NamespaceOption
+
+  func run() throws {
+    try ErrorReporter.run {
+      var options = Registry.RegisterOptions()
+      options.name = name
+      options.namespace = namespace.namespace
+      options.branch = branch
+      options.directory = directory
+      options.deployment = deployment
+      options.description = description
+      options.createBranch = createBranch
+      var secret = password
+      if repoPasswordStdin {
+        secret = String(decoding: Terminal.readStandardInput(), as: UTF8.self)
+          .trimmingCharacters(in: .newlines)
+      }
+      let environment = ProcessInfo.processInfo.environment
+      options.credentials = Credentials(
+        username: username ?? (secret == nil ? environment["STOOP_REPO_USERNAME"] : nil),
+        password: secret ?? environment["STOOP_REPO_PASSWORD"],
+        bearerToken: repoBearerToken ?? environment["STOOP_REPO_TOKEN"],
+        sshKey: repoSshKey ?? environment["STOOP_REPO_SSH_KEY"])
+      try Registry.current().register(url: repository, options: options)
+    }
+  }
+}
+
+struct Get: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "get",
+    abstract: "List registered repositories.",
+    aliases: ["ls", "list"]
+  )
+
+  @Argument(help: "Names to show (default: all).")
+  var names: [String] = []
+
+  @Option(name: .shortAndLong, help: "Output format: table, wide, yaml, json or name.")
+  var output: OutputFormat = .table
+
+  @Flag(name: [.customShort("A"), .long], help: "List registrations of every namespace.")
+  var allNamespaces = false
+
+  @OptionGroup var namespace: NamespaceOption
+
+  func run() throws {
+    try ErrorReporter.run {
+      let registry = Registry.current()
+      var registrations = try registry.list(namespace: allNamespaces ? nil : namespace.namespace)
+      if !names.isEmpty {
+        registrations = try names.map { name in
+          guard let found = registrations.first(where: { $0.name == name }) else {
+            throw OrchestrationError.notRegistered(name: name, namespace: namespace.namespace)
+          }
+          return found
+        }
+      }
+      Terminal.standardOutput(
+        Array(RepoPrinter.render(registrations, as: output, allNamespaces: allNamespaces).utf8))
+    }
+  }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+  case table, wide, yaml, json, name
+}
+
+enum RepoPrinter {
+  static func render(
+    _ registrations: [Registration], as format: OutputFormat, allNamespaces: Bool,
+    now: Date = Date()
+  )
+    -> String
+  {
+    switch format {
+    case .name:
+      return registrations.map { "repository.config.porch.kpt.dev/\($0.name)\n" }.joined()
+    case .yaml, .json:
+      let object: YAMLNode
+      if registrations.count == 1 {
+        object = registrations[0].object
+      } else {
+        object = .mapping([
+          YAMLEntry(key: .scalar("apiVersion"), value: .scalar("v1")),
+          YAMLEntry(key: .scalar("items"), value: .sequence(registrations.map(\.object))),
+          YAMLEntry(key: .scalar("kind"), value: .scalar("List")),
+          YAMLEntry(
+            key: .scalar("metadata"),
+            value: .mapping([
+              YAMLEntry(key: .scalar("resourceVersion"), value: .scalar("", style: .doubleQuoted))
+            ])),
+        ])
+      }
+      if format == .json {
+        return String(decoding: GoJSON.encode(object, indentation: 4), as: UTF8.self)
+      }
+      return String(
+        decoding: YAMLDocument(root: object).text(sequenceIndent: .compact), as: UTF8.self)
+    case .table, .wide:
+      guard !registrations.isEmpty else { return "" }
+      var rows = [
+        [
+          "NAME", "TYPE", "CONTENT", "SYNC SCHEDULE", "DEPLOYMENT", "READY", "ADDRESS", "BRANCH",
+          "AGE",
+        ]
+      ]
+      if format == .wide { rows[0] += ["DIRECTORY", "MESSAGE"] }
+      if allNamespaces { rows[0].insert("NAMESPACE", at: 0) }
+      for registration in registrations {
+        var row = [
+          registration.name, "git", "Package", "", registration.deployment ? "true" : "",
+          registration.status.ready ? "True" : "False", registration.url, registration.branch,
+          humanAge(now.timeIntervalSince(registration.created)),
+        ]
+        if format == .wide { row += ["/" + registration.directory, registration.status.message] }
+        if allNamespaces { row.insert(registration.namespace, at: 0) }
+        rows.append(row)
+      }
+      return table(rows)
+    }
+  }
+
+  /// Columns padded as kubectl pads them: three spaces between columns, no trailing blanks.
+  static func table(_ rows: [[String]]) -> String {
+    var widths = [Int](repeating: 0, count: rows[0].count)
+    for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+    return rows.map { row in
+      var line = ""
+      for (i, cell) in row.enumerated() {
+        line +=
+          i == row.count - 1
+          ? cell : cell.padding(toLength: widths[i] + 3, withPad: " ", startingAt: 0)
+      }
+      while line.hasSuffix(" ") { line.removeLast() }
+      return line + "\n"
+    }.joined()
+  }
+
+  /// kubectl's age: `45s`, `5m30s`, `42m`, `3h5m`, `20h`, `2d4h`, `30d`, `2y`.
+  static func humanAge(_ seconds: TimeInterval) -> String {
+    let s = max(0, Int(seconds))
+    let m = s / 60
+    let h = m / 60
+    let d = h / 24
+    switch s {
+    case ..<120: return "\(s)s"
+    case ..<600: return s % 60 == 0 ? "\(m)m" : "\(m)m\(s % 60)s"
+    case ..<(3 * 3600): return "\(m)m"
+    case ..<(8 * 3600): return m % 60 == 0 ? "\(h)h" : "\(h)h\(m % 60)m"
+    case ..<(48 * 3600): return "\(h)h"
+    case ..<(8 * 86400): return h % 24 == 0 ? "\(d)d" : "\(d)d\(h % 24)h"
+    case ..<(2 * 365 * 86400): return "\(d)d"
+    default: return "\(d / 365)y"
+    }
+  }
+}
+
+struct Unregister: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "unregister",
+    abstract: "Remove a registration, its clone and (unless kept) its credentials.",
+    aliases: ["unreg"]
+  )
+
+  @Argument(help: "The registration name.")
+  var repository: String
+
+  @Flag(help: "Keep the credentials (moved to the config directory's credentials/).")
+  var keepAuthSecret = false
+
+  @OptionGroup var namespace: NamespaceOption
+
+  func run() throws {
+    try ErrorReporter.run {
+      try Registry.current().unregister(
+        repository, namespace: namespace.namespace, keepCredentials: keepAuthSecret)
+    }
+  }
+}
+
+struct Sync: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "sync",
+    abstract: "Fetch registered repositories now and report the refs that changed.",
+    aliases: ["reconcile"]
+  )
+
+  @Argument(help: "Registration names.")
+  var repositories: [String] = []
+
+  @Flag(help: "Sync every registration of the namespace.")
+  var all = false
+
+  @OptionGroup var namespace: NamespaceOption
+
+  func validate() throws {
+    if repositories.isEmpty && !all {
+      throw ValidationError("repository name(s) required unless --all is set")
+    }
+  }
+
+  func run() throws {
+    try ErrorReporter.run {
+      let registry = Registry.current()
+      var names = repositories
+      if all {
+        names = try registry.list(namespace: namespace.namespace).map(\.name)
+        if names.isEmpty {
+          throw OrchestrationError.notRegistered(name: "*", namespace: namespace.namespace)
+        }
+      }
+      var out = ""
+      for name in names {
+        let report = try registry.sync(name, namespace: namespace.namespace)
+        let changes = report.added.count + report.moved.count + report.removed.count
+        out +=
+          "\(name): \(changes == 0 ? "up to date" : "\(changes) ref\(changes == 1 ? "" : "s") changed")\n"
+        for (ref, id) in report.added { out += "  + \(ref) \(id.short)\n" }
+        for (ref, from, to) in report.moved { out += "  ~ \(ref) \(from.short)..\(to.short)\n" }
+        for (ref, id) in report.removed { out += "  - \(ref) \(id.short)\n" }
+      }
+      Terminal.standardOutput(Array(out.utf8))
+    }
+  }
+}
