@@ -173,13 +173,125 @@ _stoop() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    fn|help)
+    repo|fn|help)
         # Offer subcommand argument completions
         "_stoop_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'fn help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'repo fn help' -- "${cur}"))
+        ;;
+    esac
+}
+
+_stoop_repo() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __stoop_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    register|get|unregister|sync)
+        # Offer subcommand argument completions
+        "_stoop_repo_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'register get unregister sync' -- "${cur}"))
+        ;;
+    esac
+}
+
+_stoop_repo_register() {
+    repeating_flags=()
+    non_repeating_flags=(--create-branch --deployment --repo-password-stdin --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--name --description --branch --directory --repo-username --repo-basic-username --repo-password --repo-basic-password --repo-bearer-token --repo-ssh-key -n --namespace)
+    __stoop_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--name')
+        return
+        ;;
+    '--description')
+        return
+        ;;
+    '--branch')
+        return
+        ;;
+    '--directory')
+        return
+        ;;
+    '--repo-username'|'--repo-basic-username')
+        return
+        ;;
+    '--repo-password'|'--repo-basic-password')
+        return
+        ;;
+    '--repo-bearer-token')
+        return
+        ;;
+    '--repo-ssh-key')
+        __stoop_add_completions -f
+        return
+        ;;
+    '-n'|'--namespace')
+        return
+        ;;
+    esac
+}
+
+_stoop_repo_get() {
+    repeating_flags=()
+    non_repeating_flags=(-A --all-namespaces --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--output -o -n --namespace)
+    __stoop_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--output'|'-o')
+        __stoop_add_completions -W 'table'$'\n''wide'$'\n''yaml'$'\n''json'$'\n''name'
+        return
+        ;;
+    '-n'|'--namespace')
+        return
+        ;;
+    esac
+}
+
+_stoop_repo_unregister() {
+    repeating_flags=()
+    non_repeating_flags=(--keep-auth-secret --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-n --namespace)
+    __stoop_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-n'|'--namespace')
+        return
+        ;;
+    esac
+}
+
+_stoop_repo_sync() {
+    repeating_flags=()
+    non_repeating_flags=(--all --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-n --namespace)
+    __stoop_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-n'|'--namespace')
+        return
         ;;
     esac
 }

@@ -23,7 +23,10 @@ struct Run {
 
 /// Runs a program with optional standard input and returns what it printed; the streams go
 /// through files, so large outputs cannot block.
-func run(_ executable: String, _ arguments: [String], input: [UInt8]? = nil) throws -> Run {
+func run(
+  _ executable: String, _ arguments: [String], input: [UInt8]? = nil,
+  environment: [String: String] = [:]
+) throws -> Run {
   let scratch = temporaryDirectory("io")
   try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
   defer { try? FileManager.default.removeItem(atPath: scratch) }
@@ -34,6 +37,9 @@ func run(_ executable: String, _ arguments: [String], input: [UInt8]? = nil) thr
   let process = Process()
   process.executableURL = URL(fileURLWithPath: executable)
   process.arguments = arguments
+  if !environment.isEmpty {
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+  }
   process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: paths[0]))
   process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: paths[1]))
   process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: paths[2]))

@@ -7,9 +7,12 @@ usage: git-http-server.py ROOT USER PASSWORD
 import base64
 import http.server
 import os
+import signal
 import subprocess
 import sys
 
+# The parent may have started us with SIGTERM blocked (a signal mask is inherited).
+signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
 root, user, password = sys.argv[1], sys.argv[2], sys.argv[3]
 expected = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
 backend = subprocess.run(["git", "--exec-path"], capture_output=True, text=True).stdout.strip()
