@@ -44,3 +44,29 @@ if command -v kpt >/dev/null; then
 else
   echo "kpt not installed: no comparison"
 fi
+
+# repo sync of an up-to-date registration with 11,000 refs; repo get of 50 registrations.
+# (kpt has no equivalent of either, so there is no ratio.)
+export STOOP_HOME="$work/home"
+git init -q --bare -b main "$work/big.git"
+tree=$(git -C "$work/big.git" mktree </dev/null)
+commit=$(git -C "$work/big.git" commit-tree "$tree" -m init)
+{
+  echo "create refs/heads/main $commit"
+  for i in $(seq 1 5500); do
+    echo "create refs/heads/drafts/pkg$i/ws $commit"
+    echo "create refs/tags/pkg$i/v1 $commit"
+  done
+} | git -C "$work/big.git" update-ref --stdin
+git -C "$work/big.git" pack-refs --all
+"$STOOP" repo register "$work/big.git" --name big
+sync_once() { "$STOOP" repo sync big >/dev/null; }
+sms=$(best sync_once)
+echo "stoop repo sync (11,000 refs, up to date): ${sms} ms (target 200 ms)"
+git clone -q --bare "$work/big.git" "$work/small.git"
+git -C "$work/small.git" for-each-ref --format='delete %(refname)' refs/tags refs/heads/drafts |
+  git -C "$work/small.git" update-ref --stdin
+for i in $(seq 1 50); do "$STOOP" repo register "$work/small.git" --name "repo$i"; done
+get_once() { "$STOOP" repo get >/dev/null; }
+gms=$(best get_once)
+echo "stoop repo get (51 registrations): ${gms} ms (target 50 ms)"

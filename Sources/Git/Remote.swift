@@ -176,6 +176,21 @@ extension Repository {
     var remote: OpaquePointer?
     try check(git_remote_lookup(&remote, handle, "origin"), "no origin remote")
     defer { git_remote_free(remote) }
+    // Up to date already (the common case): listing the remote's refs is all it takes.
+    let advertised = try listRemote(
+      remote, credentials: credentials, direction: GIT_DIRECTION_FETCH)
+    var expected: [String: ObjectID] = [:]
+    for (name, id) in advertised {
+      if name.hasPrefix("refs/heads/") {
+        expected["refs/remotes/origin/" + name.dropFirst("refs/heads/".count)] = id
+      } else if name.hasPrefix("refs/tags/") {
+        expected[name] = id
+      }
+    }
+    var local = try references(under: "refs/remotes/origin/")
+    local.merge(try references(under: "refs/tags/")) { a, _ in a }
+    if local == expected { return }
+
     let box = CallbackContext(credentials: credentials, showProgress: progress ?? isTerminal())
     let payload = Unmanaged.passRetained(box)
     defer { payload.release() }
@@ -192,6 +207,7 @@ extension Repository {
     }
     try check(
       code, "cannot fetch \(git_remote_url(remote).map { String(cString: $0) } ?? "origin")")
+    try packReferences()
   }
 
   /// The refs the remote holds now (`refs/heads/...`, `refs/tags/...`, peeled tags left out).

@@ -237,7 +237,7 @@ public struct Registry: Sendable {
         registration, directory: directory, credentials: credentials)
       report.recloned = recloned
       let after = try clone.references()
-      for (ref, id) in after.sorted(by: { $0.key < $1.key }) {
+      for (ref, id) in (after == before ? [:] : after).sorted(by: { $0.key < $1.key }) {
         if let old = before[ref] {
           if old != id { report.moved.append((ref, old, id)) }
         } else {
