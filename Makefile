@@ -15,6 +15,7 @@ deps:
 	@missing=""; \
 	pkg-config --exists libgit2 || missing="$$missing libgit2-dev"; \
 	pkg-config --exists yaml-0.1 || missing="$$missing libyaml-dev"; \
+	command -v git >/dev/null || missing="$$missing git"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing$$missing"; \

@@ -51,7 +51,7 @@ public struct Registration: Sendable, Equatable {
       entry("repo", .scalar(url)), entry("branch", .scalar(branch)),
       entry("directory", .scalar("/" + directory)),
     ]
-    if createBranch { git.append(entry("createBranch", .scalar("true"))) }
+    if createBranch { git.append(entry("createBranch", .literal("true"))) }
     if let secretName {
       git.append(entry("secretRef", .mapping([entry("name", .scalar(secretName))])))
     }
@@ -59,7 +59,7 @@ public struct Registration: Sendable, Equatable {
     if let description { spec.append(entry("description", .scalar(description))) }
     spec.append(entry("type", .scalar("git")))
     spec.append(entry("content", .scalar("Package")))
-    if deployment { spec.append(entry("deployment", .scalar("true"))) }
+    if deployment { spec.append(entry("deployment", .literal("true"))) }
     spec.append(entry("git", .mapping(git)))
     var condition = [
       entry("type", .scalar("Ready")), entry("status", .scalar(status.ready ? "True" : "False")),

@@ -8,6 +8,8 @@ public struct Registry: Sendable {
   public let home: StoopHome
   /// Warnings for people (stderr); the CLI decides where they go.
   public var warn: @Sendable (String) -> Void = { _ in }
+  /// How long to wait for another stoop process that holds a registration's lock.
+  public var lockTimeout: TimeInterval = 30
 
   public init(home: StoopHome = StoopHome()) {
     self.home = home
@@ -189,7 +191,7 @@ public struct Registry: Sendable {
     guard FileManager.default.fileExists(atPath: directory + "/repository.yaml") else {
       throw .notRegistered(name: name, namespace: namespace)
     }
-    let lock = try RepositoryLock(directory: directory, name: name)
+    let lock = try RepositoryLock(directory: directory, name: name, timeout: lockTimeout)
     defer { lock.release() }
     // Move aside first, so that an interrupted removal never leaves a half registration.
     let doomed =
@@ -228,7 +230,7 @@ public struct Registry: Sendable {
   public func sync(_ name: String, namespace: String) throws(OrchestrationError) -> SyncReport {
     var registration = try get(name, namespace: namespace)
     let directory = home.repository(namespace: namespace, name: name)
-    let lock = try RepositoryLock(directory: directory, name: name)
+    let lock = try RepositoryLock(directory: directory, name: name, timeout: lockTimeout)
     defer { lock.release() }
     let credentials = credentials(for: registration)
     var report = SyncReport()

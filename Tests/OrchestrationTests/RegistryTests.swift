@@ -173,6 +173,7 @@ func leftovers(_ registry: Registry) -> [String] {
   var options = Registry.RegisterOptions()
   options.name = "simple"
   options.credentials = Credentials(username: "alice", password: "hunter2-secret")
+  options.deployment = true
   let registration = try registry.register(url: try fixture("simple"), options: options)
   #expect(registration.secretName == "simple-auth")
   let directory = registry.home.repository(namespace: "default", name: "simple")
@@ -180,6 +181,9 @@ func leftovers(_ registry: Registry) -> [String] {
   #expect((attributes[.posixPermissions] as? Int) == 0o600)
   let yaml = try String(contentsOfFile: directory + "/repository.yaml", encoding: .utf8)
   #expect(!yaml.contains("hunter2-secret"))
+  // Porch's shape: booleans are booleans, the secret is referred to by name only.
+  #expect(yaml.contains("  deployment: true\n"))
+  #expect(yaml.contains("    secretRef:\n      name: simple-auth\n"))
   #expect(registry.credentials(for: registration).password == "hunter2-secret")
   try registry.unregister("simple", namespace: "default")
   #expect(!FileManager.default.fileExists(atPath: directory))
@@ -190,4 +194,27 @@ final class WarningLog: @unchecked Sendable {
   private var stored: [String] = []
   func append(_ line: String) { lock.withLock { stored.append(line) } }
   var lines: [String] { lock.withLock { stored } }
+}
+
+@Test func aHeldLockMakesSyncWaitThenFailAsAConflict() throws {
+  var registry = Registry(home: StoopHome(environment: ["STOOP_HOME": scratch("home")]))
+  defer { try? FileManager.default.removeItem(atPath: registry.home.path) }
+  var options = Registry.RegisterOptions()
+  options.name = "simple"
+  try registry.register(url: try fixture("simple"), options: options)
+  registry.lockTimeout = 0.2
+  let directory = registry.home.repository(namespace: "default", name: "simple")
+  let held = try RepositoryLock(directory: directory, name: "simple")
+  do {
+    _ = try registry.sync("simple", namespace: "default")
+    Issue.record("sync ran while another process held the lock")
+  } catch {
+    guard case .locked(let name) = error else {
+      Issue.record("unexpected error \(error)")
+      return
+    }
+    #expect(name == "simple")
+  }
+  held.release()
+  #expect(try registry.sync("simple", namespace: "default") == Registry.SyncReport())
 }

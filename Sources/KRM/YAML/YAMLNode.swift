@@ -91,6 +91,13 @@ public struct YAMLNode: Sendable, Equatable {
     YAMLNode(kind: .scalar, value: value, style: style)
   }
 
+  /// A plain scalar written exactly as given, for values that are not strings (`true`, `3`).
+  public static func literal(_ text: String) -> YAMLNode {
+    var node = YAMLNode(kind: .scalar, value: text, style: .plain)
+    node.raw = text
+    return node
+  }
+
   public static func mapping(_ entries: [YAMLEntry] = [], flow: Bool = false) -> YAMLNode {
     var node = YAMLNode(kind: .mapping, isFlow: flow)
     node.entries = entries
