@@ -188,6 +188,10 @@ public enum OrchestrationError: Error, Sendable, CustomStringConvertible {
         return
           "authentication to \(url) failed: \(error.message); check the username and password or token"
       default:
+        if error.message.contains("non-bare") {
+          return error.message
+            + "; register a bare repository (git clone --bare), or serve it over http or ssh"
+        }
         return error.message
       }
     }
