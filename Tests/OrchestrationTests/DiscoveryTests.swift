@@ -1,0 +1,130 @@
+import Foundation
+import Git
+import Testing
+
+@testable import Orchestration
+
+/// Registers a Porch fixture with `branch` (a copy of its main, as Porch's tests make) and lists it
+/// as `path revision workspace lifecycle latest` rows.
+private func listing(_ fixtureName: String, branch: String, directory: String = "/") throws
+  -> [String]
+{
+  try discover(fixtureName, branch: branch, directory: directory).map {
+    "\($0.path) \($0.revision) \($0.workspace) \($0.lifecycle.rawValue)\($0.latest ? " latest" : "")"
+  }
+}
+
+private func discover(_ fixtureName: String, branch: String, directory: String = "/") throws
+  -> [PackageRevision]
+{
+  let registry = Registry(home: StoopHome(environment: ["STOOP_HOME": scratch("home")]))
+  defer { try? FileManager.default.removeItem(atPath: registry.home.path) }
+  let path = try fixture(fixtureName)
+  let remote = try Repository.open(path)
+  if branch != "main", let main = try remote.reference("refs/heads/main") {
+    try remote.setReference("refs/heads/" + branch, to: main)
+  }
+  var options = Registry.RegisterOptions()
+  options.name = fixtureName
+  options.branch = branch
+  options.directory = directory
+  let registration = try registry.register(url: path, options: options)
+  let clone = try Repository.open(
+    registry.home.repository(namespace: "default", name: fixtureName) + "/clone.git")
+  var discovery = Discovery(registration: registration, clone: clone)
+  return try discovery.list()
+}
+
+private func simpleRows(_ b: String) -> [String] {
+  [
+    "basens -1 \(b) Published", "basens 1 v1 Published", "basens 2 v2 Published latest",
+    "empty -1 \(b) Published", "empty 1 v1 Published latest",
+    "istions -1 \(b) Published", "istions 1 v1 Published", "istions 2 v2 Published latest",
+  ]
+}
+
+@Test(arguments: ["main", "feature", "nested/release"])
+func simpleRepositoryListsAsInPorchsTests(branch: String) throws {
+  #expect(try listing("simple", branch: branch) == simpleRows(branch))
+}
+
+@Test(arguments: ["main", "feature", "nested/release"])
+func draftsRepositoryListsAsInPorchsTests(branch: String) throws {
+  var expected = simpleRows(branch)
+  expected.insert("bucket 0 v1 Draft", at: 3)
+  expected.append("none 0 v1 Draft")
+  expected.append("pkg-with-history 0 v1 Draft")
+  let rows = try listing("drafts", branch: branch)
+  #expect(rows == expected, "\(rows)")
+}
+
+@Test(arguments: ["main", "feature", "nested/release"])
+func nestedRepositoryListsAsInPorchsTests(branch: String) throws {
+  let b = branch
+  #expect(
+    try listing("nested", branch: branch) == [
+      "catalog/empty -1 \(b) Published", "catalog/empty 1 v1 Published latest",
+      "catalog/gcp/bucket -1 \(b) Published", "catalog/gcp/bucket 0 v2 Draft",
+      "catalog/gcp/bucket 1 v1 Published latest",
+      "catalog/gcp/cloud-sql 0 v1 Draft", "catalog/gcp/spanner 0 v1 Draft",
+      "catalog/namespace/basens -1 \(b) Published", "catalog/namespace/basens 1 v1 Published",
+      "catalog/namespace/basens 2 v2 Published", "catalog/namespace/basens 3 v3 Published latest",
+      "catalog/namespace/istions -1 \(b) Published", "catalog/namespace/istions 1 v1 Published",
+      "catalog/namespace/istions 2 v2 Published", "catalog/namespace/istions 3 v3 Published latest",
+      "sample -1 \(b) Published", "sample 1 v1 Published", "sample 2 v2 Published latest",
+    ])
+}
+
+@Test func aRegisteredDirectoryFiltersOnItsBoundary() throws {
+  #expect(
+    try listing("nested", branch: "main", directory: "/catalog/gcp/") == [
+      "bucket -1 main Published", "bucket 0 v2 Draft", "bucket 1 v1 Published latest",
+      "cloud-sql 0 v1 Draft",
+      "spanner 0 v1 Draft",
+    ])
+}
+
+@Test func emptyAndTrivialRepositoriesHaveNoRevisions() throws {
+  #expect(try listing("trivial", branch: "main").isEmpty)
+}
+
+@Test func revisionStringsParseAsPorchParsesThem() {
+  #expect(Discovery.parseRevision("v3") == 3)
+  #expect(Discovery.parseRevision("3") == 3)
+  #expect(Discovery.parseRevision("v2.0.0") == -1)
+  #expect(Discovery.parseRevision("release") == -1)
+  #expect(Discovery.parseRevision("main") == -1)
+  #expect(Discovery.parseRevision("vv1") == -1)
+}
+
+@Test func annotationsAreReadInEveryFormAndBadOnesSkipped() {
+  let message = """
+    Intermediate commit: eval
+
+      kpt:{"package":"pkg-with-history","revision":"v1","task":{"type":"eval","eval":{"image":"x"}}}
+    kpt:{not json}
+    kpt:{"package":"a/b","workspaceName":"ws","revision":"0","task":{"type":"init","init":{"description":"d"}}}
+    """
+  let annotations = CommitAnnotation.parse(message)
+  #expect(annotations.count == 2)
+  #expect(annotations[0].matches(fullPath: "pkg-with-history", workspace: "v1"))
+  #expect(annotations[0].taskType == "eval")
+  #expect(annotations[1].matches(fullPath: "a/b", workspace: "ws"))
+  #expect(!annotations[1].matches(fullPath: "a/b", workspace: "0"))
+  #expect(annotations[1].task == #"{"init":{"description":"d"},"type":"init"}"#)
+}
+
+@Test func tasksNamesAndPublishersFollowPorch() throws {
+  let revisions = try discover("drafts", branch: "main")
+  let history = try #require(revisions.first { $0.path == "pkg-with-history" })
+  #expect(history.name == "drafts.pkg-with-history.v1")
+  #expect(history.task?.contains(#""type":"init""#) == true)
+  #expect(revisions.first { $0.path == "bucket" }?.task == nil)
+  let tag = try #require(revisions.first { $0.path == "basens" && $0.revision == 2 })
+  #expect(tag.publishedBy == "porch@kpt.dev")
+  #expect(tag.ref == "refs/tags/basens/v2")
+  #expect(tag.commit.hex.hasPrefix("c93d417"))
+  let placeholder = try #require(revisions.first { $0.path == "basens" && $0.revision == -1 })
+  #expect(placeholder.name == "drafts.basens.main")
+  #expect(placeholder.publishedBy == nil)
+}
