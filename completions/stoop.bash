@@ -173,13 +173,13 @@ _stoop() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    repo|fn|help)
+    repo|rpkg|fn|help)
         # Offer subcommand argument completions
         "_stoop_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'repo fn help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'repo rpkg fn help' -- "${cur}"))
         ;;
     esac
 }
@@ -290,6 +290,57 @@ _stoop_repo_sync() {
 
     # Offer option value completions
     case "${prev}" in
+    '-n'|'--namespace')
+        return
+        ;;
+    esac
+}
+
+_stoop_rpkg() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __stoop_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    get)
+        # Offer subcommand argument completions
+        "_stoop_rpkg_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'get' -- "${cur}"))
+        ;;
+    esac
+}
+
+_stoop_rpkg_get() {
+    repeating_flags=()
+    non_repeating_flags=(-A --all-namespaces --offline --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--name --revision --workspace --output -o -n --namespace)
+    __stoop_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--name')
+        return
+        ;;
+    '--revision')
+        return
+        ;;
+    '--workspace')
+        return
+        ;;
+    '--output'|'-o')
+        __stoop_add_completions -W 'table'$'\n''wide'$'\n''yaml'$'\n''json'$'\n''name'
+        return
+        ;;
     '-n'|'--namespace')
         return
         ;;

@@ -90,7 +90,7 @@ public struct Discovery {
   }
 
   /// §3.5: strip one `v`, parse an integer; -1 when that fails.
-  static func parseRevision(_ text: String) -> Int {
+  public static func parseRevision(_ text: String) -> Int {
     var digits = Substring(text)
     if digits.first == "v" { digits = digits.dropFirst() }
     return Int(digits) ?? -1

@@ -155,6 +155,7 @@ public enum OrchestrationError: Error, Sendable, CustomStringConvertible {
   case invalidBranch(String, reason: String)
   case alreadyRegistered(name: String, namespace: String)
   case notRegistered(name: String, namespace: String)
+  case packageRevisionNotFound(name: String, namespace: String)
   case branchMissing(branch: String, url: String)
   case corruptRegistration(path: String, reason: String)
   case locked(name: String)
@@ -174,6 +175,9 @@ public enum OrchestrationError: Error, Sendable, CustomStringConvertible {
     case .notRegistered(let name, let namespace):
       return
         "repository \"\(name)\" is not registered in namespace \"\(namespace)\"; see stoop repo get"
+    case .packageRevisionNotFound(let name, let namespace):
+      return
+        "package revision \"\(name)\" not found in namespace \"\(namespace)\"; see stoop rpkg get"
     case .branchMissing(let branch, let url):
       return "branch \"\(branch)\" doesn't exist in \(url); pass --create-branch to create it"
     case .corruptRegistration(let path, let reason):

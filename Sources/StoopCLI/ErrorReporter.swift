@@ -24,7 +24,7 @@ enum ErrorReporter {
       }
     case let error as OrchestrationError:
       switch error {
-      case .notRegistered: return .notFound
+      case .notRegistered, .packageRevisionNotFound: return .notFound
       case .locked: return .conflict
       case .git(let git, _):
         if case .rejected = git.kind { return .conflict }

@@ -128,3 +128,27 @@ func nestedRepositoryListsAsInPorchsTests(branch: String) throws {
   #expect(placeholder.name == "drafts.basens.main")
   #expect(placeholder.publishedBy == nil)
 }
+
+@Test func uidsAreTheVersion5UUIDsPorchComputes() {
+  #expect(
+    UUIDv5.make(
+      namespace: "aac71d91-5c67-456f-8fd2-902ef6da820e",
+      name: "packagerevision:porch.kpt.dev/v1alpha1/my-namespace/my-repo.my-package.my-workspace")
+      == "7007e8aa-0928-50f9-b980-92a44942f055")
+  #expect(
+    SHA1.hash(Array("abc".utf8)).map { String(format: "%02x", $0) }.joined()
+      == "a9993e364706816aba3e25717850c26c9cd0d89d")
+}
+
+@Test func shortNamesResolveToTheRevisionTheyMean() throws {
+  let revisions = try discover("nested", branch: "main")
+  func named(_ reference: String) -> [String] {
+    revisions.filter { $0.isNamed(reference) }.map(\.name)
+  }
+  #expect(named("nested.catalog.gcp.bucket.v2") == ["nested.catalog.gcp.bucket.v2"])
+  #expect(named("nested/catalog/namespace/basens") == ["nested.catalog.namespace.basens.v3"])
+  #expect(named("nested/catalog/namespace/basens@v2") == ["nested.catalog.namespace.basens.v2"])
+  #expect(named("nested/catalog/namespace/basens@2") == ["nested.catalog.namespace.basens.v2"])
+  #expect(named("nested/catalog/gcp/bucket:v2") == ["nested.catalog.gcp.bucket.v2"])
+  #expect(named("nested/catalog/gcp/bucket@v7").isEmpty)
+}

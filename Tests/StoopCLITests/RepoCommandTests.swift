@@ -136,3 +136,50 @@ private func git(_ arguments: [String]) throws {
   )
   #expect(tree(home).isEmpty)
 }
+
+@Test func rpkgGetListsAFixtureAsPorchDoes() throws {
+  let home = temporaryDirectory("home")
+  let fixture = temporaryDirectory("fixture")
+  defer {
+    try? FileManager.default.removeItem(atPath: home)
+    try? FileManager.default.removeItem(atPath: fixture)
+  }
+  try FileManager.default.createDirectory(atPath: fixture, withIntermediateDirectories: true)
+  #expect(
+    try run(
+      "/usr/bin/env",
+      [
+        "tar", "-xf", sharedDirectory + "/fixtures/porch/simple-repository.tar", "-C", fixture,
+        "--no-same-owner",
+      ]
+    )
+    .status == 0)
+  let env = ["STOOP_HOME": home]
+  #expect(
+    try run(
+      stoopBinary, ["repo", "register", fixture + "/.git", "--name", "simple"], environment: env
+    ).status == 0)
+  let table = try run(stoopBinary, ["rpkg", "get", "--name", "basens"], environment: env)
+  #expect(
+    String(decoding: table.stdout, as: UTF8.self) == """
+      NAME                 PACKAGE   WORKSPACENAME   REVISION   LATEST   LIFECYCLE   REPOSITORY
+      simple.basens.main   basens    main            -1         false    Published   simple
+      simple.basens.v1     basens    v1              1          false    Published   simple
+      simple.basens.v2     basens    v2              2          true     Published   simple
+
+      """)
+  let names = try run(
+    stoopBinary, ["rpkg", "get", "simple/istions", "simple/empty@v1", "-o", "name", "--offline"],
+    environment: env)
+  #expect(
+    String(decoding: names.stdout, as: UTF8.self)
+      == "packagerevision.porch.kpt.dev/simple.istions.v2\npackagerevision.porch.kpt.dev/simple.empty.v1\n"
+  )
+  let missing = try run(
+    stoopBinary, ["rpkg", "get", "simple.nothing.v1", "--offline"], environment: env)
+  #expect(missing.status == 4)
+  #expect(
+    missing.stderr
+      == "Error: package revision \"simple.nothing.v1\" not found in namespace \"default\"; see stoop rpkg get\n"
+  )
+}

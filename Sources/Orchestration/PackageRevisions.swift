@@ -1,0 +1,195 @@
+import Foundation
+import Git
+import KRM
+
+extension Registry {
+  /// The package revisions of a namespace's registrations (every namespace when nil), fetched
+  /// first unless `offline`, in `rpkg get` order: repository, path, revision, lifecycle, name.
+  public func packageRevisions(namespace: String?, offline: Bool = false) throws(OrchestrationError)
+    -> [PackageRevision]
+  {
+    var result: [PackageRevision] = []
+    for registration in try list(namespace: namespace) {
+      if !offline { _ = try sync(registration.name, namespace: registration.namespace) }
+      let directory = home.repository(namespace: registration.namespace, name: registration.name)
+      do {
+        let clone = try Repository.open(directory + "/clone.git")
+        var discovery = Discovery(
+          registration: try get(registration.name, namespace: registration.namespace), clone: clone)
+        result += try discovery.list()
+        for warning in discovery.warnings { warn("\(registration.name): \(warning)") }
+      } catch let error as GitError {
+        throw .git(error, url: registration.url)
+      } catch let error as OrchestrationError {
+        throw error
+      } catch {
+        throw .io(path: directory, reason: "\(error)")
+      }
+    }
+    return result
+  }
+}
+
+extension PackageRevision {
+  /// Whether a name the user typed denotes this revision: the Porch name
+  /// (`repo.path.workspace`), or the short forms `repo/path@v3` (revision), `repo/path:ws`
+  /// (workspace) and `repo/path` (the latest published revision).
+  public func isNamed(_ reference: String) -> Bool {
+    if reference == name { return true }
+    let prefix = repository + "/" + path
+    if reference == prefix { return latest }
+    if reference.hasPrefix(prefix + "@") {
+      let revisionText = reference.dropFirst(prefix.count + 1)
+      return revision >= 1 && Discovery.parseRevision(String(revisionText)) == revision
+    }
+    if reference.hasPrefix(prefix + ":") {
+      return reference.dropFirst(prefix.count + 1) == workspace
+    }
+    return false
+  }
+
+  /// Porch's UID: a version 5 UUID over `packagerevision:porch.kpt.dev/v1alpha1/<ns>/<name>`.
+  public var uid: String {
+    UUIDv5.make(
+      namespace: "aac71d91-5c67-456f-8fd2-902ef6da820e",
+      name: "packagerevision:porch.kpt.dev/v1alpha1/\(namespace.lowercased())/\(name.lowercased())")
+  }
+
+  /// The Porch-shaped PackageRevision object (porch.kpt.dev/v1alpha1).
+  public func object(repositoryURL: String, deployment: Bool) -> YAMLNode {
+    func entry(_ key: String, _ value: YAMLNode) -> YAMLEntry {
+      YAMLEntry(key: .scalar(key), value: value)
+    }
+    var metadata = [
+      entry("name", .scalar(name)), entry("namespace", .scalar(namespace)),
+      entry("uid", .scalar(uid)),
+      entry("resourceVersion", .scalar(commit.hex)),
+    ]
+    if latest {
+      metadata.append(
+        entry("labels", .mapping([entry("kpt.dev/latest-revision", .scalar("true"))])))
+    }
+    var spec = [
+      entry("packageName", .scalar(path)), entry("repository", .scalar(repository)),
+      entry("workspaceName", .scalar(workspace)),
+    ]
+    if revision != 0 { spec.append(entry("revision", .literal(String(revision)))) }
+    spec.append(entry("lifecycle", .scalar(lifecycle.rawValue)))
+    if let task, let json = try? JSONSerialization.jsonObject(with: Data(task.utf8)) {
+      spec.append(entry("tasks", .sequence([Self.node(json)])))
+    }
+    let shortRef =
+      ref.hasPrefix("refs/heads/")
+      ? String(ref.dropFirst("refs/heads/".count)) : String(ref.dropFirst("refs/tags/".count))
+    var status = [
+      entry(
+        "selfLock",
+        .mapping([
+          entry("type", .scalar("git")),
+          entry(
+            "git",
+            .mapping([
+              entry("repo", .scalar(repositoryURL)), entry("directory", .scalar(path)),
+              entry("ref", .scalar(shortRef)),
+              entry("commit", .scalar(commit.hex)),
+            ])),
+        ]))
+    ]
+    if lifecycle == .published || lifecycle == .deletionProposed, let publishedBy {
+      status.append(entry("publishedBy", .scalar(publishedBy)))
+      if let publishedAt {
+        status.append(entry("publishTimestamp", .scalar(Registration.timestamp(publishedAt))))
+      }
+    }
+    if deployment { status.append(entry("deployment", .literal("true"))) }
+    return .mapping([
+      entry("apiVersion", .scalar("porch.kpt.dev/v1alpha1")),
+      entry("kind", .scalar("PackageRevision")),
+      entry("metadata", .mapping(metadata)), entry("spec", .mapping(spec)),
+      entry("status", .mapping(status)),
+    ])
+  }
+
+  /// A JSON value as a YAML node (object keys sorted).
+  static func node(_ value: Any) -> YAMLNode {
+    switch value {
+    case let object as [String: Any]:
+      return .mapping(
+        object.keys.sorted().map { YAMLEntry(key: .scalar($0), value: node(object[$0] ?? "")) })
+    case let array as [Any]:
+      return .sequence(array.map(node))
+    case let number as NSNumber:
+      if String(cString: number.objCType) == "c" {
+        return .literal(number.boolValue ? "true" : "false")
+      }
+      return .literal(number.stringValue)
+    case let string as String:
+      return .scalar(string)
+    default:
+      return .literal("null")
+    }
+  }
+}
+
+/// Name-based (SHA-1) UUIDs, RFC 4122 version 5.
+enum UUIDv5 {
+  static func make(namespace: String, name: String) -> String {
+    let namespaceBytes =
+      UUID(uuidString: namespace).map { uuid in
+        withUnsafeBytes(of: uuid.uuid) { Array($0) }
+      } ?? []
+    var digest = SHA1.hash(namespaceBytes + Array(name.utf8))
+    digest[6] = (digest[6] & 0x0F) | 0x50
+    digest[8] = (digest[8] & 0x3F) | 0x80
+    let hex = digest.prefix(16).map { String(format: "%02x", $0) }.joined()
+    let h = Array(hex)
+    return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(h[$0]) }.joined(separator: "-")
+  }
+}
+
+/// SHA-1 (FIPS 180-4), for UUIDv5 only; not for security.
+enum SHA1 {
+  static func hash(_ message: [UInt8]) -> [UInt8] {
+    var h: [UInt32] = [0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0]
+    var data = message
+    let bitLength = UInt64(message.count) * 8
+    data.append(0x80)
+    while data.count % 64 != 56 { data.append(0) }
+    for shift in stride(from: 56, through: 0, by: -8) {
+      data.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
+    }
+    var w = [UInt32](repeating: 0, count: 80)
+    for chunk in stride(from: 0, to: data.count, by: 64) {
+      for i in 0..<16 {
+        w[i] =
+          UInt32(data[chunk + 4 * i]) << 24 | UInt32(data[chunk + 4 * i + 1]) << 16 | UInt32(
+            data[chunk + 4 * i + 2]) << 8
+          | UInt32(data[chunk + 4 * i + 3])
+      }
+      for i in 16..<80 {
+        let x = w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]
+        w[i] = x << 1 | x >> 31
+      }
+      var (a, b, c, d, e) = (h[0], h[1], h[2], h[3], h[4])
+      for i in 0..<80 {
+        let (f, k): (UInt32, UInt32)
+        switch i {
+        case 0..<20: (f, k) = ((b & c) | (~b & d), 0x5A82_7999)
+        case 20..<40: (f, k) = (b ^ c ^ d, 0x6ED9_EBA1)
+        case 40..<60: (f, k) = ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC)
+        default: (f, k) = (b ^ c ^ d, 0xCA62_C1D6)
+        }
+        let temp = (a << 5 | a >> 27) &+ f &+ e &+ k &+ w[i]
+        (e, d, c, b, a) = (d, c, b << 30 | b >> 2, a, temp)
+      }
+      h[0] = h[0] &+ a
+      h[1] = h[1] &+ b
+      h[2] = h[2] &+ c
+      h[3] = h[3] &+ d
+      h[4] = h[4] &+ e
+    }
+    return h.flatMap { value in
+      (0..<4).map { UInt8(truncatingIfNeeded: value >> UInt32(24 - 8 * $0)) }
+    }
+  }
+}
