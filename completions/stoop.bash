@@ -308,13 +308,13 @@ _stoop_rpkg() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    get)
+    get|init|propose|approve|reject|propose-delete|del)
         # Offer subcommand argument completions
         "_stoop_rpkg_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'get' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'get init propose approve reject propose-delete del' -- "${cur}"))
         ;;
     esac
 }
@@ -341,6 +341,114 @@ _stoop_rpkg_get() {
         __stoop_add_completions -W 'table'$'\n''wide'$'\n''yaml'$'\n''json'$'\n''name'
         return
         ;;
+    '-n'|'--namespace')
+        return
+        ;;
+    esac
+}
+
+_stoop_rpkg_init() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=(--keywords)
+    non_repeating_options=(--repository --workspace --revision --description --site -n --namespace)
+    __stoop_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--repository')
+        return
+        ;;
+    '--workspace')
+        return
+        ;;
+    '--revision')
+        return
+        ;;
+    '--description')
+        return
+        ;;
+    '--keywords')
+        return
+        ;;
+    '--site')
+        return
+        ;;
+    '-n'|'--namespace')
+        return
+        ;;
+    esac
+}
+
+_stoop_rpkg_propose() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(-n --namespace)
+    __stoop_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-n'|'--namespace')
+        return
+        ;;
+    esac
+}
+
+_stoop_rpkg_approve() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(-n --namespace)
+    __stoop_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-n'|'--namespace')
+        return
+        ;;
+    esac
+}
+
+_stoop_rpkg_reject() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(-n --namespace)
+    __stoop_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-n'|'--namespace')
+        return
+        ;;
+    esac
+}
+
+_stoop_rpkg_propose-delete() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(-n --namespace)
+    __stoop_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-n'|'--namespace')
+        return
+        ;;
+    esac
+}
+
+_stoop_rpkg_del() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(-n --namespace)
+    __stoop_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
     '-n'|'--namespace')
         return
         ;;

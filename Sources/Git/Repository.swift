@@ -165,6 +165,16 @@ public final class Repository: @unchecked Sendable {
     }
   }
 
+  /// The identity git's configuration gives (user.name, user.email), if any.
+  public func configuredSignature() -> Signature? {
+    var signature: UnsafeMutablePointer<git_signature>?
+    guard git_signature_default(&signature, handle) == 0, let signature else { return nil }
+    defer { git_signature_free(signature) }
+    return Signature(
+      name: String(cString: signature.pointee.name), email: String(cString: signature.pointee.email)
+    )
+  }
+
   // MARK: Objects
 
   /// A commit's fields.

@@ -156,6 +156,10 @@ public enum OrchestrationError: Error, Sendable, CustomStringConvertible {
   case alreadyRegistered(name: String, namespace: String)
   case notRegistered(name: String, namespace: String)
   case packageRevisionNotFound(name: String, namespace: String)
+  /// The operation is not allowed in the revision's state.
+  case invalidOperation(String)
+  /// Someone else changed the remote first; fetch and retry.
+  case conflict(String)
   case branchMissing(branch: String, url: String)
   case corruptRegistration(path: String, reason: String)
   case locked(name: String)
@@ -178,6 +182,10 @@ public enum OrchestrationError: Error, Sendable, CustomStringConvertible {
     case .packageRevisionNotFound(let name, let namespace):
       return
         "package revision \"\(name)\" not found in namespace \"\(namespace)\"; see stoop rpkg get"
+    case .invalidOperation(let message):
+      return message
+    case .conflict(let message):
+      return message + "; the remote changed meanwhile: run the command again"
     case .branchMissing(let branch, let url):
       return "branch \"\(branch)\" doesn't exist in \(url); pass --create-branch to create it"
     case .corruptRegistration(let path, let reason):

@@ -25,7 +25,7 @@ enum ErrorReporter {
     case let error as OrchestrationError:
       switch error {
       case .notRegistered, .packageRevisionNotFound: return .notFound
-      case .locked: return .conflict
+      case .locked, .conflict: return .conflict
       case .git(let git, _):
         if case .rejected = git.kind { return .conflict }
         return git.kind == .notFound ? .notFound : .failure
@@ -34,6 +34,8 @@ enum ErrorReporter {
     case let error as GitError:
       if case .rejected = error.kind { return .conflict }
       return .failure
+    case let error as MultipleFailures:
+      return exitCode(for: error.first)
     default:
       return .failure
     }
@@ -45,6 +47,7 @@ enum ErrorReporter {
     case let error as KRMError: return error.description
     case let error as OrchestrationError: return error.description
     case let error as GitError: return error.description
+    case let error as MultipleFailures: return error.description
     default: return error.localizedDescription
     }
   }

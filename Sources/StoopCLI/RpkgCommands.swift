@@ -9,7 +9,11 @@ struct Rpkg: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "rpkg",
     abstract: "Work with package revisions stored in registered repositories.",
-    subcommands: [RpkgGet.self],
+    subcommands: [
+      RpkgGet.self, RpkgInit.self, RpkgPropose.self, RpkgApprove.self, RpkgReject.self,
+      RpkgProposeDelete.self,
+      RpkgDelete.self,
+    ],
     aliases: ["rpackage"]
   )
 }
@@ -133,5 +137,142 @@ enum RpkgPrinter {
       }
       return RepoPrinter.table(rows)
     }
+  }
+}
+
+struct RpkgInit: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "init",
+    abstract: "Create a new package as a Draft (kpt's Kptfile, package-context.yaml and README.md)."
+  )
+
+  @Argument(help: "The package path in the repository (lowercase DNS labels joined by /).")
+  var package: String
+
+  @Option(help: "The registered repository to create it in.")
+  var repository: String
+
+  @Option(help: "The workspace of the new revision.")
+  var workspace: String?
+
+  @Option(help: "Older form: names the workspace when --workspace is absent.")
+  var revision: String?
+
+  @Option(help: "The package description.")
+  var description: String = "sample description"
+
+  @Option(parsing: .upToNextOption, help: "Keywords (space or comma separated).")
+  var keywords: [String] = []
+
+  @Option(help: "The package's site.")
+  var site: String?
+
+  @OptionGroup var namespace: NamespaceOption
+
+  func run() throws {
+    try ErrorReporter.run {
+      guard let workspace = workspace ?? revision else {
+        throw ValidationError("--workspace is required")
+      }
+      let created = try PackageLifecycle(registry: Registry.current()).initialize(
+        package: package, repository: repository, workspace: workspace,
+        namespace: namespace.namespace,
+        description: description,
+        keywords: keywords.flatMap { $0.split(separator: ",").map(String.init) },
+        site: site)
+      Terminal.standardOutput(Array("\(created.name) created\n".utf8))
+    }
+  }
+}
+
+/// propose, approve, reject, propose-delete and del share their shape: names in, one line each.
+protocol RevisionTransition: ParsableCommand {
+  var names: [String] { get }
+  var namespace: NamespaceOption { get }
+  static func apply(_ lifecycle: PackageLifecycle, _ revision: PackageRevision) throws -> String
+}
+
+extension RevisionTransition {
+  func run() throws {
+    try ErrorReporter.run {
+      let lifecycle = PackageLifecycle(registry: Registry.current())
+      var failures: [Error] = []
+      for name in names {
+        do {
+          let revision = try lifecycle.resolve(name, namespace: namespace.namespace)
+          Terminal.standardOutput(Array((try Self.apply(lifecycle, revision) + "\n").utf8))
+        } catch {
+          if names.count == 1 { throw error }
+          Terminal.standardError("\(name) failed (\(ErrorReporter.message(for: error)))\n")
+          failures.append(error)
+        }
+      }
+      if let first = failures.first {
+        throw MultipleFailures(count: failures.count, first: first)
+      }
+    }
+  }
+}
+
+struct MultipleFailures: Error, CustomStringConvertible {
+  var count: Int
+  var first: Error
+  var description: String {
+    "\(count) package revision\(count == 1 ? "" : "s") failed; see the lines above"
+  }
+}
+
+struct RpkgPropose: RevisionTransition {
+  static let configuration = CommandConfiguration(
+    commandName: "propose", abstract: "Propose Draft package revisions for approval.")
+  @Argument(help: "Package revision names.") var names: [String]
+  @OptionGroup var namespace: NamespaceOption
+  static func apply(_ lifecycle: PackageLifecycle, _ revision: PackageRevision) throws -> String {
+    try lifecycle.propose(revision)
+  }
+}
+
+struct RpkgApprove: RevisionTransition {
+  static let configuration = CommandConfiguration(
+    commandName: "approve",
+    abstract: "Approve Proposed package revisions: publish them as the next vN.")
+  @Argument(help: "Package revision names.") var names: [String]
+  @OptionGroup var namespace: NamespaceOption
+  static func apply(_ lifecycle: PackageLifecycle, _ revision: PackageRevision) throws -> String {
+    try lifecycle.approve(revision)
+  }
+}
+
+struct RpkgReject: RevisionTransition {
+  static let configuration = CommandConfiguration(
+    commandName: "reject",
+    abstract: "Send Proposed revisions back to Draft, or cancel a proposed deletion.")
+  @Argument(help: "Package revision names.") var names: [String]
+  @OptionGroup var namespace: NamespaceOption
+  static func apply(_ lifecycle: PackageLifecycle, _ revision: PackageRevision) throws -> String {
+    try lifecycle.reject(revision)
+  }
+}
+
+struct RpkgProposeDelete: RevisionTransition {
+  static let configuration = CommandConfiguration(
+    commandName: "propose-delete", abstract: "Propose Published package revisions for deletion.",
+    aliases: ["propose-del"])
+  @Argument(help: "Package revision names.") var names: [String]
+  @OptionGroup var namespace: NamespaceOption
+  static func apply(_ lifecycle: PackageLifecycle, _ revision: PackageRevision) throws -> String {
+    try lifecycle.proposeDelete(revision)
+  }
+}
+
+struct RpkgDelete: RevisionTransition {
+  static let configuration = CommandConfiguration(
+    commandName: "del",
+    abstract: "Delete Draft or Proposed revisions, or revisions proposed for deletion.",
+    aliases: ["delete"])
+  @Argument(help: "Package revision names.") var names: [String]
+  @OptionGroup var namespace: NamespaceOption
+  static func apply(_ lifecycle: PackageLifecycle, _ revision: PackageRevision) throws -> String {
+    try lifecycle.delete(revision)
   }
 }

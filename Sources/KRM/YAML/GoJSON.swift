@@ -61,6 +61,13 @@ public enum GoJSON {
     }
   }
 
+  /// A JSON string literal as Go's encoder writes it.
+  public static func quote(_ value: String) -> String {
+    var out: [UInt8] = []
+    string(value, into: &out)
+    return String(decoding: out, as: UTF8.self)
+  }
+
   private static func string(_ value: String, into out: inout [UInt8]) {
     let hex = Array("0123456789abcdef".utf8)
     out.append(UInt8(ascii: "\""))

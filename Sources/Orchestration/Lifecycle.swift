@@ -1,0 +1,421 @@
+import Foundation
+import Git
+import KRM
+
+extension OrchestrationError {
+  static func lifecycle(_ message: String) -> OrchestrationError { .invalidOperation(message) }
+}
+
+/// Lifecycle operations on package revisions, written to git exactly as Porch writes them
+/// (porch-git.md §2 and §4). Each takes the registration's lock, fetches, reads what it needs
+/// from the clone, builds commits in memory and pushes every ref of the operation in one push
+/// with its expected old value.
+public struct PackageLifecycle: Sendable {
+  public let registry: Registry
+
+  public init(registry: Registry) {
+    self.registry = registry
+  }
+
+  static let porch = Signature(name: "Package Orchestration Service", email: "porch@kpt.dev")
+
+  /// What the lifecycle needs of one registration while it holds the lock.
+  struct Session {
+    var registration: Registration
+    var clone: Repository
+    var credentials: Credentials
+    var revisions: [PackageRevision]
+
+    var branchRef: String { "refs/heads/" + registration.branch }
+    var branchHead: ObjectID? { try? clone.reference("refs/remotes/origin/" + registration.branch) }
+
+    func fullPath(_ path: String) -> String {
+      registration.directory.isEmpty ? path : registration.directory + "/" + path
+    }
+
+    var author: Signature {
+      let configured = clone.configuredSignature()
+      return Signature(
+        name: configured?.name ?? PackageLifecycle.porch.name,
+        email: configured?.email ?? PackageLifecycle.porch.email)
+    }
+  }
+
+  /// Runs `body` on a fresh view of a registration, under its lock.
+  func withSession<T>(_ repository: String, namespace: String, _ body: (inout Session) throws -> T)
+    throws(OrchestrationError) -> T
+  {
+    let registration = try registry.get(repository, namespace: namespace)
+    _ = try registry.sync(repository, namespace: namespace)
+    let directory = registry.home.repository(namespace: namespace, name: repository)
+    let lock = try RepositoryLock(
+      directory: directory, name: repository, timeout: registry.lockTimeout)
+    defer { lock.release() }
+    do {
+      let clone = try Repository.open(directory + "/clone.git")
+      var discovery = Discovery(registration: registration, clone: clone)
+      var session = Session(
+        registration: registration, clone: clone,
+        credentials: registry.credentials(for: registration),
+        revisions: try discovery.list())
+      return try body(&session)
+    } catch let error as OrchestrationError {
+      throw error
+    } catch let error as GitError {
+      if case .rejected = error.kind { throw .conflict(error.message) }
+      throw .git(error, url: registration.url)
+    } catch {
+      throw .io(path: directory, reason: "\(error)")
+    }
+  }
+
+  /// Finds the revision a user named, in a namespace's registrations.
+  public func resolve(_ name: String, namespace: String) throws(OrchestrationError)
+    -> PackageRevision
+  {
+    let revisions = try registry.packageRevisions(namespace: namespace, offline: true)
+    guard let found = revisions.first(where: { $0.isNamed(name) }) else {
+      throw .packageRevisionNotFound(name: name, namespace: namespace)
+    }
+    return found
+  }
+
+  private func current(_ revision: PackageRevision, in session: Session) throws(OrchestrationError)
+    -> PackageRevision
+  {
+    guard
+      let found = session.revisions.first(where: {
+        $0.name == revision.name && $0.revision == revision.revision
+      })
+    else { throw .packageRevisionNotFound(name: revision.name, namespace: revision.namespace) }
+    return found
+  }
+
+  // MARK: Commit messages
+
+  /// `kpt:{...}` with Porch's key order.
+  static func annotation(package: String, workspace: String, revision: String, task: String?)
+    -> String
+  {
+    var fields = [
+      "\"package\":" + GoJSON.quote(package), "\"workspaceName\":" + GoJSON.quote(workspace),
+    ]
+    fields.append("\"revision\":" + GoJSON.quote(revision))
+    if let task { fields.append("\"task\":" + task) }
+    return "kpt:{" + fields.joined(separator: ",") + "}"
+  }
+
+  static func initTask(description: String?, keywords: [String], site: String?) -> String {
+    var body: [String] = []
+    if let description { body.append("\"description\":" + GoJSON.quote(description)) }
+    if !keywords.isEmpty {
+      body.append("\"keywords\":[" + keywords.map(GoJSON.quote).joined(separator: ",") + "]")
+    }
+    if let site { body.append("\"site\":" + GoJSON.quote(site)) }
+    return "{\"type\":\"init\",\"init\":{" + body.joined(separator: ",") + "}}"
+  }
+
+  // MARK: init
+
+  /// Creates a Draft of a new package (`rpkg init`), as kpt's initializer lays it out.
+  @discardableResult
+  public func initialize(
+    package path: String, repository: String, workspace: String, namespace: String = "default",
+    description: String = "sample description", keywords: [String] = [], site: String? = nil
+  ) throws(OrchestrationError) -> PackageRevision {
+    try Self.validate(packagePath: path)
+    try Registry.validate(name: workspace)
+    return try withSession(repository, namespace: namespace) { session in
+      if let clash = session.revisions.first(where: {
+        $0.path == path || $0.path.hasPrefix(path + "/") || path.hasPrefix($0.path + "/")
+      }) {
+        throw OrchestrationError.lifecycle(
+          clash.path == path
+            ? "package \"\(path)\" already exists in repository \"\(repository)\"; use stoop rpkg copy for a new revision"
+            : "package \"\(path)\" would nest with \"\(clash.path)\" in repository \"\(repository)\"; packages cannot be nested"
+        )
+      }
+      let fullPath = session.fullPath(path)
+      let files = Self.initialFiles(
+        name: path, description: description, keywords: keywords, site: site)
+      let clone = session.clone
+      let packageTree = try clone.writeTree(files: files.mapValues { ($0, .blob) })
+      let head = session.branchHead
+      let base = try head.map { try clone.commit($0).tree }
+      let tree = try clone.replacingSubtree(in: base, at: fullPath, with: packageTree)
+      let task = Self.initTask(description: description, keywords: keywords, site: site)
+      let message =
+        "Creating new empty revision\n\n\n"
+        + Self.annotation(package: fullPath, workspace: workspace, revision: "0", task: task) + "\n"
+      let commit = try clone.writeCommit(
+        tree: tree, parents: head.map { [$0] } ?? [], message: message, author: session.author,
+        committer: Self.porch)
+      let ref = "refs/heads/drafts/\(fullPath)/\(workspace)"
+      try clone.push(
+        [RefUpdate(name: ref, target: commit, expected: .absent)], credentials: session.credentials)
+      return PackageRevision(
+        repository: repository, namespace: namespace, path: path, fullPath: fullPath,
+        workspace: workspace, revision: 0,
+        lifecycle: .draft, commit: commit, ref: ref, task: task)
+    }
+  }
+
+  /// The files of `kpt pkg init`: Kptfile, package-context.yaml and a README.
+  static func initialFiles(name: String, description: String, keywords: [String], site: String?)
+    -> [String: [UInt8]]
+  {
+    var kptfile = """
+      apiVersion: kpt.dev/v1
+      kind: Kptfile
+      metadata:
+        name: \(ScalarFormatterBridge.plain(name))
+        annotations:
+          config.kubernetes.io/local-config: "true"
+      info:
+
+      """
+    if let site { kptfile += "  site: \(ScalarFormatterBridge.plain(site))\n" }
+    kptfile += "  description: \(ScalarFormatterBridge.plain(description))\n"
+    if !keywords.isEmpty {
+      kptfile +=
+        "  keywords:\n" + keywords.map { "  - \(ScalarFormatterBridge.plain($0))\n" }.joined()
+    }
+    let context = """
+      apiVersion: v1
+      kind: ConfigMap
+      metadata:
+        name: kptfile.kpt.dev
+        annotations:
+          config.kubernetes.io/local-config: "true"
+      data:
+        name: example
+
+      """
+    let readme =
+      "# \(name)\n\n## Description\n\n\(description)\n\n## Usage\n\nManaged with stoop (Porch's lifecycle on git).\n"
+    return [
+      "Kptfile": Array(kptfile.utf8), "package-context.yaml": Array(context.utf8),
+      "README.md": Array(readme.utf8),
+    ]
+  }
+
+  /// §5.3: a package path is DNS-1123 labels joined by `/`.
+  static func validate(packagePath: String) throws(OrchestrationError) {
+    guard !packagePath.isEmpty, !packagePath.contains("//") else {
+      throw .lifecycle(
+        "invalid package name \"\(packagePath)\"; use lowercase DNS labels joined by /")
+    }
+    for part in packagePath.split(separator: "/") {
+      if let reason = Registry.dnsLabelProblem(String(part)) {
+        throw .lifecycle("invalid package name \"\(packagePath)\": \(reason)")
+      }
+    }
+  }
+
+  // MARK: propose, reject, approve
+
+  /// Draft → Proposed: a `Rendering package` commit on the draft, moved to `proposed/` in one push.
+  public func propose(_ revision: PackageRevision) throws(OrchestrationError) -> String {
+    try withSession(revision.repository, namespace: revision.namespace) { session in
+      let current = try current(revision, in: session)
+      switch current.lifecycle {
+      case .proposed: return "\(current.name) is already proposed"
+      case .draft: break
+      default:
+        throw OrchestrationError.lifecycle("cannot propose \(current.lifecycle.rawValue) package")
+      }
+      let clone = session.clone
+      let head = try clone.commit(current.commit)
+      let message =
+        "Rendering package\n\n\n"
+        + Self.annotation(
+          package: current.fullPath, workspace: current.workspace, revision: "0",
+          task: "{\"type\":\"render\"}") + "\n"
+      let commit = try clone.writeCommit(
+        tree: head.tree, parents: [current.commit], message: message, author: session.author,
+        committer: Self.porch)
+      try clone.push(
+        [
+          RefUpdate(
+            name: "refs/heads/proposed/\(current.fullPath)/\(current.workspace)", target: commit,
+            expected: .absent),
+          RefUpdate(name: current.ref, target: nil, expected: .value(current.commit)),
+        ], credentials: session.credentials)
+      return "\(current.name) proposed"
+    }
+  }
+
+  /// Proposed → Draft, or DeletionProposed → Published.
+  public func reject(_ revision: PackageRevision) throws(OrchestrationError) -> String {
+    try withSession(revision.repository, namespace: revision.namespace) { session in
+      let current = try current(revision, in: session)
+      switch current.lifecycle {
+      case .proposed:
+        try session.clone.push(
+          [
+            RefUpdate(
+              name: "refs/heads/drafts/\(current.fullPath)/\(current.workspace)",
+              target: current.commit,
+              expected: .absent),
+            RefUpdate(name: current.ref, target: nil, expected: .value(current.commit)),
+          ], credentials: session.credentials)
+        return "\(current.name) no longer proposed for approval"
+      case .deletionProposed:
+        let marker = Self.deletionMarker(current)
+        let at = try session.clone.reference(Self.tracking(marker))
+        try session.clone.push(
+          [RefUpdate(name: marker, target: nil, expected: at.map { .value($0) } ?? .fastForward)],
+          credentials: session.credentials)
+        return "\(current.name) no longer proposed for deletion"
+      default:
+        throw OrchestrationError.lifecycle(
+          "cannot reject \(current.name) with lifecycle '\(current.lifecycle.rawValue)'")
+      }
+    }
+  }
+
+  /// Proposed → Published: the two-parent approval commit on the registered branch and the tag
+  /// `<path>/v<N>`, with N one past the highest published revision. Losing a race for N (or for
+  /// the branch) fetches again and recomputes; an existing tag is never moved.
+  public func approve(_ revision: PackageRevision) throws(OrchestrationError) -> String {
+    var attempt = 0
+    while true {
+      attempt += 1
+      do {
+        return try approveOnce(revision)
+      } catch .conflict(let message) where attempt < 5 {
+        _ = message
+        usleep(UInt32(50_000 * attempt))
+      }
+    }
+  }
+
+  private func approveOnce(_ revision: PackageRevision) throws(OrchestrationError) -> String {
+    try withSession(revision.repository, namespace: revision.namespace) { session in
+      let current = try current(revision, in: session)
+      switch current.lifecycle {
+      case .published, .deletionProposed: return "\(current.name) approved"
+      case .proposed: break
+      default:
+        throw OrchestrationError.lifecycle(
+          "cannot change approval from \(current.lifecycle.rawValue) to Published")
+      }
+      let clone = session.clone
+      let taken = session.revisions.filter {
+        $0.path == current.path && ($0.lifecycle == .published || $0.lifecycle == .deletionProposed)
+      }
+      var number = (taken.map(\.revision).max() ?? 0) + 1
+      // Never reuse a tag name, even one discovery skipped.
+      while try clone.reference("refs/tags/\(current.fullPath)/v\(number)") != nil { number += 1 }
+      let head = session.branchHead
+      let proposedTree = try clone.commit(current.commit).tree
+      guard let packageTree = try clone.entry(at: current.fullPath, in: proposedTree) else {
+        throw OrchestrationError.lifecycle("\(current.name) has no \(current.fullPath) directory")
+      }
+      let base = try head.map { try clone.commit($0).tree }
+      let tree = try clone.replacingSubtree(in: base, at: current.fullPath, with: packageTree.id)
+      let message =
+        "Approving package revision \(current.fullPath)/\(number)\n\n"
+        + Self.annotation(
+          package: current.fullPath, workspace: current.workspace, revision: String(number),
+          task: nil)
+        + "\n"
+      let commit = try clone.writeCommit(
+        tree: tree, parents: (head.map { [$0] } ?? []) + [current.commit], message: message,
+        author: session.author,
+        committer: Self.porch)
+      try clone.push(
+        [
+          RefUpdate(
+            name: session.branchRef, target: commit, expected: head.map { .value($0) } ?? .absent),
+          RefUpdate(
+            name: "refs/tags/\(current.fullPath)/v\(number)", target: commit, expected: .absent),
+          RefUpdate(name: current.ref, target: nil, expected: .value(current.commit)),
+        ], credentials: session.credentials)
+      return "\(current.name) approved"
+    }
+  }
+
+  // MARK: propose-delete, delete
+
+  static func deletionMarker(_ revision: PackageRevision) -> String {
+    "refs/heads/deletionProposed/\(revision.fullPath)/"
+      + (revision.revision >= 1 ? "v\(revision.revision)" : revision.workspace)
+  }
+
+  static func tracking(_ ref: String) -> String {
+    ref.hasPrefix("refs/heads/") ? "refs/remotes/origin/" + ref.dropFirst("refs/heads/".count) : ref
+  }
+
+  /// Published → DeletionProposed: a marker branch at the revision's commit.
+  public func proposeDelete(_ revision: PackageRevision) throws(OrchestrationError) -> String {
+    try withSession(revision.repository, namespace: revision.namespace) { session in
+      let current = try current(revision, in: session)
+      switch current.lifecycle {
+      case .deletionProposed: return "\(current.name) is already proposed for deletion"
+      case .published: break
+      default:
+        throw OrchestrationError.lifecycle(
+          "can only propose published packages for deletion; package \(current.name) is not published"
+        )
+      }
+      try session.clone.push(
+        [RefUpdate(name: Self.deletionMarker(current), target: current.commit, expected: .absent)],
+        credentials: session.credentials)
+      return "\(current.name) proposed for deletion"
+    }
+  }
+
+  /// Deletes a Draft, a Proposed, or a revision proposed for deletion.
+  public func delete(_ revision: PackageRevision) throws(OrchestrationError) -> String {
+    try withSession(revision.repository, namespace: revision.namespace) { session in
+      let current = try current(revision, in: session)
+      let clone = session.clone
+      var updates: [RefUpdate] = []
+      switch current.lifecycle {
+      case .draft, .proposed:
+        updates.append(RefUpdate(name: current.ref, target: nil, expected: .value(current.commit)))
+      case .published:
+        throw OrchestrationError.lifecycle(
+          "published package revisions must be proposed for deletion first; run stoop rpkg propose-delete \(current.name)"
+        )
+      case .deletionProposed:
+        let marker = Self.deletionMarker(current)
+        if current.ref.hasPrefix("refs/tags/") {
+          let tagTarget = try clone.reference(current.ref)
+          updates.append(
+            RefUpdate(
+              name: current.ref, target: nil, expected: tagTarget.map { .value($0) } ?? .fastForward
+            ))
+        } else if let head = session.branchHead {
+          let base = try clone.commit(head).tree
+          if try clone.entry(at: current.fullPath, in: base) != nil {
+            let tree = try clone.replacingSubtree(in: base, at: current.fullPath, with: nil)
+            let commit = try clone.writeCommit(
+              tree: tree, parents: [head], message: "Delete \(current.fullPath)",
+              author: session.author,
+              committer: Self.porch)
+            updates.append(
+              RefUpdate(name: session.branchRef, target: commit, expected: .value(head)))
+          }
+        }
+        let markerAt = try clone.reference(Self.tracking(marker))
+        updates.append(
+          RefUpdate(
+            name: marker, target: nil, expected: markerAt.map { .value($0) } ?? .fastForward))
+      }
+      try clone.push(updates, credentials: session.credentials)
+      return "\(current.name) deleted"
+    }
+  }
+}
+
+/// Plain scalars for the init files, quoted only when plain would change their meaning.
+enum ScalarFormatterBridge {
+  static func plain(_ value: String) -> String {
+    let text = String(
+      decoding: YAMLDocument(root: .mapping([YAMLEntry(key: .scalar("k"), value: .scalar(value))]))
+        .text(), as: UTF8.self)
+    return String(text.dropFirst(3).dropLast())
+  }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+
+private func gitOutput(_ arguments: [String]) throws -> String {
+  String(decoding: try run("/usr/bin/env", ["git"] + arguments).stdout, as: UTF8.self)
+}
+
+@Test func initProposeApproveRejectAndDeleteWriteWhatPorchWrites() throws {
+  let work = temporaryDirectory("lifecycle")
+  defer { try? FileManager.default.removeItem(atPath: work) }
+  let remote = work + "/blueprints.git"
+  try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+  #expect(
+    try run("/usr/bin/env", ["git", "init", "-q", "--bare", "-b", "main", remote]).status == 0)
+  let env = ["STOOP_HOME": work + "/home", "GIT_CONFIG_GLOBAL": "/dev/null"]
+  func stoop(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+    let result = try run(stoopBinary, arguments, environment: env)
+    return (result.status, String(decoding: result.stdout, as: UTF8.self), result.stderr)
+  }
+  func refs() throws -> [String] {
+    try gitOutput(["-C", remote, "for-each-ref", "--format=%(refname)"]).split(separator: "\n").map(
+      String.init)
+  }
+  #expect(try stoop(["repo", "register", remote, "--create-branch"]).status == 0)
+
+  // init: one commit on the branch head, pushed as the draft branch.
+  #expect(
+    try stoop(["rpkg", "init", "catalog/nginx", "--repository", "blueprints", "--workspace", "ws1"])
+      .out
+      == "blueprints.catalog.nginx.ws1 created\n")
+  #expect(try refs() == ["refs/heads/drafts/catalog/nginx/ws1", "refs/heads/main"])
+  #expect(
+    try gitOutput(["-C", remote, "log", "-1", "--format=%B", "drafts/catalog/nginx/ws1"])
+      == "Creating new empty revision\n\n\nkpt:{\"package\":\"catalog/nginx\",\"workspaceName\":\"ws1\",\"revision\":\"0\",\"task\":{\"type\":\"init\",\"init\":{\"description\":\"sample description\"}}}\n\n"
+  )
+  #expect(
+    try gitOutput(["-C", remote, "ls-tree", "-r", "--name-only", "drafts/catalog/nginx/ws1"])
+      == "README.md\ncatalog/nginx/Kptfile\ncatalog/nginx/README.md\ncatalog/nginx/package-context.yaml\n"
+  )
+  let again = try stoop([
+    "rpkg", "init", "catalog/nginx", "--repository", "blueprints", "--workspace", "ws2",
+  ])
+  #expect(again.status == 1 && again.err.contains("already exists"))
+
+  // propose: a render commit, proposed/ created and drafts/ deleted in one push.
+  #expect(
+    try stoop(["rpkg", "propose", "blueprints.catalog.nginx.ws1"]).out
+      == "blueprints.catalog.nginx.ws1 proposed\n")
+  #expect(try refs() == ["refs/heads/main", "refs/heads/proposed/catalog/nginx/ws1"])
+  #expect(
+    try gitOutput([
+      "-C", remote, "log", "-1", "--format=%s|%cn <%ce>", "proposed/catalog/nginx/ws1",
+    ])
+      == "Rendering package|Package Orchestration Service <porch@kpt.dev>\n")
+
+  // reject and propose again.
+  #expect(
+    try stoop(["rpkg", "reject", "blueprints.catalog.nginx.ws1"]).out
+      == "blueprints.catalog.nginx.ws1 no longer proposed for approval\n")
+  #expect(try refs() == ["refs/heads/drafts/catalog/nginx/ws1", "refs/heads/main"])
+  #expect(try stoop(["rpkg", "propose", "blueprints.catalog.nginx.ws1"]).status == 0)
+
+  // approve: two-parent commit on main, tag v1, proposed branch gone.
+  let mainBefore = try gitOutput(["-C", remote, "rev-parse", "main"])
+  let proposed = try gitOutput(["-C", remote, "rev-parse", "proposed/catalog/nginx/ws1"])
+  #expect(
+    try stoop(["rpkg", "approve", "blueprints.catalog.nginx.ws1"]).out
+      == "blueprints.catalog.nginx.ws1 approved\n")
+  #expect(try refs() == ["refs/heads/main", "refs/tags/catalog/nginx/v1"])
+  #expect(
+    try gitOutput(["-C", remote, "log", "-1", "--format=%P", "main"]) == mainBefore.dropLast() + " "
+      + proposed)
+  #expect(
+    try gitOutput(["-C", remote, "log", "-1", "--format=%B", "catalog/nginx/v1"])
+      == "Approving package revision catalog/nginx/1\n\nkpt:{\"package\":\"catalog/nginx\",\"workspaceName\":\"ws1\",\"revision\":\"1\"}\n\n"
+  )
+  let listing = try stoop(["rpkg", "get", "--name", "catalog/nginx"]).out
+  #expect(
+    listing.contains(
+      "blueprints.catalog.nginx.ws1    catalog/nginx   ws1             1          true     Published"
+    ))
+
+  // propose-delete, reject the deletion, propose-delete again, delete: tag and marker go,
+  // the placeholder stays on main.
+  #expect(try stoop(["rpkg", "del", "blueprints.catalog.nginx.ws1"]).status == 1)
+  #expect(
+    try stoop(["rpkg", "propose-delete", "blueprints/catalog/nginx@v1"]).out
+      == "blueprints.catalog.nginx.ws1 proposed for deletion\n")
+  #expect(try refs().contains("refs/heads/deletionProposed/catalog/nginx/v1"))
+  #expect(
+    try stoop(["rpkg", "reject", "blueprints/catalog/nginx@v1"]).out
+      == "blueprints.catalog.nginx.ws1 no longer proposed for deletion\n")
+  #expect(try stoop(["rpkg", "propose-delete", "blueprints/catalog/nginx@v1"]).status == 0)
+  #expect(
+    try stoop(["rpkg", "del", "blueprints/catalog/nginx@v1"]).out
+      == "blueprints.catalog.nginx.ws1 deleted\n")
+  #expect(try refs() == ["refs/heads/main"])
+
+  // The placeholder: propose-delete then del writes `Delete <path>`.
+  #expect(try stoop(["rpkg", "propose-delete", "blueprints.catalog.nginx.main"]).status == 0)
+  #expect(try stoop(["rpkg", "del", "blueprints.catalog.nginx.main"]).status == 0)
+  #expect(
+    try gitOutput(["-C", remote, "log", "-1", "--format=%s", "main"]) == "Delete catalog/nginx\n")
+  #expect(try gitOutput(["-C", remote, "ls-tree", "-r", "--name-only", "main"]) == "README.md\n")
+  #expect(try stoop(["rpkg", "get"]).out.isEmpty)
+}
