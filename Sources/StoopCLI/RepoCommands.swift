@@ -150,6 +150,28 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
   case table, wide, yaml, json, name
 }
 
+/// kubectl's `-o yaml|json`: one object as itself, several as a `List`.
+enum ObjectPrinter {
+  static func render(_ objects: [YAMLNode], json: Bool) -> String {
+    let object: YAMLNode =
+      objects.count == 1
+      ? objects[0]
+      : .mapping([
+        YAMLEntry(key: .scalar("apiVersion"), value: .scalar("v1")),
+        YAMLEntry(key: .scalar("items"), value: .sequence(objects)),
+        YAMLEntry(key: .scalar("kind"), value: .scalar("List")),
+        YAMLEntry(
+          key: .scalar("metadata"),
+          value: .mapping([
+            YAMLEntry(key: .scalar("resourceVersion"), value: .scalar("", style: .doubleQuoted))
+          ])),
+      ])
+    if json { return String(decoding: GoJSON.encode(object, indentation: 4), as: UTF8.self) }
+    return String(
+      decoding: YAMLDocument(root: object).text(sequenceIndent: .compact), as: UTF8.self)
+  }
+}
+
 enum RepoPrinter {
   static func render(
     _ registrations: [Registration], as format: OutputFormat, allNamespaces: Bool,
@@ -161,26 +183,7 @@ enum RepoPrinter {
     case .name:
       return registrations.map { "repository.config.porch.kpt.dev/\($0.name)\n" }.joined()
     case .yaml, .json:
-      let object: YAMLNode
-      if registrations.count == 1 {
-        object = registrations[0].object
-      } else {
-        object = .mapping([
-          YAMLEntry(key: .scalar("apiVersion"), value: .scalar("v1")),
-          YAMLEntry(key: .scalar("items"), value: .sequence(registrations.map(\.object))),
-          YAMLEntry(key: .scalar("kind"), value: .scalar("List")),
-          YAMLEntry(
-            key: .scalar("metadata"),
-            value: .mapping([
-              YAMLEntry(key: .scalar("resourceVersion"), value: .scalar("", style: .doubleQuoted))
-            ])),
-        ])
-      }
-      if format == .json {
-        return String(decoding: GoJSON.encode(object, indentation: 4), as: UTF8.self)
-      }
-      return String(
-        decoding: YAMLDocument(root: object).text(sequenceIndent: .compact), as: UTF8.self)
+      return ObjectPrinter.render(registrations.map(\.object), json: format == .json)
     case .table, .wide:
       guard !registrations.isEmpty else { return "" }
       var rows = [

@@ -100,24 +100,7 @@ enum RpkgPrinter {
         return revision.object(
           repositoryURL: registration?.url ?? "", deployment: registration?.deployment ?? false)
       }
-      let object: YAMLNode =
-        objects.count == 1
-        ? objects[0]
-        : .mapping([
-          YAMLEntry(key: .scalar("apiVersion"), value: .scalar("v1")),
-          YAMLEntry(key: .scalar("items"), value: .sequence(objects)),
-          YAMLEntry(key: .scalar("kind"), value: .scalar("List")),
-          YAMLEntry(
-            key: .scalar("metadata"),
-            value: .mapping([
-              YAMLEntry(key: .scalar("resourceVersion"), value: .scalar("", style: .doubleQuoted))
-            ])),
-        ])
-      if format == .json {
-        return String(decoding: GoJSON.encode(object, indentation: 4), as: UTF8.self)
-      }
-      return String(
-        decoding: YAMLDocument(root: object).text(sequenceIndent: .compact), as: UTF8.self)
+      return ObjectPrinter.render(objects, json: format == .json)
     case .table, .wide:
       guard !revisions.isEmpty else { return "" }
       var rows = [
