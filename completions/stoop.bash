@@ -308,13 +308,13 @@ _stoop_rpkg() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    get|init|propose|approve|reject|propose-delete|del)
+    get|pull|push|init|copy|propose|approve|reject|propose-delete|del)
         # Offer subcommand argument completions
         "_stoop_rpkg_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'get init propose approve reject propose-delete del' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'get pull push init copy propose approve reject propose-delete del' -- "${cur}"))
         ;;
     esac
 }
@@ -347,6 +347,52 @@ _stoop_rpkg_get() {
     esac
 }
 
+_stoop_rpkg_pull() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(-n --namespace)
+    __stoop_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '-n'|'--namespace')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    2)
+        __stoop_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_stoop_rpkg_push() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(-n --namespace)
+    __stoop_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '-n'|'--namespace')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    2)
+        __stoop_add_completions -d
+        return
+        ;;
+    esac
+}
+
 _stoop_rpkg_init() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
@@ -372,6 +418,27 @@ _stoop_rpkg_init() {
         return
         ;;
     '--site')
+        return
+        ;;
+    '-n'|'--namespace')
+        return
+        ;;
+    esac
+}
+
+_stoop_rpkg_copy() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--workspace --revision -n --namespace)
+    __stoop_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--workspace')
+        return
+        ;;
+    '--revision')
         return
         ;;
     '-n'|'--namespace')

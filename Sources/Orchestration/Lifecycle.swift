@@ -62,7 +62,9 @@ public struct PackageLifecycle: Sendable {
     } catch let error as OrchestrationError {
       throw error
     } catch let error as GitError {
-      if case .rejected = error.kind { throw .conflict(error.message) }
+      if case .rejected = error.kind {
+        throw .conflict(error.message + "; the remote changed meanwhile: run the command again")
+      }
       throw .git(error, url: registration.url)
     } catch {
       throw .io(path: directory, reason: "\(error)")
@@ -80,7 +82,7 @@ public struct PackageLifecycle: Sendable {
     return found
   }
 
-  private func current(_ revision: PackageRevision, in session: Session) throws(OrchestrationError)
+  func current(_ revision: PackageRevision, in session: Session) throws(OrchestrationError)
     -> PackageRevision
   {
     guard

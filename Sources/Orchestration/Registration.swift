@@ -185,7 +185,7 @@ public enum OrchestrationError: Error, Sendable, CustomStringConvertible {
     case .invalidOperation(let message):
       return message
     case .conflict(let message):
-      return message + "; the remote changed meanwhile: run the command again"
+      return message
     case .branchMissing(let branch, let url):
       return "branch \"\(branch)\" doesn't exist in \(url); pass --create-branch to create it"
     case .corruptRegistration(let path, let reason):

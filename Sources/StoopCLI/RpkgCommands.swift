@@ -10,7 +10,8 @@ struct Rpkg: ParsableCommand {
     commandName: "rpkg",
     abstract: "Work with package revisions stored in registered repositories.",
     subcommands: [
-      RpkgGet.self, RpkgInit.self, RpkgPropose.self, RpkgApprove.self, RpkgReject.self,
+      RpkgGet.self, RpkgPull.self, RpkgPush.self, RpkgInit.self, RpkgCopy.self, RpkgPropose.self,
+      RpkgApprove.self, RpkgReject.self,
       RpkgProposeDelete.self,
       RpkgDelete.self,
     ],
@@ -257,5 +258,98 @@ struct RpkgDelete: RevisionTransition {
   @OptionGroup var namespace: NamespaceOption
   static func apply(_ lifecycle: PackageLifecycle, _ revision: PackageRevision) throws -> String {
     try lifecycle.delete(revision)
+  }
+}
+
+struct RpkgPull: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "pull",
+    abstract:
+      "Read a package revision's files into a new directory, or as a ResourceList on stdout.",
+    discussion: """
+      DIR gets every file of the revision and a .KptRevisionMetadata recording the commit it was \
+      read from, which rpkg push checks. Without DIR the files go to stdout as one ResourceList; \
+      files that are not YAML travel as stoop.dev/v1alpha1 File items so that nothing is lost.
+      """,
+    aliases: ["source", "read"])
+
+  @Argument(help: "The package revision name.") var package: String
+  @Argument(help: "A directory to create.", completion: .directory) var directory: String?
+  @OptionGroup var namespace: NamespaceOption
+
+  func run() throws {
+    try ErrorReporter.run {
+      let lifecycle = PackageLifecycle(registry: Registry.current())
+      _ = try Registry.current().packageRevisions(namespace: namespace.namespace)
+      let revision = try lifecycle.resolve(package, namespace: namespace.namespace)
+      let files = try lifecycle.files(of: revision)
+      let metadata = RevisionMetadata.render(revision)
+      if let directory {
+        try PackageTransfer.write(files: files, metadata: metadata, to: directory)
+      } else {
+        Terminal.standardOutput(try PackageTransfer.resourceList(files: files, metadata: metadata))
+      }
+    }
+  }
+}
+
+struct RpkgPush: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "push",
+    abstract: "Replace a Draft's files with a directory's, or with a ResourceList from stdin (-).",
+    discussion: """
+      The Draft must still be at the commit recorded in .KptRevisionMetadata when it was pulled; \
+      otherwise nothing is written and the command exits 3: pull again and reapply your changes. \
+      The Kptfile pipeline is not rendered yet: exactly what is pushed is committed.
+      """,
+    aliases: ["sink", "write"])
+
+  @Argument(help: "The package revision name.") var package: String
+  @Argument(help: "The directory to push, or - for stdin.", completion: .directory) var directory:
+    String = "-"
+  @OptionGroup var namespace: NamespaceOption
+
+  func run() throws {
+    try ErrorReporter.run {
+      let lifecycle = PackageLifecycle(registry: Registry.current())
+      let input =
+        directory == "-"
+        ? try PackageTransfer.files(fromResourceList: Terminal.readStandardInput())
+        : try PackageTransfer.read(directory: directory)
+      guard let version = input.resourceVersion.flatMap(ObjectID.init(hex:)) else {
+        throw OrchestrationError.invalidOperation(
+          "no .KptRevisionMetadata with a resourceVersion; use \"stoop rpkg pull\" to download the package metadata before pushing"
+        )
+      }
+      _ = try Registry.current().packageRevisions(namespace: namespace.namespace)
+      let revision = try lifecycle.resolve(package, namespace: namespace.namespace)
+      Terminal.standardOutput(
+        Array((try lifecycle.push(revision, files: input.files, expected: version) + "\n").utf8))
+    }
+  }
+}
+
+struct RpkgCopy: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "copy",
+    abstract: "Start a new Draft of a package from one of its published revisions.",
+    aliases: ["edit"])
+
+  @Argument(help: "The published source revision.") var source: String
+  @Option(help: "The workspace of the new revision.") var workspace: String?
+  @Option(help: "Older form: names the workspace when --workspace is absent.") var revision: String?
+  @OptionGroup var namespace: NamespaceOption
+
+  func run() throws {
+    try ErrorReporter.run {
+      guard let workspace = workspace ?? revision else {
+        throw ValidationError("--workspace is required")
+      }
+      let lifecycle = PackageLifecycle(registry: Registry.current())
+      _ = try Registry.current().packageRevisions(namespace: namespace.namespace)
+      let sourceRevision = try lifecycle.resolve(source, namespace: namespace.namespace)
+      let created = try lifecycle.copy(sourceRevision, workspace: workspace)
+      Terminal.standardOutput(Array("\(created.name) created\n".utf8))
+    }
   }
 }

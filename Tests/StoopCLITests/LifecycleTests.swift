@@ -104,3 +104,79 @@ private func gitOutput(_ arguments: [String]) throws -> String {
   #expect(try gitOutput(["-C", remote, "ls-tree", "-r", "--name-only", "main"]) == "README.md\n")
   #expect(try stoop(["rpkg", "get"]).out.isEmpty)
 }
+
+@Test func pullPushAndCopyKeepEveryFileAndRefuseAStalePush() throws {
+  let work = temporaryDirectory("pullpush")
+  defer { try? FileManager.default.removeItem(atPath: work) }
+  let remote = work + "/blueprints.git"
+  try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+  #expect(
+    try run("/usr/bin/env", ["git", "init", "-q", "--bare", "-b", "main", remote]).status == 0)
+  let env = ["STOOP_HOME": work + "/home", "GIT_CONFIG_GLOBAL": "/dev/null"]
+  func stoop(_ arguments: [String], input: [UInt8]? = nil) throws -> Run {
+    try run(stoopBinary, arguments, input: input, environment: env)
+  }
+  #expect(try stoop(["repo", "register", remote, "--create-branch"]).status == 0)
+  #expect(
+    try stoop(["rpkg", "init", "web", "--repository", "blueprints", "--workspace", "v1"]).status
+      == 0)
+
+  // Pull into a directory, add YAML with comments, a binary file and an executable, push.
+  let checkout = work + "/web"
+  #expect(try stoop(["rpkg", "pull", "blueprints.web.v1", checkout]).status == 0)
+  let configMap =
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web # keep me\ndata:\n  k: v\n"
+  try configMap.write(toFile: checkout + "/cm.yaml", atomically: false, encoding: .utf8)
+  try Data([0, 1, 2, 255, 254]).write(to: URL(fileURLWithPath: checkout + "/logo.bin"))
+  try "#!/bin/sh\necho hi\n".write(toFile: checkout + "/run.sh", atomically: false, encoding: .utf8)
+  try FileManager.default.setAttributes(
+    [.posixPermissions: 0o755], ofItemAtPath: checkout + "/run.sh")
+  let pushed = try stoop(["rpkg", "push", "blueprints.web.v1", checkout])
+  #expect(
+    String(decoding: pushed.stdout, as: UTF8.self) == "blueprints.web.v1 pushed\n",
+    "\(pushed.stderr)")
+  let listing = String(
+    decoding: try run("/usr/bin/env", ["git", "-C", remote, "ls-tree", "-r", "drafts/web/v1"])
+      .stdout, as: UTF8.self)
+  #expect(
+    listing.contains("100755 blob") && listing.contains("web/run.sh")
+      && listing.contains("web/logo.bin"))
+
+  // The same checkout again: the draft moved since, so nothing is written and the exit code is 3.
+  let stale = try stoop(["rpkg", "push", "blueprints.web.v1", checkout])
+  #expect(stale.status == 3)
+  #expect(
+    stale.stderr.contains("moved since it was pulled") && stale.stderr.contains("pull it again"))
+
+  // pull | push through a pipe keeps every file, binary and executable bit included.
+  let list = try stoop(["rpkg", "pull", "blueprints.web.v1"])
+  #expect(list.status == 0)
+  #expect(try stoop(["rpkg", "push", "blueprints.web.v1", "-"], input: list.stdout).status == 0)
+  let again = work + "/again"
+  #expect(try stoop(["rpkg", "pull", "blueprints.web.v1", again]).status == 0)
+  let before = tree(checkout).filter { $0.key != ".KptRevisionMetadata" }
+  let after = tree(again).filter { $0.key != ".KptRevisionMetadata" }
+  #expect(before == after)
+  #expect(
+    (try FileManager.default.attributesOfItem(atPath: again + "/run.sh")[.posixPermissions] as? Int
+      ?? 0) & 0o100 != 0)
+
+  // Publish, then copy to a new draft of the same package.
+  #expect(try stoop(["rpkg", "propose", "blueprints.web.v1"]).status == 0)
+  #expect(try stoop(["rpkg", "approve", "blueprints.web.v1"]).status == 0)
+  let copied = try stoop(["rpkg", "copy", "blueprints/web@v1", "--workspace", "v2"])
+  #expect(
+    String(decoding: copied.stdout, as: UTF8.self) == "blueprints.web.v2 created\n",
+    "\(copied.stderr)")
+  let message = String(
+    decoding: try run(
+      "/usr/bin/env", ["git", "-C", remote, "log", "-1", "--format=%B", "drafts/web/v2"]
+    ).stdout,
+    as: UTF8.self)
+  #expect(
+    message
+      == "Creating new revision by copying previous revision\n\n\nkpt:{\"package\":\"web\",\"workspaceName\":\"v2\",\"revision\":\"0\",\"task\":{\"type\":\"edit\",\"edit\":{\"sourceRef\":{\"name\":\"blueprints.web.v1\"}}}}\n\n"
+  )
+  let placeholder = try stoop(["rpkg", "copy", "blueprints.web.main", "--workspace", "v3"])
+  #expect(placeholder.status == 1 && placeholder.stderr.contains("placeholder"))
+}

@@ -1,0 +1,159 @@
+import Foundation
+import Git
+import KRM
+
+/// A file of a package revision: bytes and git mode.
+public struct PackageFileContent: Sendable, Equatable {
+  public var bytes: [UInt8]
+  public var executable: Bool
+
+  public init(bytes: [UInt8], executable: Bool = false) {
+    self.bytes = bytes
+    self.executable = executable
+  }
+}
+
+/// `.KptRevisionMetadata`, the file `rpkg pull` writes beside a package and `rpkg push` reads
+/// back for its compare-and-swap.
+public enum RevisionMetadata {
+  public static let fileName = ".KptRevisionMetadata"
+
+  public static func render(_ revision: PackageRevision) -> [UInt8] {
+    Array(
+      """
+      apiVersion: ""
+      kind: KptRevisionMetadata
+      metadata:
+        name: \(revision.name)
+        namespace: \(revision.namespace)
+        uid: \(revision.uid)
+        resourceVersion: \(revision.commit.hex)
+        creationTimestamp: null
+
+      """.utf8)
+  }
+
+  /// The resourceVersion recorded at pull time.
+  public static func resourceVersion(in bytes: [UInt8]) -> ObjectID? {
+    guard let file = try? YAMLFile(parsing: bytes, name: fileName),
+      let root = file.documents.first?.root,
+      root["kind"]?.string == "KptRevisionMetadata",
+      let version = root.node(at: ["metadata", "resourceVersion"])?.string
+    else { return nil }
+    return ObjectID(hex: version)
+  }
+}
+
+extension PackageLifecycle {
+  /// Every file of a revision, by path relative to the package.
+  public func files(of revision: PackageRevision) throws(OrchestrationError) -> [String:
+    PackageFileContent]
+  {
+    let directory = registry.home.repository(
+      namespace: revision.namespace, name: revision.repository)
+    do {
+      let clone = try Repository.open(directory + "/clone.git")
+      let tree = try clone.commit(revision.commit).tree
+      guard let package = try clone.entry(at: revision.fullPath, in: tree), package.mode == .tree
+      else { return [:] }
+      var result: [String: PackageFileContent] = [:]
+      for (path, entry) in try clone.files(in: package.id) {
+        result[path] = PackageFileContent(
+          bytes: try clone.blob(entry.id), executable: entry.mode == .executable)
+      }
+      return result
+    } catch {
+      throw .git(error, url: directory)
+    }
+  }
+
+  /// Replaces a Draft's files (`rpkg push`): one `Rendering package` commit on the draft, pushed
+  /// only if the draft is still at `expected` (the head recorded at pull time).
+  public func push(
+    _ revision: PackageRevision, files: [String: PackageFileContent], expected: ObjectID
+  ) throws(OrchestrationError) -> String {
+    guard files["Kptfile"] != nil else {
+      throw .lifecycle("package must contain Kptfile at root; nothing was pushed")
+    }
+    return try withSession(revision.repository, namespace: revision.namespace) { session in
+      let current = try current(revision, in: session)
+      guard current.lifecycle == .draft else {
+        throw OrchestrationError.lifecycle(
+          "cannot update a package revision with lifecycle value \"\(current.lifecycle.rawValue)\"; package must be Draft"
+        )
+      }
+      guard current.commit == expected else {
+        throw OrchestrationError.conflict(
+          "\(current.name) moved since it was pulled (pulled \(expected.short), now \(current.commit.short)); "
+            + "pull it again and reapply your changes")
+      }
+      let clone = session.clone
+      let packageTree = try clone.writeTree(
+        files: files.mapValues { ($0.bytes, $0.executable ? FileMode.executable : .blob) })
+      let base = try clone.commit(current.commit).tree
+      let tree = try clone.replacingSubtree(in: base, at: current.fullPath, with: packageTree)
+      let message =
+        "Rendering package\n\n\n"
+        + Self.annotation(
+          package: current.fullPath, workspace: current.workspace, revision: "0",
+          task: "{\"type\":\"render\"}") + "\n"
+      let commit = try clone.writeCommit(
+        tree: tree, parents: [current.commit], message: message, author: session.author,
+        committer: Self.porch)
+      try clone.push(
+        [RefUpdate(name: current.ref, target: commit, expected: .value(current.commit))],
+        credentials: session.credentials)
+      return "\(current.name) pushed"
+    }
+  }
+
+  /// A new Draft of the same package from a published revision (`rpkg copy`, alias `edit`).
+  public func copy(_ source: PackageRevision, workspace: String) throws(OrchestrationError)
+    -> PackageRevision
+  {
+    try Registry.validate(name: workspace)
+    return try withSession(source.repository, namespace: source.namespace) { session in
+      let current = try current(source, in: session)
+      guard current.lifecycle == .published || current.lifecycle == .deletionProposed else {
+        throw OrchestrationError.lifecycle("source revision must be published")
+      }
+      guard current.revision != -1 || current.ref.hasPrefix("refs/tags/") else {
+        throw OrchestrationError.lifecycle(
+          "source revision may not be the placeholder \(current.name); name a published revision such as "
+            + "\(current.repository)/\(current.path)@v1")
+      }
+      if session.revisions.contains(where: { $0.path == current.path && $0.workspace == workspace })
+      {
+        throw OrchestrationError.lifecycle(
+          "package revision workspaceNames must be unique; \(current.path) already has workspace \(workspace)"
+        )
+      }
+      let clone = session.clone
+      guard
+        let packageTree = try clone.entry(
+          at: current.fullPath, in: try clone.commit(current.commit).tree)
+      else {
+        throw OrchestrationError.lifecycle("\(current.name) has no \(current.fullPath) directory")
+      }
+      let head = session.branchHead
+      let base = try head.map { try clone.commit($0).tree }
+      let tree = try clone.replacingSubtree(in: base, at: current.fullPath, with: packageTree.id)
+      let task =
+        "{\"type\":\"edit\",\"edit\":{\"sourceRef\":{\"name\":" + GoJSON.quote(current.name) + "}}}"
+      let message =
+        "Creating new revision by copying previous revision\n\n\n"
+        + Self.annotation(
+          package: current.fullPath, workspace: workspace, revision: "0", task: task) + "\n"
+      let commit = try clone.writeCommit(
+        tree: tree, parents: head.map { [$0] } ?? [], message: message, author: session.author,
+        committer: Self.porch)
+      let ref = "refs/heads/drafts/\(current.fullPath)/\(workspace)"
+      try clone.push(
+        [RefUpdate(name: ref, target: commit, expected: .absent)], credentials: session.credentials)
+      return PackageRevision(
+        repository: current.repository, namespace: current.namespace, path: current.path,
+        fullPath: current.fullPath,
+        workspace: workspace, revision: 0, lifecycle: .draft, commit: commit, ref: ref, task: task)
+    }
+  }
+}

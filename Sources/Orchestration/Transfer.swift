@@ -1,0 +1,138 @@
+import CaD
+import Foundation
+import KRM
+
+/// How `rpkg pull` and `rpkg push` move a package revision's files in and out: a directory on
+/// disk, or a ResourceList on a pipe. Files that are not YAML ride in the list as stoop `File`
+/// items, so a pull | push round trip keeps every file.
+public enum PackageTransfer {
+  static let fileKind = "File"
+  static let fileAPIVersion = "stoop.dev/v1alpha1"
+
+  static func isYAMLPath(_ path: String) -> Bool {
+    let base = path.split(separator: "/").last.map(String.init) ?? path
+    return base == "Kptfile" || base == RevisionMetadata.fileName || base.hasSuffix(".yaml")
+      || base.hasSuffix(".yml")
+  }
+
+  /// The files and metadata as one ResourceList.
+  public static func resourceList(files: [String: PackageFileContent], metadata: [UInt8])
+    throws(KRMError) -> [UInt8]
+  {
+    var all = files
+    all[RevisionMetadata.fileName] = PackageFileContent(bytes: metadata)
+    var packageFiles: [PackageFile] = []
+    for path in all.keys.sorted() {
+      guard let content = all[path] else { continue }
+      var bytes = content.bytes
+      if !isYAMLPath(path) || (try? YAMLFile(parsing: bytes, name: path)) == nil {
+        bytes = YAMLDocument(root: fileItem(path: path, content: content)).text()
+      }
+      packageFiles.append(PackageFile(path: path, yaml: try YAMLFile(parsing: bytes, name: path)))
+    }
+    return ResourceList.write(files: packageFiles)
+  }
+
+  private static func fileItem(path: String, content: PackageFileContent) -> YAMLNode {
+    func entry(_ key: String, _ value: YAMLNode) -> YAMLEntry {
+      YAMLEntry(key: .scalar(key), value: value)
+    }
+    var annotations = [entry("config.kubernetes.io/local-config", .scalar("true"))]
+    if content.executable { annotations.append(entry("stoop.dev/executable", .scalar("true"))) }
+    let text = String(validating: content.bytes, as: UTF8.self)
+    return .mapping([
+      entry("apiVersion", .scalar(fileAPIVersion)), entry("kind", .scalar(fileKind)),
+      entry(
+        "metadata",
+        .mapping([entry("name", .scalar(path)), entry("annotations", .mapping(annotations))])),
+      text.map { entry("data", .scalar($0, style: .doubleQuoted)) }
+        ?? entry("binaryData", .scalar(Data(content.bytes).base64EncodedString())),
+    ])
+  }
+
+  /// The files of a ResourceList (File items turned back into their bytes) and the
+  /// resourceVersion of its `.KptRevisionMetadata`.
+  public static func files(fromResourceList input: [UInt8]) throws(KRMError) -> (
+    files: [String: PackageFileContent], resourceVersion: String?
+  ) {
+    var files: [String: PackageFileContent] = [:]
+    var version: String?
+    for (path, bytes) in try Sink.files(from: input) {
+      if path == RevisionMetadata.fileName {
+        version = RevisionMetadata.resourceVersion(in: bytes)?.hex
+        continue
+      }
+      if let yaml = try? YAMLFile(parsing: bytes, name: path), yaml.documents.count == 1,
+        let root = yaml.documents.first?.root, root["kind"]?.string == fileKind,
+        root["apiVersion"]?.string == fileAPIVersion
+      {
+        let executable =
+          root.node(at: ["metadata", "annotations", "stoop.dev/executable"])?.string == "true"
+        if let data = root["data"]?.string {
+          files[path] = PackageFileContent(bytes: Array(data.utf8), executable: executable)
+        } else if let encoded = root["binaryData"]?.string, let data = Data(base64Encoded: encoded)
+        {
+          files[path] = PackageFileContent(bytes: Array(data), executable: executable)
+        }
+        continue
+      }
+      files[path] = PackageFileContent(bytes: bytes)
+    }
+    return (files, version)
+  }
+
+  /// Writes a pulled revision into a new directory (0750; files 0600, executables 0700).
+  public static func write(
+    files: [String: PackageFileContent], metadata: [UInt8], to directory: String
+  )
+    throws(OrchestrationError)
+  {
+    guard !FileManager.default.fileExists(atPath: directory) else {
+      throw .invalidOperation("\(directory) already exists; pull into a new directory")
+    }
+    var all = files
+    all[RevisionMetadata.fileName] = PackageFileContent(bytes: metadata)
+    do {
+      try FileManager.default.createDirectory(
+        atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750]
+      )
+      for (path, content) in all {
+        let target = directory + "/" + path
+        try FileManager.default.createDirectory(
+          atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
+          attributes: [.posixPermissions: 0o750])
+        try Registry.writeAtomically(
+          content.bytes, to: target, mode: content.executable ? 0o700 : 0o600)
+      }
+    } catch let error as OrchestrationError {
+      throw error
+    } catch {
+      throw .io(path: directory, reason: error.localizedDescription)
+    }
+  }
+
+  /// Every regular file under a directory (hidden ones too), and the pulled resourceVersion.
+  public static func read(directory: String) throws(OrchestrationError) -> (
+    files: [String: PackageFileContent], resourceVersion: String?
+  ) {
+    guard let walker = FileManager.default.enumerator(atPath: directory) else {
+      throw .io(path: directory, reason: "no such directory")
+    }
+    var files: [String: PackageFileContent] = [:]
+    var version: String?
+    while let path = walker.nextObject() as? String {
+      let full = directory + "/" + path
+      guard let attributes = try? FileManager.default.attributesOfItem(atPath: full),
+        attributes[.type] as? FileAttributeType == .typeRegular,
+        let data = FileManager.default.contents(atPath: full)
+      else { continue }
+      if path == RevisionMetadata.fileName {
+        version = RevisionMetadata.resourceVersion(in: Array(data))?.hex
+        continue
+      }
+      let permissions = attributes[.posixPermissions] as? Int ?? 0
+      files[path] = PackageFileContent(bytes: Array(data), executable: permissions & 0o100 != 0)
+    }
+    return (files, version)
+  }
+}
