@@ -25,14 +25,40 @@ set +e
 set -e
 
 echo
-echo "== stoop repo: register a git repository (a bare one made here), list it, sync it"
+echo "== stoop repo: register a git repository (a bare one made here)"
 export STOOP_HOME="$work/stoop-home"
 git init -q --bare -b main "$work/blueprints.git"
 "$STOOP" repo register "$work/blueprints.git" --create-branch --description "demo blueprints"
-git -C "$work/blueprints.git" log --format='   main: %h %s (%an <%ae>)' main
 "$STOOP" repo get
-git -C "$work/blueprints.git" tag nginx/v1 main
-"$STOOP" repo sync blueprints
-"$STOOP" repo get blueprints -o yaml | sed -n '1,16p'
+
+echo
+echo "== the lifecycle: init a Draft, pull it, add a resource, push, propose, approve"
+"$STOOP" rpkg init nginx --repository blueprints --workspace v1 --description "nginx blueprint"
+"$STOOP" rpkg pull blueprints.nginx.v1 "$work/nginx"
+cp "$here/blueprint/deployment.yaml" "$work/nginx/deployment.yaml"
+"$STOOP" rpkg push blueprints.nginx.v1 "$work/nginx"
+"$STOOP" rpkg propose blueprints.nginx.v1
+"$STOOP" rpkg approve blueprints.nginx.v1
+"$STOOP" rpkg get
+
+echo
+echo "== what git holds: Porch's refs and commits"
+git -C "$work/blueprints.git" for-each-ref --format='   %(refname)'
+git -C "$work/blueprints.git" log --format='   %h %s' main
+
+echo
+echo "== a pushed draft that moved meanwhile is refused (exit 3), nothing is written"
+"$STOOP" rpkg copy blueprints/nginx@v1 --workspace v2
+"$STOOP" rpkg pull blueprints.nginx.v2 "$work/v2"
+"$STOOP" rpkg pull blueprints.nginx.v2 | "$STOOP" rpkg push blueprints.nginx.v2 -
+set +e
+"$STOOP" rpkg push blueprints.nginx.v2 "$work/v2"; echo "exit code $?"
+set -e
+
+echo
+echo "== deleting: a draft at once, a published revision after propose-delete"
+"$STOOP" rpkg del blueprints.nginx.v2
+"$STOOP" rpkg propose-delete blueprints/nginx@v1
+"$STOOP" rpkg del blueprints/nginx@v1
+"$STOOP" rpkg get
 "$STOOP" repo unregister blueprints
-echo "unregistered; left in $STOOP_HOME: $(find "$STOOP_HOME" -type f | wc -l) files"

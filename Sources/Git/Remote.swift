@@ -1,4 +1,5 @@
 internal import CGit2
+import Foundation
 
 #if canImport(Glibc)
   import Glibc
@@ -201,12 +202,14 @@ extension Repository {
     options.callbacks.credentials = credentialCallback
     options.callbacks.transfer_progress = progressCallback
     options.callbacks.payload = payload.toOpaque()
-    let code = withStrArray(headers(credentials)) { array in
-      options.custom_headers = array
-      return git_remote_fetch(remote, nil, &options, "fetch")
+    try retryingVanishedRefs { () throws(GitError) in
+      let code = withStrArray(headers(credentials)) { array in
+        options.custom_headers = array
+        return git_remote_fetch(remote, nil, &options, "fetch")
+      }
+      try check(
+        code, "cannot fetch \(git_remote_url(remote).map { String(cString: $0) } ?? "origin")")
     }
-    try check(
-      code, "cannot fetch \(git_remote_url(remote).map { String(cString: $0) } ?? "origin")")
     try packReferences()
   }
 
@@ -220,7 +223,33 @@ extension Repository {
     return try listRemote(remote, credentials: credentials, direction: GIT_DIRECTION_FETCH)
   }
 
+  /// A ref that vanishes while libgit2 lists a repository another process is writing (a local
+  /// remote) fails the listing with "not found"; looking again sees a consistent set.
+  private func retryingVanishedRefs<T>(_ body: () throws(GitError) -> T) throws(GitError) -> T {
+    var attempt = 0
+    while true {
+      attempt += 1
+      do throws(GitError) {
+        return try body()
+      } catch
+        where attempt < 8
+        && (error.kind == .notFound
+          || (error.message.contains("reference '") && error.message.contains("not found")))
+      {
+        usleep(UInt32(10_000 * attempt))
+      }
+    }
+  }
+
   private func listRemote(
+    _ remote: OpaquePointer?, credentials: Credentials, direction: git_direction
+  ) throws(GitError) -> [String: ObjectID] {
+    try retryingVanishedRefs { () throws(GitError) in
+      try listRemoteOnce(remote, credentials: credentials, direction: direction)
+    }
+  }
+
+  private func listRemoteOnce(
     _ remote: OpaquePointer?, credentials: Credentials, direction: git_direction
   ) throws(GitError) -> [String: ObjectID] {
     let box = CallbackContext(credentials: credentials, showProgress: false)
@@ -253,8 +282,11 @@ extension Repository {
   /// if any fails, or the remote refuses any ref, the error names the ref and no local ref moves.
   /// On success the local remote-tracking refs (and tags) follow what was pushed.
   ///
-  /// libgit2 has no atomic push, so a remote that accepts some refs and refuses others keeps what
-  /// it accepted; the expectations checked just before the push make that a narrow race.
+  /// Nothing is forced: the remote itself refuses to move a branch that is not a fast-forward from
+  /// what it holds, or to replace an existing tag, so a writer that lost a race between the check
+  /// and the push cannot overwrite the winner. libgit2 has no atomic push, so a remote that accepts
+  /// some refs and refuses others keeps what it accepted: callers that need all-or-nothing push the
+  /// guarding ref alone first (see approve).
   public func push(_ updates: [RefUpdate], credentials: Credentials = Credentials())
     throws(GitError)
   {
@@ -279,6 +311,12 @@ extension Repository {
         break
       }
     }
+    let url = git_remote_url(remote).map { String(cString: $0) } ?? ""
+    if let path = Self.localPath(url) {
+      try pushLocally(updates, to: path, remote: remote, credentials: credentials)
+      try followPushed(updates)
+      return
+    }
     // libgit2 pushes from local refs only: stage each new value under refs/stoop/push/.
     var refspecs: [String] = []
     var staged: [String] = []
@@ -291,7 +329,7 @@ extension Repository {
       let source = "refs/stoop/push/\(i)"
       try setReference(source, to: target, message: "push")
       staged.append(source)
-      refspecs.append((update.expected == .fastForward ? "" : "+") + source + ":" + update.name)
+      refspecs.append(source + ":" + update.name)
     }
     let box = CallbackContext(credentials: credentials, showProgress: isTerminal())
     let payload = Unmanaged.passRetained(box)
@@ -305,12 +343,25 @@ extension Repository {
       options.custom_headers = headerArray
       return withStrArray(refspecs) { array in git_remote_push(remote, &array, &options) }
     }
-    try check(
-      code, "cannot push to \(git_remote_url(remote).map { String(cString: $0) } ?? "origin")")
+    if code < 0 {
+      let error = GitError.last(
+        code, "cannot push to \(git_remote_url(remote).map { String(cString: $0) } ?? "origin")")
+      // libgit2 refuses a non-fast-forward itself, before the remote sees it.
+      if error.message.contains("not present locally") || error.message.contains("non-fast-forward")
+      {
+        throw GitError(.rejected(ref: updates[0].name), error.message, errorClass: error.errorClass)
+      }
+      throw error
+    }
     if let rejected = box.rejections.first {
       throw GitError(
         .rejected(ref: rejected.ref), "the remote refused \(rejected.ref): \(rejected.reason)")
     }
+    try followPushed(updates)
+  }
+
+  /// Moves the local remote-tracking refs (and tags) to what a push wrote.
+  private func followPushed(_ updates: [RefUpdate]) throws(GitError) {
     for update in updates {
       let local =
         update.name.hasPrefix("refs/heads/")
@@ -320,6 +371,99 @@ extension Repository {
       } else {
         try deleteReference(local)
       }
+    }
+  }
+
+  /// The directory of a local remote (a path or a file:// URL), nil for network remotes.
+  static func localPath(_ url: String) -> String? {
+    if url.hasPrefix("file://") { return String(url.dropFirst("file://".count)) }
+    if url.contains("://") { return nil }
+    if let colon = url.firstIndex(of: ":"), !url[..<colon].contains("/") { return nil }
+    return url
+  }
+
+  /// A push to a repository on this machine with a true compare-and-swap per ref: the objects
+  /// travel under throwaway refs, then each ref is created, moved or deleted in the remote only
+  /// if it still holds the expected value, under the remote's own ref lock.
+  private func pushLocally(
+    _ updates: [RefUpdate], to path: String, remote: OpaquePointer?, credentials: Credentials
+  ) throws(GitError) {
+    let token = UUID().uuidString.lowercased()
+    var refspecs: [String] = []
+    var staged: [String] = []
+    defer { for name in staged { try? deleteReference(name) } }
+    for (i, update) in updates.enumerated() {
+      guard let target = update.target else { continue }
+      let source = "refs/stoop/push/\(i)"
+      try setReference(source, to: target, message: "push")
+      staged.append(source)
+      refspecs.append(source + ":refs/stoop/incoming/\(token)/\(i)")
+    }
+    let target = try Repository.open(path)
+    defer {
+      for i in updates.indices { try? target.deleteReference("refs/stoop/incoming/\(token)/\(i)") }
+    }
+    if !refspecs.isEmpty {
+      var options = git_push_options()
+      try check(git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION)))
+      try retryingVanishedRefs { () throws(GitError) in
+        let code = withStrArray(refspecs) { array in git_remote_push(remote, &array, &options) }
+        try check(code, "cannot send objects to \(path)")
+      }
+    }
+    for update in updates {
+      try target.compareAndSwap(update)
+    }
+  }
+
+  /// Applies one ref update here only if the ref still holds what the update expects.
+  func compareAndSwap(_ update: RefUpdate) throws(GitError) {
+    let name = update.name
+    var existing: OpaquePointer?
+    let lookup = git_reference_lookup(&existing, handle, name)
+    defer { git_reference_free(existing) }
+    let now: ObjectID? = lookup == 0 ? git_reference_target(existing).map { ObjectID($0) } : nil
+    func refuse(_ why: String) -> GitError { GitError(.rejected(ref: name), "\(name) \(why)") }
+    switch update.expected {
+    case .absent:
+      if let now { throw refuse("already exists on the remote (at \(now.short))") }
+    case .value(let expected):
+      if now != expected {
+        throw refuse(
+          "moved on the remote (expected \(expected.short), found \(now?.short ?? "nothing"))")
+      }
+    case .fastForward:
+      if let now, let newTarget = update.target {
+        var descendant = newTarget.raw
+        var ancestor = now.raw
+        if now != newTarget && git_graph_descendant_of(handle, &descendant, &ancestor) != 1 {
+          throw refuse("is not a fast-forward from \(now.short) on the remote")
+        }
+      }
+    }
+    if let newTarget = update.target {
+      var oid = newTarget.raw
+      var created: OpaquePointer?
+      let code: Int32
+      if let now {
+        var current = now.raw
+        code = git_reference_create_matching(&created, handle, name, &oid, 1, &current, "push")
+      } else {
+        code = git_reference_create(&created, handle, name, &oid, 0, "push")
+      }
+      git_reference_free(created)
+      if code == GIT_EMODIFIED.rawValue || code == GIT_EEXISTS.rawValue
+        || code == GIT_ELOCKED.rawValue
+      {
+        throw refuse("changed on the remote while pushing")
+      }
+      try check(code, "cannot update \(name)")
+    } else if existing != nil {
+      let code = git_reference_delete(existing)
+      if code == GIT_EMODIFIED.rawValue || code == GIT_ELOCKED.rawValue {
+        throw refuse("changed on the remote while pushing")
+      }
+      try check(code, "cannot delete \(name)")
     }
   }
 }

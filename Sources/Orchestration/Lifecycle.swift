@@ -82,15 +82,21 @@ public struct PackageLifecycle: Sendable {
     return found
   }
 
+  /// The revision as it is now (after the fetch); an approval changes its number but not its name.
   func current(_ revision: PackageRevision, in session: Session) throws(OrchestrationError)
     -> PackageRevision
   {
-    guard
-      let found = session.revisions.first(where: {
-        $0.name == revision.name && $0.revision == revision.revision
+    if let same = session.revisions.first(where: {
+      $0.name == revision.name && $0.revision == revision.revision
+    }) {
+      return same
+    }
+    guard revision.revision == 0,
+      let published = session.revisions.first(where: {
+        $0.name == revision.name && $0.revision >= 1
       })
     else { throw .packageRevisionNotFound(name: revision.name, namespace: revision.namespace) }
-    return found
+    return published
   }
 
   // MARK: Commit messages
@@ -285,16 +291,28 @@ public struct PackageLifecycle: Sendable {
       attempt += 1
       do {
         return try approveOnce(revision)
-      } catch .conflict(let message) where attempt < 5 {
+      } catch .conflict(let message) where attempt < 20 {
+        // Another writer won the branch or the number: back off a little (with jitter so racing
+        // processes spread out), fetch again and recompute.
         _ = message
-        usleep(UInt32(50_000 * attempt))
+        usleep(UInt32.random(in: 10_000...60_000) * UInt32(min(attempt, 5)))
       }
     }
   }
 
   private func approveOnce(_ revision: PackageRevision) throws(OrchestrationError) -> String {
     try withSession(revision.repository, namespace: revision.namespace) { session in
-      let current = try current(revision, in: session)
+      let current: PackageRevision
+      do throws(OrchestrationError) {
+        current = try self.current(revision, in: session)
+      } catch {
+        // Read while a racing approval was between deleting the proposed branch and creating
+        // the tag: look again.
+        guard case .packageRevisionNotFound = error, revision.lifecycle == .proposed else {
+          throw error
+        }
+        throw OrchestrationError.conflict("\(revision.name) is being approved by another writer")
+      }
       switch current.lifecycle {
       case .published, .deletionProposed: return "\(current.name) approved"
       case .proposed: break
@@ -303,39 +321,77 @@ public struct PackageLifecycle: Sendable {
           "cannot change approval from \(current.lifecycle.rawValue) to Published")
       }
       let clone = session.clone
-      let taken = session.revisions.filter {
-        $0.path == current.path && ($0.lifecycle == .published || $0.lifecycle == .deletionProposed)
-      }
-      var number = (taken.map(\.revision).max() ?? 0) + 1
-      // Never reuse a tag name, even one discovery skipped.
-      while try clone.reference("refs/tags/\(current.fullPath)/v\(number)") != nil { number += 1 }
       let head = session.branchHead
-      let proposedTree = try clone.commit(current.commit).tree
-      guard let packageTree = try clone.entry(at: current.fullPath, in: proposedTree) else {
-        throw OrchestrationError.lifecycle("\(current.name) has no \(current.fullPath) directory")
+      let tagRef: String
+      let approval: ObjectID
+      if let done = try Self.findApproval(of: current, from: head, in: clone) {
+        // An earlier approve (ours or a racing one) already put it on the branch: finish the job.
+        tagRef = "refs/tags/\(current.fullPath)/v\(done.number)"
+        approval = done.commit
+      } else {
+        let taken = session.revisions.filter {
+          $0.path == current.path
+            && ($0.lifecycle == .published || $0.lifecycle == .deletionProposed)
+        }
+        var number = (taken.map(\.revision).max() ?? 0) + 1
+        // Never reuse a tag name, even one discovery skipped.
+        while try clone.reference("refs/tags/\(current.fullPath)/v\(number)") != nil { number += 1 }
+        let proposedTree = try clone.commit(current.commit).tree
+        guard let packageTree = try clone.entry(at: current.fullPath, in: proposedTree) else {
+          throw OrchestrationError.lifecycle("\(current.name) has no \(current.fullPath) directory")
+        }
+        let base = try head.map { try clone.commit($0).tree }
+        let tree = try clone.replacingSubtree(in: base, at: current.fullPath, with: packageTree.id)
+        let message =
+          "Approving package revision \(current.fullPath)/\(number)\n\n"
+          + Self.annotation(
+            package: current.fullPath, workspace: current.workspace, revision: String(number),
+            task: nil)
+          + "\n"
+        approval = try clone.writeCommit(
+          tree: tree, parents: (head.map { [$0] } ?? []) + [current.commit], message: message,
+          author: session.author,
+          committer: Self.porch)
+        tagRef = "refs/tags/\(current.fullPath)/v\(number)"
+        // The branch first, alone: winning it is what reserves the number.
+        try clone.push(
+          [
+            RefUpdate(
+              name: session.branchRef, target: approval,
+              expected: head.map { .value($0) } ?? .absent)
+          ],
+          credentials: session.credentials)
       }
-      let base = try head.map { try clone.commit($0).tree }
-      let tree = try clone.replacingSubtree(in: base, at: current.fullPath, with: packageTree.id)
-      let message =
-        "Approving package revision \(current.fullPath)/\(number)\n\n"
-        + Self.annotation(
-          package: current.fullPath, workspace: current.workspace, revision: String(number),
-          task: nil)
-        + "\n"
-      let commit = try clone.writeCommit(
-        tree: tree, parents: (head.map { [$0] } ?? []) + [current.commit], message: message,
-        author: session.author,
-        committer: Self.porch)
-      try clone.push(
-        [
-          RefUpdate(
-            name: session.branchRef, target: commit, expected: head.map { .value($0) } ?? .absent),
-          RefUpdate(
-            name: "refs/tags/\(current.fullPath)/v\(number)", target: commit, expected: .absent),
-          RefUpdate(name: current.ref, target: nil, expected: .value(current.commit)),
-        ], credentials: session.credentials)
+      var rest = [RefUpdate(name: current.ref, target: nil, expected: .value(current.commit))]
+      if try clone.reference(tagRef) != approval {
+        rest.insert(RefUpdate(name: tagRef, target: approval, expected: .absent), at: 0)
+      }
+      try clone.push(rest, credentials: session.credentials)
       return "\(current.name) approved"
     }
+  }
+
+  /// An approval commit of this proposed head on the registered branch's recent first-parent
+  /// history, with the number it published.
+  static func findApproval(of revision: PackageRevision, from head: ObjectID?, in clone: Repository)
+    throws
+    -> (commit: ObjectID, number: Int)?
+  {
+    var next = head
+    var steps = 0
+    while let id = next, steps < 100 {
+      let commit = try clone.commit(id)
+      if commit.parents.count == 2, commit.parents[1] == revision.commit,
+        let annotation = CommitAnnotation.parse(commit.message).first(where: {
+          $0.package == revision.fullPath && $0.workspaceName == revision.workspace
+        }), let number = Int(annotation.revision), number >= 1
+      {
+        return (id, number)
+      }
+      next = commit.parents.first
+      steps += 1
+    }
+    return nil
   }
 
   // MARK: propose-delete, delete

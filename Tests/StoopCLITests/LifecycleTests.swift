@@ -180,3 +180,84 @@ private func gitOutput(_ arguments: [String]) throws -> String {
   let placeholder = try stoop(["rpkg", "copy", "blueprints.web.main", "--workspace", "v3"])
   #expect(placeholder.status == 1 && placeholder.stderr.contains("placeholder"))
 }
+
+/// Starts every command at once and waits for all of them.
+private func together(_ commands: [(arguments: [String], environment: [String: String])]) throws
+  -> [Int32]
+{
+  let processes = commands.map { command -> Process in
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: stoopBinary)
+    process.arguments = command.arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(command.environment) { $1 }
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    return process
+  }
+  for process in processes { try process.run() }
+  for process in processes { process.waitUntilExit() }
+  return processes.map(\.terminationStatus)
+}
+
+@Test func racingApprovalsPublishUniqueNumbersAndNeverMoveATag() throws {
+  let work = temporaryDirectory("race")
+  defer { try? FileManager.default.removeItem(atPath: work) }
+  let remote = work + "/blueprints.git"
+  try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+  #expect(
+    try run("/usr/bin/env", ["git", "init", "-q", "--bare", "-b", "main", remote]).status == 0)
+  let setup = ["STOOP_HOME": work + "/setup", "GIT_CONFIG_GLOBAL": "/dev/null"]
+  #expect(
+    try run(stoopBinary, ["repo", "register", remote, "--create-branch"], environment: setup).status
+      == 0)
+  let packages = (1...8).map { "pkg\($0)" } + ["same"]
+  for package in packages {
+    #expect(
+      try run(
+        stoopBinary, ["rpkg", "init", package, "--repository", "blueprints", "--workspace", "ws"],
+        environment: setup
+      )
+      .status == 0)
+    #expect(
+      try run(stoopBinary, ["rpkg", "propose", "blueprints.\(package).ws"], environment: setup)
+        .status == 0)
+  }
+  // Sixteen "machines": each its own config directory and clone of the one remote.
+  var machines: [[String: String]] = []
+  for i in 1...16 {
+    let env = ["STOOP_HOME": work + "/machine\(i)", "GIT_CONFIG_GLOBAL": "/dev/null"]
+    #expect(try run(stoopBinary, ["repo", "register", remote], environment: env).status == 0)
+    machines.append(env)
+  }
+  var commands: [(arguments: [String], environment: [String: String])] = []
+  for i in 0..<8 {
+    commands.append((["rpkg", "approve", "blueprints.pkg\(i + 1).ws"], machines[i]))
+  }
+  for i in 8..<16 { commands.append((["rpkg", "approve", "blueprints.same.ws"], machines[i])) }
+  let statuses = try together(commands)
+  #expect(statuses == Array(repeating: 0, count: 16))
+
+  let refs = String(
+    decoding: try run(
+      "/usr/bin/env", ["git", "-C", remote, "for-each-ref", "--format=%(refname) %(objectname)"]
+    ).stdout,
+    as: UTF8.self
+  ).split(separator: "\n").map(String.init)
+  let tags = refs.filter { $0.hasPrefix("refs/tags/") }.map { String($0.split(separator: " ")[0]) }
+  #expect(tags.sorted() == packages.map { "refs/tags/\($0)/v1" }.sorted())
+  #expect(!refs.contains { $0.hasPrefix("refs/heads/proposed/") })
+  // Every tag is on the main branch's history, with the package's own approval commit.
+  for package in packages {
+    let message = String(
+      decoding: try run(
+        "/usr/bin/env", ["git", "-C", remote, "log", "-1", "--format=%s", "\(package)/v1"]
+      ).stdout,
+      as: UTF8.self)
+    #expect(message == "Approving package revision \(package)/1\n")
+    #expect(
+      try run(
+        "/usr/bin/env",
+        ["git", "-C", remote, "merge-base", "--is-ancestor", "\(package)/v1", "main"]
+      ).status == 0)
+  }
+}
