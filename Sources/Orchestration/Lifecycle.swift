@@ -232,6 +232,7 @@ public struct PackageLifecycle: Sendable {
       default:
         throw OrchestrationError.lifecycle("cannot propose \(current.lifecycle.rawValue) package")
       }
+      try Self.checkReadiness(current, in: session.clone)
       let clone = session.clone
       let head = try clone.commit(current.commit)
       let message =
@@ -320,6 +321,7 @@ public struct PackageLifecycle: Sendable {
         throw OrchestrationError.lifecycle(
           "cannot change approval from \(current.lifecycle.rawValue) to Published")
       }
+      try Self.checkReadiness(current, in: session.clone)
       let clone = session.clone
       let head = session.branchHead
       let tagRef: String
@@ -392,6 +394,23 @@ public struct PackageLifecycle: Sendable {
       steps += 1
     }
     return nil
+  }
+
+  /// porchctl's gate: every readiness gate of the Kptfile needs a condition with status True.
+  static func checkReadiness(_ revision: PackageRevision, in clone: Repository) throws {
+    let tree = try clone.commit(revision.commit).tree
+    guard let entry = try clone.entry(at: revision.fullPath + "/Kptfile", in: tree),
+      let yaml = try? YAMLFile(parsing: try clone.blob(entry.id), name: "Kptfile"),
+      let document = yaml.documents.first
+    else { return }
+    let kptfile = Kptfile(document: document)
+    let met = Set(kptfile.conditions.filter { $0.status == "True" }.map(\.type))
+    let missing = kptfile.readinessGates.filter { !met.contains($0) }
+    if !missing.isEmpty {
+      throw OrchestrationError.lifecycle(
+        "readiness conditions not met (\(missing.joined(separator: ", ")) not True in the Kptfile's status.conditions)"
+      )
+    }
   }
 
   // MARK: propose-delete, delete

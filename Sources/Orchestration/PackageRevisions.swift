@@ -56,7 +56,7 @@ extension PackageRevision {
   }
 
   /// The Porch-shaped PackageRevision object (porch.kpt.dev/v1alpha1).
-  public func object(repositoryURL: String, deployment: Bool) -> YAMLNode {
+  public func object(repositoryURL: String, deployment: Bool, kptfile: Kptfile? = nil) -> YAMLNode {
     func entry(_ key: String, _ value: YAMLNode) -> YAMLEntry {
       YAMLEntry(key: .scalar(key), value: value)
     }
@@ -78,6 +78,21 @@ extension PackageRevision {
     if let task, let json = try? JSONSerialization.jsonObject(with: Data(task.utf8)) {
       spec.append(entry("tasks", .sequence([Self.node(json)])))
     }
+    // What Porch derives from the Kptfile (porch-git.md §3.7).
+    let root = kptfile?.document.root
+    if let gates = kptfile?.readinessGates, !gates.isEmpty {
+      spec.append(
+        entry(
+          "readinessGates",
+          .sequence(gates.map { .mapping([entry("conditionType", .scalar($0))]) })))
+    }
+    var packageMetadata: [YAMLEntry] = []
+    for key in ["labels", "annotations"] {
+      if let node = root?.node(at: ["metadata", key]), node.isMapping, !node.entries.isEmpty {
+        packageMetadata.append(entry(key, node))
+      }
+    }
+    if !packageMetadata.isEmpty { spec.append(entry("packageMetadata", .mapping(packageMetadata))) }
     let shortRef =
       ref.hasPrefix("refs/heads/")
       ? String(ref.dropFirst("refs/heads/".count)) : String(ref.dropFirst("refs/tags/".count))
@@ -101,7 +116,28 @@ extension PackageRevision {
         status.append(entry("publishTimestamp", .scalar(Registration.timestamp(publishedAt))))
       }
     }
+    if let upstream = root?.node(at: ["upstream", "git"]), upstream.isMapping,
+      let lock = root?["upstreamLock"], lock.isMapping
+    {
+      status.insert(entry("upstreamLock", lock), at: 0)
+    }
     if deployment { status.append(entry("deployment", .literal("true"))) }
+    if let conditions = kptfile?.conditions, !conditions.isEmpty {
+      status.append(
+        entry(
+          "conditions",
+          .sequence(
+            conditions.map { condition in
+              var fields = [
+                entry("type", .scalar(condition.type)), entry("status", .scalar(condition.status)),
+              ]
+              if let reason = condition.reason { fields.append(entry("reason", .scalar(reason))) }
+              if let message = condition.message {
+                fields.append(entry("message", .scalar(message)))
+              }
+              return .mapping(fields)
+            })))
+    }
     return .mapping([
       entry("apiVersion", .scalar("porch.kpt.dev/v1alpha1")),
       entry("kind", .scalar("PackageRevision")),

@@ -67,6 +67,14 @@ extension PackageLifecycle {
     }
   }
 
+  /// The revision's Kptfile, when it has a readable one.
+  public func kptfile(of revision: PackageRevision) -> Kptfile? {
+    guard let bytes = try? files(of: revision)["Kptfile"]?.bytes,
+      let yaml = try? YAMLFile(parsing: bytes, name: "Kptfile"), let document = yaml.documents.first
+    else { return nil }
+    return Kptfile(document: document)
+  }
+
   /// Replaces a Draft's files (`rpkg push`): one `Rendering package` commit on the draft, pushed
   /// only if the draft is still at `expected` (the head recorded at pull time).
   public func push(

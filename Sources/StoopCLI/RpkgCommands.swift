@@ -79,7 +79,8 @@ struct RpkgGet: ParsableCommand {
       Terminal.standardOutput(
         Array(
           RpkgPrinter.render(
-            revisions, registrations: registrations, as: output, allNamespaces: allNamespaces
+            revisions, registrations: registrations, as: output, allNamespaces: allNamespaces,
+            kptfile: PackageLifecycle(registry: registry).kptfile(of:)
           ).utf8))
     }
   }
@@ -88,7 +89,7 @@ struct RpkgGet: ParsableCommand {
 enum RpkgPrinter {
   static func render(
     _ revisions: [PackageRevision], registrations: [Registration], as format: OutputFormat,
-    allNamespaces: Bool
+    allNamespaces: Bool, kptfile: (PackageRevision) -> Kptfile? = { _ in nil }
   ) -> String {
     switch format {
     case .name:
@@ -99,7 +100,8 @@ enum RpkgPrinter {
           $0.name == revision.repository && $0.namespace == revision.namespace
         }
         return revision.object(
-          repositoryURL: registration?.url ?? "", deployment: registration?.deployment ?? false)
+          repositoryURL: registration?.url ?? "", deployment: registration?.deployment ?? false,
+          kptfile: kptfile(revision))
       }
       return ObjectPrinter.render(objects, json: format == .json)
     case .table, .wide:

@@ -261,3 +261,55 @@ private func together(_ commands: [(arguments: [String], environment: [String: S
       ).status == 0)
   }
 }
+
+@Test func readinessGatesHoldBackProposeAndShowInTheObject() throws {
+  let work = temporaryDirectory("gates")
+  defer { try? FileManager.default.removeItem(atPath: work) }
+  let remote = work + "/blueprints.git"
+  try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+  #expect(
+    try run("/usr/bin/env", ["git", "init", "-q", "--bare", "-b", "main", remote]).status == 0)
+  let env = ["STOOP_HOME": work + "/home", "GIT_CONFIG_GLOBAL": "/dev/null"]
+  func stoop(_ arguments: [String]) throws -> Run {
+    try run(stoopBinary, arguments, environment: env)
+  }
+  #expect(try stoop(["repo", "register", remote, "--create-branch"]).status == 0)
+  #expect(
+    try stoop(["rpkg", "init", "app", "--repository", "blueprints", "--workspace", "v1"]).status
+      == 0)
+  let checkout = work + "/app"
+  #expect(try stoop(["rpkg", "pull", "blueprints.app.v1", checkout]).status == 0)
+  let gated = """
+    apiVersion: kpt.dev/v1
+    kind: Kptfile
+    metadata:
+      name: app
+      labels:
+        tier: web
+    info:
+      readinessGates:
+      - conditionType: Ready
+
+    """
+  try gated.write(toFile: checkout + "/Kptfile", atomically: false, encoding: .utf8)
+  #expect(try stoop(["rpkg", "push", "blueprints.app.v1", checkout]).status == 0)
+  let refused = try stoop(["rpkg", "propose", "blueprints.app.v1"])
+  #expect(refused.status == 1)
+  #expect(refused.stderr.hasPrefix("Error: readiness conditions not met (Ready"))
+  let object = String(
+    decoding: try stoop(["rpkg", "get", "blueprints.app.v1", "-o", "yaml"]).stdout, as: UTF8.self)
+  #expect(
+    object.contains(
+      "  readinessGates:\n  - conditionType: Ready\n  packageMetadata:\n    labels:\n      tier: web\n"
+    ))
+
+  let ready = gated + "status:\n  conditions:\n  - type: Ready\n    status: \"True\"\n"
+  try FileManager.default.removeItem(atPath: checkout)
+  #expect(try stoop(["rpkg", "pull", "blueprints.app.v1", checkout]).status == 0)
+  try ready.write(toFile: checkout + "/Kptfile", atomically: false, encoding: .utf8)
+  #expect(try stoop(["rpkg", "push", "blueprints.app.v1", checkout]).status == 0)
+  #expect(try stoop(["rpkg", "propose", "blueprints.app.v1"]).status == 0)
+  let proposed = String(
+    decoding: try stoop(["rpkg", "get", "blueprints.app.v1", "-o", "yaml"]).stdout, as: UTF8.self)
+  #expect(proposed.contains("  conditions:\n  - type: Ready\n    status: \"True\"\n"))
+}
