@@ -219,17 +219,20 @@ public final class Repository: @unchecked Sendable {
 
   /// The entry at a slash-separated path below a tree, or nil when there is none.
   public func entry(at path: String, in tree: ObjectID) throws(GitError) -> TreeEntry? {
-    var current = tree
-    let components = path.split(separator: "/").map(String.init)
-    for (i, component) in components.enumerated() {
-      guard let found = try treeEntries(current).first(where: { $0.name == component }) else {
-        return nil
-      }
-      if i == components.count - 1 { return found }
-      guard found.mode == .tree else { return nil }
-      current = found.id
-    }
-    return TreeEntry(name: "", id: tree, mode: .tree)
+    let trimmed = path.split(separator: "/").joined(separator: "/")
+    if trimmed.isEmpty { return TreeEntry(name: "", id: tree, mode: .tree) }
+    var oid = tree.raw
+    var handleTree: OpaquePointer?
+    try check(git_tree_lookup(&handleTree, handle, &oid), "cannot read tree \(tree)")
+    defer { git_tree_free(handleTree) }
+    var entry: OpaquePointer?
+    let code = git_tree_entry_bypath(&entry, handleTree, trimmed)
+    if code == GIT_ENOTFOUND.rawValue { return nil }
+    try check(code, "cannot read \(path) in tree \(tree)")
+    defer { git_tree_entry_free(entry) }
+    return TreeEntry(
+      name: String(cString: git_tree_entry_name(entry)), id: ObjectID(git_tree_entry_id(entry)),
+      mode: FileMode(rawValue: git_tree_entry_filemode(entry).rawValue) ?? .blob)
   }
 
   /// A blob's bytes.

@@ -49,22 +49,28 @@ struct CommitAnnotation: Equatable {
   var taskType: String?
 
   static func parse(_ message: String) -> [CommitAnnotation] {
+    let utf8 = Array(message.utf8)
+    let marker: [UInt8] = Array("kpt:".utf8)
+    guard utf8.count >= 4,
+      (0...(utf8.count - 4)).contains(where: {
+        utf8[$0] == 0x6B && utf8[$0..<$0 + 4].elementsEqual(marker)
+      })
+    else { return [] }
     var result: [CommitAnnotation] = []
-    for line in message.split(separator: "\n", omittingEmptySubsequences: false) {
-      let trimmed = line.trimmingCharacters(in: .whitespaces)
-      guard trimmed.hasPrefix("kpt:"),
-        let object = try? JSONSerialization.jsonObject(with: Data(trimmed.dropFirst(4).utf8))
-          as? [String: Any]
-      else { continue }
+    for line in utf8.split(separator: 0x0A, omittingEmptySubsequences: true) {
+      var bytes = line[...]
+      while let first = bytes.first, first == 0x20 || first == 0x09 || first == 0x0D {
+        bytes = bytes.dropFirst()
+      }
+      guard bytes.starts(with: "kpt:".utf8) else { continue }
+      guard let fields = JSONScanner.object(Array(bytes.dropFirst(4))) else { continue }
       var annotation = CommitAnnotation(
-        package: object["package"] as? String ?? "",
-        workspaceName: object["workspaceName"] as? String ?? "",
-        revision: object["revision"] as? String ?? "")
-      if let task = object["task"] as? [String: Any],
-        let data = try? JSONSerialization.data(withJSONObject: task, options: [.sortedKeys])
-      {
-        annotation.task = String(decoding: data, as: UTF8.self)
-        annotation.taskType = task["type"] as? String
+        package: fields.strings["package"] ?? "",
+        workspaceName: fields.strings["workspaceName"] ?? "",
+        revision: fields.strings["revision"] ?? "")
+      if let task = fields.raw["task"] {
+        annotation.task = task
+        annotation.taskType = JSONScanner.object(Array(task.utf8))?.strings["type"]
       }
       result.append(annotation)
     }
@@ -78,15 +84,147 @@ struct CommitAnnotation: Equatable {
   }
 }
 
+/// Just enough JSON for `kpt:` lines: the top-level string fields of an object, and the raw text
+/// of its other values. Anything malformed gives nil (the line is skipped, as Porch skips it).
+enum JSONScanner {
+  struct Fields {
+    var strings: [String: String] = [:]
+    var raw: [String: String] = [:]
+  }
+
+  static func object(_ bytes: [UInt8]) -> Fields? {
+    var i = 0
+    func skipSpace() {
+      while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0D { i += 1 }
+    }
+    func string() -> String? {
+      guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return nil }
+      let start = i
+      i += 1
+      var escaped = false
+      while i < bytes.count {
+        let c = bytes[i]
+        i += 1
+        if escaped {
+          escaped = false
+        } else if c == UInt8(ascii: "\\") {
+          escaped = true
+        } else if c == UInt8(ascii: "\"") {
+          let literal = Array(bytes[start..<i])
+          if !literal.contains(UInt8(ascii: "\\")) {
+            return String(decoding: literal.dropFirst().dropLast(), as: UTF8.self)
+          }
+          return
+            (try? JSONSerialization.jsonObject(with: Data(literal), options: .fragmentsAllowed))
+            as? String
+        }
+      }
+      return nil
+    }
+    /// Skips one value of any kind; false when it is malformed.
+    func skipValue() -> Bool {
+      skipSpace()
+      guard i < bytes.count else { return false }
+      switch bytes[i] {
+      case UInt8(ascii: "\""): return string() != nil
+      case UInt8(ascii: "{"), UInt8(ascii: "["):
+        var depth = 0
+        while i < bytes.count {
+          let c = bytes[i]
+          if c == UInt8(ascii: "\"") {
+            guard string() != nil else { return false }
+            continue
+          }
+          if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") { depth += 1 }
+          if c == UInt8(ascii: "}") || c == UInt8(ascii: "]") {
+            depth -= 1
+            if depth == 0 {
+              i += 1
+              return true
+            }
+          }
+          i += 1
+        }
+        return false
+      default:
+        let start = i
+        while i < bytes.count, bytes[i] != UInt8(ascii: ","), bytes[i] != UInt8(ascii: "}") {
+          i += 1
+        }
+        return i > start
+      }
+    }
+    skipSpace()
+    guard i < bytes.count, bytes[i] == UInt8(ascii: "{") else { return nil }
+    i += 1
+    var fields = Fields()
+    skipSpace()
+    if i < bytes.count, bytes[i] == UInt8(ascii: "}") { return fields }
+    while true {
+      skipSpace()
+      guard let key = string() else { return nil }
+      skipSpace()
+      guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { return nil }
+      i += 1
+      skipSpace()
+      let start = i
+      if i < bytes.count, bytes[i] == UInt8(ascii: "\"") {
+        guard let value = string() else { return nil }
+        fields.strings[key] = value
+      } else {
+        guard skipValue() else { return nil }
+        var end = i
+        while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+        fields.raw[key] = String(decoding: bytes[start..<end], as: UTF8.self)
+      }
+      skipSpace()
+      guard i < bytes.count else { return nil }
+      if bytes[i] == UInt8(ascii: ",") {
+        i += 1
+        continue
+      }
+      guard bytes[i] == UInt8(ascii: "}") else { return nil }
+      i += 1
+      skipSpace()
+      return i == bytes.count ? fields : nil
+    }
+  }
+}
+
+/// Commits and their annotations, each read and parsed once per listing.
+private final class CommitCache {
+  let clone: Repository
+  private var commits: [ObjectID: Commit] = [:]
+  private var parsed: [ObjectID: [CommitAnnotation]] = [:]
+
+  init(clone: Repository) { self.clone = clone }
+
+  func commit(_ id: ObjectID) throws -> Commit {
+    if let known = commits[id] { return known }
+    let commit = try clone.commit(id)
+    commits[id] = commit
+    return commit
+  }
+
+  func annotations(_ commit: Commit) -> [CommitAnnotation] {
+    if let known = parsed[commit.id] { return known }
+    let annotations = CommitAnnotation.parse(commit.message)
+    parsed[commit.id] = annotations
+    return annotations
+  }
+}
+
 /// Lists the package revisions of a registration from its clone, as Porch would.
 public struct Discovery {
   public let registration: Registration
   public let clone: Repository
   public private(set) var warnings: [String] = []
+  private let cache: CommitCache
 
   public init(registration: Registration, clone: Repository) {
     self.registration = registration
     self.clone = clone
+    self.cache = CommitCache(clone: clone)
   }
 
   /// §3.5: strip one `v`, parse an integer; -1 when that fails.
@@ -105,7 +243,7 @@ public struct Discovery {
   }
 
   private func hasKptfile(_ fullPath: String, in commit: ObjectID) throws -> Bool {
-    let tree = try clone.commit(commit).tree
+    let tree = try cache.commit(commit).tree
     guard let entry = try clone.entry(at: fullPath + "/Kptfile", in: tree) else { return false }
     return entry.mode != .tree && entry.mode != .commit
   }
@@ -165,7 +303,7 @@ public struct Discovery {
           warnings.append("\(name): no \(fullPath)/Kptfile in \(id.short) (skipped)")
           continue
         }
-        let commit = try clone.commit(id)
+        let commit = try cache.commit(id)
         add(
           PackageRevision(
             repository: registration.name, namespace: registration.namespace, path: path,
@@ -182,15 +320,20 @@ public struct Discovery {
         let revisionText = String(tag[tag.index(after: slash)...])
         guard let path = inDirectory(fullPath), !path.isEmpty else { continue }
         let target = try clone.peelToCommit(id)
-        guard try hasKptfile(fullPath, in: target) else {
-          warnings.append("\(name): no \(fullPath)/Kptfile in \(target.short) (skipped)")
-          continue
-        }
-        let commit = try clone.commit(target)
-        let annotated = CommitAnnotation.parse(commit.message).first {
+        let commit = try cache.commit(target)
+        let annotated = cache.annotations(commit).first {
           $0.package == fullPath && !$0.workspaceName.isEmpty
         }
         let number = Self.parseRevision(revisionText)
+        // An approval commit of this very revision holds the package by construction; any other
+        // tag target is checked for the Kptfile (reading its root tree is the costly part).
+        let isOwnApproval =
+          commit.parents.count == 2
+          && annotated.map { Int($0.revision) == number && number >= 1 } == true
+        guard try isOwnApproval || hasKptfile(fullPath, in: target) else {
+          warnings.append("\(name): no \(fullPath)/Kptfile in \(target.short) (skipped)")
+          continue
+        }
         let workspace = number == -1 ? revisionText : annotated?.workspaceName ?? "v\(number)"
         add(
           PackageRevision(
@@ -216,16 +359,17 @@ public struct Discovery {
       best[revision.path] = i
     }
     for i in best.values { revisions[i].latest = true }
-    return revisions.sorted {
-      ($0.path, $0.revision, $0.lifecycle.rawValue, $0.name) < (
-        $1.path, $1.revision, $1.lifecycle.rawValue, $1.name
-      )
+    return revisions.sorted { a, b in
+      if a.path != b.path { return a.path < b.path }
+      if a.revision != b.revision { return a.revision < b.revision }
+      if a.lifecycle != b.lifecycle { return a.lifecycle.rawValue < b.lifecycle.rawValue }
+      return a.workspace < b.workspace
     }
   }
 
   /// §3.2: packages on the registered branch.
   private func placeholders(head: ObjectID) throws -> [PackageRevision] {
-    let commit = try clone.commit(head)
+    let commit = try cache.commit(head)
     var start = commit.tree
     if !registration.directory.isEmpty {
       guard let entry = try clone.entry(at: registration.directory, in: commit.tree),
@@ -250,12 +394,18 @@ public struct Discovery {
     try walk(start, "")
     let number = Self.parseRevision(registration.branch)
     var result: [PackageRevision] = []
+    let newest = try newestAnnotatedCommits(
+      from: head,
+      packages: Set(
+        found.map {
+          registration.directory.isEmpty ? $0 : registration.directory + "/" + $0
+        }))
     for path in found {
       if path.isEmpty {
         continue  // A Kptfile at the registered directory itself: unusable, as in Porch.
       }
       let fullPath = registration.directory.isEmpty ? path : registration.directory + "/" + path
-      let published = try newestAnnotatedCommit(from: head, fullPath: fullPath)
+      let published = newest[fullPath]
       result.append(
         PackageRevision(
           repository: registration.name, namespace: registration.namespace, path: path,
@@ -270,44 +420,60 @@ public struct Discovery {
     return result
   }
 
-  /// Commits reachable from `start`, newest committer time first.
-  private func history(from start: ObjectID, visit: (Commit) throws -> Bool) throws {
-    var queue = [try clone.commit(start)]
-    var seen: Set<ObjectID> = [start]
-    while !queue.isEmpty {
-      let next = queue.indices.max { queue[$0].committer.time < queue[$1].committer.time } ?? 0
-      let commit = queue.remove(at: next)
-      guard try visit(commit) else { return }
-      for parent in commit.parents where seen.insert(parent).inserted {
-        queue.append(try clone.commit(parent))
+  /// The newest commit on the branch's first-parent history that carries an annotation for
+  /// each package, found in one walk (Porch walks per package; the answer is the same for the
+  /// histories Porch and stoop write, where every package change lands on the branch).
+  private func newestAnnotatedCommits(from head: ObjectID, packages: Set<String>) throws -> [String:
+    Commit]
+  {
+    var found: [String: Commit] = [:]
+    var next: ObjectID? = head
+    while let id = next, found.count < packages.count {
+      let commit = try cache.commit(id)
+      for annotation in cache.annotations(commit)
+      where packages.contains(annotation.package) && found[annotation.package] == nil {
+        found[annotation.package] = commit
       }
-    }
-  }
-
-  private func newestAnnotatedCommit(from head: ObjectID, fullPath: String) throws -> Commit? {
-    var found: Commit?
-    try history(from: head) { commit in
-      if CommitAnnotation.parse(commit.message).contains(where: { $0.package == fullPath }) {
-        found = commit
-        return false
-      }
-      return true
+      next = commit.parents.first
     }
     return found
   }
 
-  /// §3.8: the creation task of a workspace.
+  /// §3.8: the creation task of a workspace. Walks the first-parent chain; at an approval commit
+  /// of this package it continues on the approved draft (its second parent), which is where
+  /// Porch's time-ordered walk finds the task too, without visiting the rest of the branch.
   private func task(from start: ObjectID, fullPath: String, workspace: String) throws -> String? {
     var task: String?
-    try history(from: start) { commit in
-      for annotation in CommitAnnotation.parse(commit.message)
+    var next: ObjectID? = start
+    var steps = 0
+    while let id = next, steps < 10_000 {
+      steps += 1
+      let commit = try cache.commit(id)
+      let annotations = cache.annotations(commit)
+      // Past the workspace's own commits nothing older can name it (it was created here).
+      if task != nil
+        && !annotations.contains(where: { $0.matches(fullPath: fullPath, workspace: workspace) })
+      {
+        return task
+      }
+      next = commit.parents.first
+      var isApprovalOfThisPackage = false
+      for annotation in annotations
       where annotation.matches(fullPath: fullPath, workspace: workspace) {
+        if annotation.task == nil, commit.parents.count == 2 {
+          isApprovalOfThisPackage = true
+          continue
+        }
         guard let type = annotation.taskType, ["init", "clone", "edit", "upgrade"].contains(type)
         else { continue }
         task = annotation.task
-        if type == "init" || type == "clone" { return false }
+        if type == "init" || type == "clone" { return task }
       }
-      return true
+      if isApprovalOfThisPackage { next = commit.parents[1] }
+      if annotations.isEmpty && commit.parents.count == 2 && task == nil {
+        // A merge without annotations (hand-made history): follow the side that was merged.
+        next = commit.parents[1]
+      }
     }
     return task
   }

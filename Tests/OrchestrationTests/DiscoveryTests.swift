@@ -111,7 +111,7 @@ func nestedRepositoryListsAsInPorchsTests(branch: String) throws {
   #expect(annotations[0].taskType == "eval")
   #expect(annotations[1].matches(fullPath: "a/b", workspace: "ws"))
   #expect(!annotations[1].matches(fullPath: "a/b", workspace: "0"))
-  #expect(annotations[1].task == #"{"init":{"description":"d"},"type":"init"}"#)
+  #expect(annotations[1].task == #"{"type":"init","init":{"description":"d"}}"#)
 }
 
 @Test func tasksNamesAndPublishersFollowPorch() throws {
