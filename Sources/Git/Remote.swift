@@ -177,6 +177,15 @@ extension Repository {
     var remote: OpaquePointer?
     try check(git_remote_lookup(&remote, handle, "origin"), "no origin remote")
     defer { git_remote_free(remote) }
+    var local = try references(under: "refs/remotes/origin/")
+    local.merge(try references(under: "refs/tags/")) { a, _ in a }
+    let url = git_remote_url(remote).map { String(cString: $0) } ?? ""
+    // A remote on this disk, once cloned: read its refs and copy the few new objects directly,
+    // instead of libgit2's transport (which stats every ref of both sides).
+    if !local.isEmpty, let path = Self.localPath(url), let source = try? Repository.open(path) {
+      try fetchLocally(from: source, local: local)
+      return
+    }
     // Up to date already (the common case): listing the remote's refs is all it takes.
     let advertised = try listRemote(
       remote, credentials: credentials, direction: GIT_DIRECTION_FETCH)
@@ -188,8 +197,6 @@ extension Repository {
         expected[name] = id
       }
     }
-    var local = try references(under: "refs/remotes/origin/")
-    local.merge(try references(under: "refs/tags/")) { a, _ in a }
     if local == expected { return }
 
     let box = CallbackContext(credentials: credentials, showProgress: progress ?? isTerminal())
@@ -294,6 +301,13 @@ extension Repository {
     var remote: OpaquePointer?
     try check(git_remote_lookup(&remote, handle, "origin"), "no origin remote")
     defer { git_remote_free(remote) }
+    // A remote on this disk gets a true per-ref compare-and-swap, which checks everything.
+    let url = git_remote_url(remote).map { String(cString: $0) } ?? ""
+    if let path = Self.localPath(url) {
+      try pushLocally(updates, to: path, remote: remote, credentials: credentials)
+      try followPushed(updates)
+      return
+    }
     let current = try listRemote(remote, credentials: credentials, direction: GIT_DIRECTION_PUSH)
     for update in updates {
       let now = current[update.name]
@@ -310,12 +324,6 @@ extension Repository {
       default:
         break
       }
-    }
-    let url = git_remote_url(remote).map { String(cString: $0) } ?? ""
-    if let path = Self.localPath(url) {
-      try pushLocally(updates, to: path, remote: remote, credentials: credentials)
-      try followPushed(updates)
-      return
     }
     // libgit2 pushes from local refs only: stage each new value under refs/stoop/push/.
     var refspecs: [String] = []
@@ -388,31 +396,89 @@ extension Repository {
   private func pushLocally(
     _ updates: [RefUpdate], to path: String, remote: OpaquePointer?, credentials: Credentials
   ) throws(GitError) {
-    let token = UUID().uuidString.lowercased()
-    var refspecs: [String] = []
-    var staged: [String] = []
-    defer { for name in staged { try? deleteReference(name) } }
-    for (i, update) in updates.enumerated() {
-      guard let target = update.target else { continue }
-      let source = "refs/stoop/push/\(i)"
-      try setReference(source, to: target, message: "push")
-      staged.append(source)
-      refspecs.append(source + ":refs/stoop/incoming/\(token)/\(i)")
-    }
     let target = try Repository.open(path)
-    defer {
-      for i in updates.indices { try? target.deleteReference("refs/stoop/incoming/\(token)/\(i)") }
-    }
-    if !refspecs.isEmpty {
-      var options = git_push_options()
-      try check(git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION)))
-      try retryingVanishedRefs { () throws(GitError) in
-        let code = withStrArray(refspecs) { array in git_remote_push(remote, &array, &options) }
-        try check(code, "cannot send objects to \(path)")
+    // Every expectation is checked before anything moves; each swap below checks again under
+    // the remote's ref lock.
+    for update in updates {
+      let now = try target.reference(update.name)
+      switch update.expected {
+      case .absent where now != nil:
+        throw GitError(
+          .rejected(ref: update.name),
+          "\(update.name) already exists on the remote (at \(now?.short ?? ""))")
+      case .value(let expected) where now != expected:
+        throw GitError(
+          .rejected(ref: update.name),
+          "\(update.name) moved on the remote (expected \(expected.short), found \(now?.short ?? "nothing"))"
+        )
+      default:
+        break
       }
+    }
+    // Both object databases are on this disk: copy what the remote lacks, directly.
+    for update in updates {
+      if let id = update.target { try copyMissingObjects(from: id, to: target) }
     }
     for update in updates {
       try target.compareAndSwap(update)
+    }
+  }
+
+  /// Fetch from a repository on this disk with Porch's refspecs and pruning.
+  private func fetchLocally(from source: Repository, local: [String: ObjectID]) throws(GitError) {
+    var expected: [String: ObjectID] = [:]
+    for (name, id) in try source.references() {
+      if name.hasPrefix("refs/heads/") {
+        expected["refs/remotes/origin/" + name.dropFirst("refs/heads/".count)] = id
+      } else if name.hasPrefix("refs/tags/") {
+        expected[name] = id
+      }
+    }
+    guard local != expected else { return }
+    for (name, id) in expected where local[name] != id {
+      try source.copyMissingObjects(from: id, to: self)
+      try setReference(name, to: id, message: "fetch")
+    }
+    for name in local.keys where expected[name] == nil { try deleteReference(name) }
+    try packReferences()
+  }
+
+  /// Copies an object and everything it reaches into `other`, stopping at objects it already
+  /// has (so an unchanged subtree or an already pushed parent costs one lookup).
+  func copyMissingObjects(from id: ObjectID, to other: Repository) throws(GitError) {
+    var source: OpaquePointer?
+    try check(git_repository_odb(&source, handle))
+    defer { git_odb_free(source) }
+    var destination: OpaquePointer?
+    try check(git_repository_odb(&destination, other.handle))
+    defer { git_odb_free(destination) }
+    var pending = [id]
+    var seen = Set<ObjectID>()
+    while let next = pending.popLast() {
+      guard seen.insert(next).inserted else { continue }
+      var oid = next.raw
+      if git_odb_exists(destination, &oid) == 1 { continue }
+      var object: OpaquePointer?
+      try check(git_odb_read(&object, source, &oid), "cannot read object \(next)")
+      defer { git_odb_object_free(object) }
+      let type = git_odb_object_type(object)
+      var written = git_oid()
+      try check(
+        git_odb_write(
+          &written, destination, git_odb_object_data(object), git_odb_object_size(object), type),
+        "cannot write object \(next)")
+      switch type {
+      case GIT_OBJECT_COMMIT:
+        let commit = try self.commit(next)
+        pending.append(commit.tree)
+        pending.append(contentsOf: commit.parents)
+      case GIT_OBJECT_TREE:
+        for entry in try treeEntries(next) where entry.mode != .commit { pending.append(entry.id) }
+      case GIT_OBJECT_TAG:
+        pending.append(try peelToCommit(next))
+      default:
+        break
+      }
     }
   }
 

@@ -249,13 +249,33 @@ public struct Discovery {
   }
 
   /// Every package revision, sorted by path, revision, lifecycle and name (§3.10).
-  public mutating func list() throws -> [PackageRevision] {
+  /// `only`: list just this package (a path relative to the directory), which is all a lifecycle
+  /// operation needs, at a cost that does not grow with the rest of the repository; placeholders
+  /// then leave out their publisher.
+  public mutating func list(only package: String? = nil) throws -> [PackageRevision] {
     let refs = try clone.references()
     var remoteRefs: [(String, ObjectID)] = []
+    let fullPackage = package.map {
+      registration.directory.isEmpty ? $0 : registration.directory + "/" + $0
+    }
+    func concerns(_ ref: String) -> Bool {
+      guard let fullPackage else { return true }
+      if ref == "refs/heads/" + registration.branch { return true }
+      for prefix in [
+        "refs/heads/drafts/", "refs/heads/proposed/", "refs/heads/deletionProposed/", "refs/tags/",
+      ]
+      where ref.hasPrefix(prefix) {
+        let rest = ref.dropFirst(prefix.count)
+        guard let slash = rest.lastIndex(of: "/") else { return false }
+        return rest[..<slash] == fullPackage
+      }
+      return false
+    }
     for (name, id) in refs {
       if name.hasPrefix("refs/remotes/origin/") {
-        remoteRefs.append(("refs/heads/" + name.dropFirst("refs/remotes/origin/".count), id))
-      } else if name.hasPrefix("refs/tags/") {
+        let remoteName = "refs/heads/" + name.dropFirst("refs/remotes/origin/".count)
+        if concerns(remoteName) { remoteRefs.append((remoteName, id)) }
+      } else if name.hasPrefix("refs/tags/"), concerns(name) {
         remoteRefs.append((name, id))
       }
     }
@@ -287,7 +307,7 @@ public struct Discovery {
 
     for (name, id) in remoteRefs {
       if name == "refs/heads/" + registration.branch {
-        for revision in try placeholders(head: id) { add(revision) }
+        for revision in try placeholders(head: id, only: package) { add(revision) }
       } else if name.hasPrefix("refs/heads/drafts/") || name.hasPrefix("refs/heads/proposed/") {
         let isDraft = name.hasPrefix("refs/heads/drafts/")
         let suffix = String(
@@ -368,8 +388,26 @@ public struct Discovery {
   }
 
   /// §3.2: packages on the registered branch.
-  private func placeholders(head: ObjectID) throws -> [PackageRevision] {
+  private func placeholders(head: ObjectID, only package: String? = nil) throws -> [PackageRevision]
+  {
     let commit = try cache.commit(head)
+    if let package {
+      let fullPath =
+        registration.directory.isEmpty ? package : registration.directory + "/" + package
+      guard let kptfile = try clone.entry(at: fullPath + "/Kptfile", in: commit.tree),
+        kptfile.mode != .tree && kptfile.mode != .commit
+      else { return [] }
+      let number = Self.parseRevision(registration.branch)
+      return [
+        PackageRevision(
+          repository: registration.name, namespace: registration.namespace, path: package,
+          fullPath: fullPath,
+          workspace: number == -1 ? registration.branch : "v\(number)", revision: number,
+          lifecycle: .published,
+          commit: head, ref: "refs/heads/" + registration.branch, publishedBy: nil,
+          publishedAt: nil, task: nil)
+      ]
+    }
     var start = commit.tree
     if !registration.directory.isEmpty {
       guard let entry = try clone.entry(at: registration.directory, in: commit.tree),

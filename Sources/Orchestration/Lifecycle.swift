@@ -42,9 +42,10 @@ public struct PackageLifecycle: Sendable {
   }
 
   /// Runs `body` on a fresh view of a registration, under its lock.
-  func withSession<T>(_ repository: String, namespace: String, _ body: (inout Session) throws -> T)
-    throws(OrchestrationError) -> T
-  {
+  func withSession<T>(
+    _ repository: String, namespace: String, package: String? = nil,
+    _ body: (inout Session) throws -> T
+  ) throws(OrchestrationError) -> T {
     let registration = try registry.get(repository, namespace: namespace)
     _ = try registry.sync(repository, namespace: namespace)
     let directory = registry.home.repository(namespace: namespace, name: repository)
@@ -57,7 +58,7 @@ public struct PackageLifecycle: Sendable {
       var session = Session(
         registration: registration, clone: clone,
         credentials: registry.credentials(for: registration),
-        revisions: try discovery.list())
+        revisions: try discovery.list(only: package))
       return try body(&session)
     } catch let error as OrchestrationError {
       throw error
@@ -72,14 +73,54 @@ public struct PackageLifecycle: Sendable {
   }
 
   /// Finds the revision a user named, in a namespace's registrations.
-  public func resolve(_ name: String, namespace: String) throws(OrchestrationError)
+  public func resolve(_ name: String, namespace: String, fetch: Bool = false)
+    throws(OrchestrationError)
     -> PackageRevision
   {
-    let revisions = try registry.packageRevisions(namespace: namespace, offline: true)
+    // Most names say which repository and package they mean: list just that package.
+    if let (repository, path) = Self.repositoryAndPath(of: name),
+      (try? registry.get(repository, namespace: namespace)) != nil
+    {
+      if fetch { _ = try registry.sync(repository, namespace: namespace) }
+      let registration = try registry.get(repository, namespace: namespace)
+      let directory = registry.home.repository(namespace: namespace, name: repository)
+      if let clone = try? Repository.open(directory + "/clone.git") {
+        var discovery = Discovery(registration: registration, clone: clone)
+        if let found = try? discovery.list(only: path).first(where: { $0.isNamed(name) }) {
+          return found
+        }
+      }
+    }
+    let revisions = try registry.packageRevisions(namespace: namespace, offline: !fetch)
     guard let found = revisions.first(where: { $0.isNamed(name) }) else {
       throw .packageRevisionNotFound(name: name, namespace: namespace)
     }
     return found
+  }
+
+  /// The repository and package path a revision name points at: `repo/path[@vN|:ws]`, or Porch's
+  /// `repo.dotted.path.workspace` (§5.1; dotted workspaces such as `v2.0.0` are recognised).
+  static func repositoryAndPath(of name: String) -> (String, String)? {
+    if let slash = name.firstIndex(of: "/") {
+      var path = String(name[name.index(after: slash)...])
+      if let cut = path.firstIndex(where: { $0 == "@" || $0 == ":" }) {
+        path = String(path[..<cut])
+      }
+      return (String(name[..<slash]), path)
+    }
+    var parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+    guard parts.count >= 3 else { return nil }
+    // A trailing `.vN.N...` is one workspace.
+    if let index = parts.lastIndex(where: { $0.hasPrefix("v") && Int($0.dropFirst()) != nil }),
+      index >= 2,
+      parts[(index + 1)...].allSatisfy({ Int($0) != nil })
+    {
+      parts.removeSubrange(index...)
+    } else {
+      parts.removeLast()
+    }
+    guard parts.count >= 2 else { return nil }
+    return (parts[0], parts.dropFirst().joined(separator: "/"))
   }
 
   /// The revision as it is now (after the fetch); an approval changes its number but not its name.
@@ -133,14 +174,12 @@ public struct PackageLifecycle: Sendable {
   ) throws(OrchestrationError) -> PackageRevision {
     try Self.validate(packagePath: path)
     try Registry.validate(name: workspace)
-    return try withSession(repository, namespace: namespace) { session in
-      if let clash = session.revisions.first(where: {
-        $0.path == path || $0.path.hasPrefix(path + "/") || path.hasPrefix($0.path + "/")
-      }) {
+    return try withSession(repository, namespace: namespace, package: path) { session in
+      if let clash = try Self.clash(with: path, in: session) {
         throw OrchestrationError.lifecycle(
-          clash.path == path
+          clash == path
             ? "package \"\(path)\" already exists in repository \"\(repository)\"; use stoop rpkg copy for a new revision"
-            : "package \"\(path)\" would nest with \"\(clash.path)\" in repository \"\(repository)\"; packages cannot be nested"
+            : "package \"\(path)\" would nest with \"\(clash)\" in repository \"\(repository)\"; packages cannot be nested"
         )
       }
       let fullPath = session.fullPath(path)
@@ -166,6 +205,46 @@ public struct PackageLifecycle: Sendable {
         workspace: workspace, revision: 0,
         lifecycle: .draft, commit: commit, ref: ref, task: task)
     }
+  }
+
+  /// An existing package at `path`, above it or below it (on the branch or on any draft, proposed
+  /// or tag ref), found from ref names and a few tree lookups rather than a full listing.
+  static func clash(with path: String, in session: Session) throws -> String? {
+    if let same = session.revisions.first(where: { $0.path == path }) { return same.path }
+    let fullPath = session.fullPath(path)
+    let prefix = session.registration.directory.isEmpty ? "" : session.registration.directory + "/"
+    for name in try session.clone.references().keys {
+      var rest: Substring
+      if name.hasPrefix("refs/remotes/origin/drafts/") {
+        rest = name.dropFirst("refs/remotes/origin/drafts/".count)
+      } else if name.hasPrefix("refs/remotes/origin/proposed/") {
+        rest = name.dropFirst("refs/remotes/origin/proposed/".count)
+      } else if name.hasPrefix("refs/tags/") {
+        rest = name.dropFirst("refs/tags/".count)
+      } else {
+        continue
+      }
+      guard let slash = rest.lastIndex(of: "/") else { continue }
+      let other = String(rest[..<slash])
+      if other.hasPrefix(fullPath + "/") || fullPath.hasPrefix(other + "/") {
+        return other.hasPrefix(prefix) ? String(other.dropFirst(prefix.count)) : other
+      }
+    }
+    guard let head = session.branchHead else { return nil }
+    let tree = try session.clone.commit(head).tree
+    var ancestor = ""
+    for part in path.split(separator: "/").dropLast() {
+      ancestor = ancestor.isEmpty ? String(part) : ancestor + "/" + part
+      if try session.clone.entry(at: session.fullPath(ancestor) + "/Kptfile", in: tree) != nil {
+        return ancestor
+      }
+    }
+    if let below = try session.clone.entry(at: fullPath, in: tree), below.mode == .tree,
+      try !session.clone.files(in: below.id).keys.filter({ $0.hasSuffix("Kptfile") }).isEmpty
+    {
+      return path + "/…"
+    }
+    return nil
   }
 
   /// The files of `kpt pkg init`: Kptfile, package-context.yaml and a README.
@@ -224,7 +303,8 @@ public struct PackageLifecycle: Sendable {
 
   /// Draft → Proposed: a `Rendering package` commit on the draft, moved to `proposed/` in one push.
   public func propose(_ revision: PackageRevision) throws(OrchestrationError) -> String {
-    try withSession(revision.repository, namespace: revision.namespace) { session in
+    try withSession(revision.repository, namespace: revision.namespace, package: revision.path) {
+      session in
       let current = try current(revision, in: session)
       switch current.lifecycle {
       case .proposed: return "\(current.name) is already proposed"
@@ -256,7 +336,8 @@ public struct PackageLifecycle: Sendable {
 
   /// Proposed → Draft, or DeletionProposed → Published.
   public func reject(_ revision: PackageRevision) throws(OrchestrationError) -> String {
-    try withSession(revision.repository, namespace: revision.namespace) { session in
+    try withSession(revision.repository, namespace: revision.namespace, package: revision.path) {
+      session in
       let current = try current(revision, in: session)
       switch current.lifecycle {
       case .proposed:
@@ -302,7 +383,8 @@ public struct PackageLifecycle: Sendable {
   }
 
   private func approveOnce(_ revision: PackageRevision) throws(OrchestrationError) -> String {
-    try withSession(revision.repository, namespace: revision.namespace) { session in
+    try withSession(revision.repository, namespace: revision.namespace, package: revision.path) {
+      session in
       let current: PackageRevision
       do throws(OrchestrationError) {
         current = try self.current(revision, in: session)
@@ -426,7 +508,8 @@ public struct PackageLifecycle: Sendable {
 
   /// Published → DeletionProposed: a marker branch at the revision's commit.
   public func proposeDelete(_ revision: PackageRevision) throws(OrchestrationError) -> String {
-    try withSession(revision.repository, namespace: revision.namespace) { session in
+    try withSession(revision.repository, namespace: revision.namespace, package: revision.path) {
+      session in
       let current = try current(revision, in: session)
       switch current.lifecycle {
       case .deletionProposed: return "\(current.name) is already proposed for deletion"
@@ -445,7 +528,8 @@ public struct PackageLifecycle: Sendable {
 
   /// Deletes a Draft, a Proposed, or a revision proposed for deletion.
   public func delete(_ revision: PackageRevision) throws(OrchestrationError) -> String {
-    try withSession(revision.repository, namespace: revision.namespace) { session in
+    try withSession(revision.repository, namespace: revision.namespace, package: revision.path) {
+      session in
       let current = try current(revision, in: session)
       let clone = session.clone
       var updates: [RefUpdate] = []

@@ -83,7 +83,9 @@ extension PackageLifecycle {
     guard files["Kptfile"] != nil else {
       throw .lifecycle("package must contain Kptfile at root; nothing was pushed")
     }
-    return try withSession(revision.repository, namespace: revision.namespace) { session in
+    return try withSession(
+      revision.repository, namespace: revision.namespace, package: revision.path
+    ) { session in
       let current = try current(revision, in: session)
       guard current.lifecycle == .draft else {
         throw OrchestrationError.lifecycle(
@@ -120,7 +122,8 @@ extension PackageLifecycle {
     -> PackageRevision
   {
     try Registry.validate(name: workspace)
-    return try withSession(source.repository, namespace: source.namespace) { session in
+    return try withSession(source.repository, namespace: source.namespace, package: source.path) {
+      session in
       let current = try current(source, in: session)
       guard current.lifecycle == .published || current.lifecycle == .deletionProposed else {
         throw OrchestrationError.lifecycle("source revision must be published")

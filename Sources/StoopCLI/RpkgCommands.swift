@@ -58,8 +58,17 @@ struct RpkgGet: ParsableCommand {
   func run() throws {
     try ErrorReporter.run {
       let registry = Registry.current()
-      var revisions = try registry.packageRevisions(
-        namespace: allNamespaces ? nil : namespace.namespace, offline: offline)
+      var revisions: [PackageRevision]
+      if !names.isEmpty && !allNamespaces {
+        // Named revisions: list just their packages.
+        let lifecycle = PackageLifecycle(registry: registry)
+        revisions = try names.map {
+          try lifecycle.resolve($0, namespace: namespace.namespace, fetch: !offline)
+        }
+      } else {
+        revisions = try registry.packageRevisions(
+          namespace: allNamespaces ? nil : namespace.namespace, offline: offline)
+      }
       if let name { revisions = revisions.filter { $0.path == name } }
       if let revision {
         let number = Int(revision) ?? Discovery.parseRevision(revision)
@@ -282,8 +291,7 @@ struct RpkgPull: ParsableCommand {
   func run() throws {
     try ErrorReporter.run {
       let lifecycle = PackageLifecycle(registry: Registry.current())
-      _ = try Registry.current().packageRevisions(namespace: namespace.namespace)
-      let revision = try lifecycle.resolve(package, namespace: namespace.namespace)
+      let revision = try lifecycle.resolve(package, namespace: namespace.namespace, fetch: true)
       let files = try lifecycle.files(of: revision)
       let metadata = RevisionMetadata.render(revision)
       if let directory {
@@ -323,8 +331,7 @@ struct RpkgPush: ParsableCommand {
           "no .KptRevisionMetadata with a resourceVersion; use \"stoop rpkg pull\" to download the package metadata before pushing"
         )
       }
-      _ = try Registry.current().packageRevisions(namespace: namespace.namespace)
-      let revision = try lifecycle.resolve(package, namespace: namespace.namespace)
+      let revision = try lifecycle.resolve(package, namespace: namespace.namespace, fetch: true)
       Terminal.standardOutput(
         Array((try lifecycle.push(revision, files: input.files, expected: version) + "\n").utf8))
     }
@@ -348,8 +355,8 @@ struct RpkgCopy: ParsableCommand {
         throw ValidationError("--workspace is required")
       }
       let lifecycle = PackageLifecycle(registry: Registry.current())
-      _ = try Registry.current().packageRevisions(namespace: namespace.namespace)
-      let sourceRevision = try lifecycle.resolve(source, namespace: namespace.namespace)
+      let sourceRevision = try lifecycle.resolve(
+        source, namespace: namespace.namespace, fetch: true)
       let created = try lifecycle.copy(sourceRevision, workspace: workspace)
       Terminal.standardOutput(Array("\(created.name) created\n".utf8))
     }

@@ -152,3 +152,24 @@ func nestedRepositoryListsAsInPorchsTests(branch: String) throws {
   #expect(named("nested/catalog/gcp/bucket:v2") == ["nested.catalog.gcp.bucket.v2"])
   #expect(named("nested/catalog/gcp/bucket@v7").isEmpty)
 }
+
+@Test func revisionNamesSayWhichRepositoryAndPackageTheyMean() {
+  #expect(PackageLifecycle.repositoryAndPath(of: "blueprints.nginx.v1")! == ("blueprints", "nginx"))
+  #expect(
+    PackageLifecycle.repositoryAndPath(of: "nested.catalog.gcp.bucket.v2")! == (
+      "nested", "catalog/gcp/bucket"
+    ))
+  #expect(
+    PackageLifecycle.repositoryAndPath(of: "catalog.oai.ran.v2.0.0")! == ("catalog", "oai/ran"))
+  #expect(
+    PackageLifecycle.repositoryAndPath(of: "blueprints.nginx.main")! == ("blueprints", "nginx"))
+  #expect(
+    PackageLifecycle.repositoryAndPath(of: "nested/catalog/gcp/bucket@v2")! == (
+      "nested", "catalog/gcp/bucket"
+    ))
+  #expect(
+    PackageLifecycle.repositoryAndPath(of: "nested/catalog/gcp/bucket:ws")! == (
+      "nested", "catalog/gcp/bucket"
+    ))
+  #expect(PackageLifecycle.repositoryAndPath(of: "nonsense") == nil)
+}

@@ -41,6 +41,14 @@ private func gitOutput(_ arguments: [String]) throws -> String {
     "rpkg", "init", "catalog/nginx", "--repository", "blueprints", "--workspace", "ws2",
   ])
   #expect(again.status == 1 && again.err.contains("already exists"))
+  for nested in ["catalog", "catalog/nginx/sub"] {
+    let refused = try stoop([
+      "rpkg", "init", nested, "--repository", "blueprints", "--workspace", "ws9",
+    ])
+    #expect(
+      refused.status == 1 && refused.err.contains("packages cannot be nested"),
+      "\(nested): \(refused.err)")
+  }
 
   // propose: a render commit, proposed/ created and drafts/ deleted in one push.
   #expect(
