@@ -70,3 +70,35 @@ for i in $(seq 1 50); do "$STOOP" repo register "$work/small.git" --name "repo$i
 get_once() { "$STOOP" repo get >/dev/null; }
 gms=$(best get_once)
 echo "stoop repo get (51 registrations): ${gms} ms (target 50 ms)"
+
+# rpkg on a Porch-shaped repository of 1,000 packages x 10 published revisions + 1,000 drafts,
+# and the same lifecycle steps on a repository holding a single package, for comparison.
+export STOOP_HOME="$work/home-rpkg"
+git init -q --bare -b main "$work/catalog.git"
+python3 "$here/genrepo.py" 1000 10 | git -C "$work/catalog.git" fast-import --quiet
+git -C "$work/catalog.git" update-ref -d refs/heads/tmp
+git -C "$work/catalog.git" pack-refs --all
+"$STOOP" repo register "$work/catalog.git" --name catalog
+get_all() { "$STOOP" rpkg get --offline >/dev/null; }
+"$STOOP" rpkg get --offline >/dev/null   # warm
+rms=$(best get_all)
+echo "stoop rpkg get --offline (12,000 revisions, warm): ${rms} ms (target 300 ms)"
+git init -q --bare -b main "$work/single.git"
+python3 "$here/genrepo.py" 1 1 | git -C "$work/single.git" fast-import --quiet
+git -C "$work/single.git" update-ref -d refs/heads/tmp
+"$STOOP" repo register "$work/single.git" --name single
+steps() {  # per-step wall time in ms for init, push, propose, approve on repository $1
+  local repo=$1 pkg="bench$RANDOM" out="" s e
+  s=$(date +%s%N); "$STOOP" rpkg init "$pkg" --repository "$repo" --workspace ws >/dev/null; e=$(date +%s%N)
+  out+="init $(( (e - s) / 1000000 )) "
+  "$STOOP" rpkg pull "$repo.$pkg.ws" "$work/pulled-$pkg" >/dev/null
+  s=$(date +%s%N); "$STOOP" rpkg push "$repo.$pkg.ws" "$work/pulled-$pkg" >/dev/null; e=$(date +%s%N)
+  out+="push $(( (e - s) / 1000000 )) "
+  s=$(date +%s%N); "$STOOP" rpkg propose "$repo.$pkg.ws" >/dev/null; e=$(date +%s%N)
+  out+="propose $(( (e - s) / 1000000 )) "
+  s=$(date +%s%N); "$STOOP" rpkg approve "$repo.$pkg.ws" >/dev/null; e=$(date +%s%N)
+  out+="approve $(( (e - s) / 1000000 ))"
+  echo "$out"
+}
+echo "stoop lifecycle steps, ms (target 50 each): 1,000 packages: $(steps catalog)"
+echo "stoop lifecycle steps, ms (target 50 each): 1 package:      $(steps single)"

@@ -17,7 +17,13 @@ extension Registry {
         var discovery = Discovery(
           registration: try get(registration.name, namespace: registration.namespace), clone: clone)
         result += try discovery.list()
-        for warning in discovery.warnings { warn("\(registration.name): \(warning)") }
+        // A few lines say what was skipped; thousands would bury the listing.
+        for warning in discovery.warnings.prefix(3) { warn("\(registration.name): \(warning)") }
+        if discovery.warnings.count > 3 {
+          warn(
+            "\(registration.name): \(discovery.warnings.count - 3) more refs skipped for the same reasons"
+          )
+        }
       } catch let error as GitError {
         throw .git(error, url: registration.url)
       } catch let error as OrchestrationError {
