@@ -171,15 +171,26 @@ extension Repository {
   }
 
   /// Fetches `origin` with its configured refspecs, pruning refs the remote no longer has.
-  public func fetch(credentials: Credentials = Credentials(), progress: Bool? = nil)
+  /// `only`: remote ref names or prefixes ending in `/` (`refs/heads/main`, `refs/tags/pkg/`) to
+  /// bring up to date, leaving every other ref as it is; honoured for remotes on this disk, where
+  /// it keeps a command's cost independent of the repository's size (others fetch everything).
+  public func fetch(
+    credentials: Credentials = Credentials(), progress: Bool? = nil, only: [String]? = nil
+  )
     throws(GitError)
   {
     var remote: OpaquePointer?
     try check(git_remote_lookup(&remote, handle, "origin"), "no origin remote")
     defer { git_remote_free(remote) }
+    let url = git_remote_url(remote).map { String(cString: $0) } ?? ""
+    if let only, let path = Self.localPath(url), let source = try? Repository.open(path),
+      try !references(under: "refs/remotes/origin/").isEmpty
+    {
+      try fetchLocally(from: source, only: only)
+      return
+    }
     var local = try references(under: "refs/remotes/origin/")
     local.merge(try references(under: "refs/tags/")) { a, _ in a }
-    let url = git_remote_url(remote).map { String(cString: $0) } ?? ""
     // A remote on this disk, once cloned: read its refs and copy the few new objects directly,
     // instead of libgit2's transport (which stats every ref of both sides).
     if !local.isEmpty, let path = Self.localPath(url), let source = try? Repository.open(path) {
@@ -441,6 +452,31 @@ extension Repository {
     }
     for name in local.keys where expected[name] == nil { try deleteReference(name) }
     try packReferences()
+  }
+
+  /// The scoped form of `fetchLocally`: only the given remote refs and prefixes.
+  private func fetchLocally(from source: Repository, only: [String]) throws(GitError) {
+    var expected: [String: ObjectID] = [:]
+    var local: [String: ObjectID] = [:]
+    func tracking(_ name: String) -> String {
+      name.hasPrefix("refs/heads/")
+        ? "refs/remotes/origin/" + name.dropFirst("refs/heads/".count) : name
+    }
+    for wanted in only {
+      if wanted.hasSuffix("/") {
+        for (name, id) in try source.references(under: wanted) { expected[tracking(name)] = id }
+        local.merge(try references(under: tracking(wanted))) { a, _ in a }
+      } else {
+        if let id = try source.reference(wanted) { expected[tracking(wanted)] = id }
+        if let id = try reference(tracking(wanted)) { local[tracking(wanted)] = id }
+      }
+    }
+    guard local != expected else { return }
+    for (name, id) in expected where local[name] != id {
+      try source.copyMissingObjects(from: id, to: self)
+      try setReference(name, to: id, message: "fetch")
+    }
+    for name in local.keys where expected[name] == nil { try deleteReference(name) }
   }
 
   /// Copies an object and everything it reaches into `other`, stopping at objects it already

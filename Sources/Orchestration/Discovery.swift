@@ -227,6 +227,15 @@ public struct Discovery {
     self.cache = CommitCache(clone: clone)
   }
 
+  /// The remote refs that can hold revisions of one package: the registered branch, and its
+  /// draft, proposed, deletion-marker and tag refs.
+  public static func refPrefixes(of fullPath: String, branch: String) -> [String] {
+    [
+      "refs/heads/" + branch, "refs/heads/drafts/\(fullPath)/", "refs/heads/proposed/\(fullPath)/",
+      "refs/heads/deletionProposed/\(fullPath)/", "refs/tags/\(fullPath)/",
+    ]
+  }
+
   /// §3.5: strip one `v`, parse an integer; -1 when that fails.
   public static func parseRevision(_ text: String) -> Int {
     var digits = Substring(text)
@@ -253,10 +262,24 @@ public struct Discovery {
   /// operation needs, at a cost that does not grow with the rest of the repository; placeholders
   /// then leave out their publisher.
   public mutating func list(only package: String? = nil) throws -> [PackageRevision] {
-    let refs = try clone.references()
     var remoteRefs: [(String, ObjectID)] = []
     let fullPackage = package.map {
       registration.directory.isEmpty ? $0 : registration.directory + "/" + $0
+    }
+    var refs: [String: ObjectID] = [:]
+    if let fullPackage {
+      for prefix in Self.refPrefixes(of: fullPackage, branch: registration.branch) {
+        let local =
+          prefix.hasPrefix("refs/heads/")
+          ? "refs/remotes/origin/" + prefix.dropFirst("refs/heads/".count) : prefix
+        if prefix.hasSuffix("/") {
+          refs.merge(try clone.references(under: local)) { a, _ in a }
+        } else if let id = try clone.reference(local) {
+          refs[local] = id
+        }
+      }
+    } else {
+      refs = try clone.references()
     }
     func concerns(_ ref: String) -> Bool {
       guard let fullPackage else { return true }

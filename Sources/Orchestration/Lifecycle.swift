@@ -47,13 +47,20 @@ public struct PackageLifecycle: Sendable {
     _ body: (inout Session) throws -> T
   ) throws(OrchestrationError) -> T {
     let registration = try registry.get(repository, namespace: namespace)
-    _ = try registry.sync(repository, namespace: namespace)
+    if package == nil { _ = try registry.sync(repository, namespace: namespace) }
     let directory = registry.home.repository(namespace: namespace, name: repository)
     let lock = try RepositoryLock(
       directory: directory, name: repository, timeout: registry.lockTimeout)
     defer { lock.release() }
     do {
       let clone = try Repository.open(directory + "/clone.git")
+      if let package {
+        // Only the refs of this package, of the packages above it, and the branch: the cost of
+        // a step stays flat however many other packages the repository holds.
+        try clone.fetch(
+          credentials: registry.credentials(for: registration),
+          only: Self.scope(of: package, in: registration))
+      }
       var discovery = Discovery(registration: registration, clone: clone)
       var session = Session(
         registration: registration, clone: clone,
@@ -72,6 +79,19 @@ public struct PackageLifecycle: Sendable {
     }
   }
 
+  /// The remote refs a session on one package reads: its own and those of every directory above
+  /// it (which is where a package it would nest in lives).
+  static func scope(of package: String, in registration: Registration) -> [String] {
+    let fullPath = registration.directory.isEmpty ? package : registration.directory + "/" + package
+    var prefixes = Discovery.refPrefixes(of: fullPath, branch: registration.branch)
+    var ancestor = registration.directory
+    for part in package.split(separator: "/").dropLast() {
+      ancestor = ancestor.isEmpty ? String(part) : ancestor + "/" + part
+      prefixes += Discovery.refPrefixes(of: ancestor, branch: registration.branch).dropFirst()
+    }
+    return prefixes
+  }
+
   /// Finds the revision a user named, in a namespace's registrations.
   public func resolve(_ name: String, namespace: String, fetch: Bool = false)
     throws(OrchestrationError)
@@ -81,10 +101,21 @@ public struct PackageLifecycle: Sendable {
     if let (repository, path) = Self.repositoryAndPath(of: name),
       (try? registry.get(repository, namespace: namespace)) != nil
     {
-      if fetch { _ = try registry.sync(repository, namespace: namespace) }
       let registration = try registry.get(repository, namespace: namespace)
       let directory = registry.home.repository(namespace: namespace, name: repository)
       if let clone = try? Repository.open(directory + "/clone.git") {
+        if fetch {
+          let lock = try RepositoryLock(
+            directory: directory, name: repository, timeout: registry.lockTimeout)
+          defer { lock.release() }
+          do {
+            try clone.fetch(
+              credentials: registry.credentials(for: registration),
+              only: Self.scope(of: path, in: registration))
+          } catch {
+            throw .git(error, url: registration.url)
+          }
+        }
         var discovery = Discovery(registration: registration, clone: clone)
         if let found = try? discovery.list(only: path).first(where: { $0.isNamed(name) }) {
           return found
@@ -213,7 +244,14 @@ public struct PackageLifecycle: Sendable {
     if let same = session.revisions.first(where: { $0.path == path }) { return same.path }
     let fullPath = session.fullPath(path)
     let prefix = session.registration.directory.isEmpty ? "" : session.registration.directory + "/"
-    for name in try session.clone.references().keys {
+    var names: [String] = []
+    for prefix in scope(of: path, in: session.registration) where prefix.hasSuffix("/") {
+      let local =
+        prefix.hasPrefix("refs/heads/")
+        ? "refs/remotes/origin/" + prefix.dropFirst("refs/heads/".count) : prefix
+      names += try session.clone.references(under: local).keys
+    }
+    for name in names {
       var rest: Substring
       if name.hasPrefix("refs/remotes/origin/drafts/") {
         rest = name.dropFirst("refs/remotes/origin/drafts/".count)
