@@ -212,16 +212,20 @@ enum RepoPrinter {
   static func table(_ rows: [[String]]) -> String {
     var widths = [Int](repeating: 0, count: rows[0].count)
     for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
-    return rows.map { row in
-      var line = ""
+    var out: [UInt8] = []
+    for row in rows {
+      var line: [UInt8] = []
       for (i, cell) in row.enumerated() {
-        line +=
-          i == row.count - 1
-          ? cell : cell.padding(toLength: widths[i] + 3, withPad: " ", startingAt: 0)
+        line.append(contentsOf: cell.utf8)
+        if i < row.count - 1 {
+          line.append(contentsOf: repeatElement(0x20, count: widths[i] + 3 - cell.count))
+        }
       }
-      while line.hasSuffix(" ") { line.removeLast() }
-      return line + "\n"
-    }.joined()
+      while line.last == 0x20 { line.removeLast() }
+      out.append(contentsOf: line)
+      out.append(0x0A)
+    }
+    return String(decoding: out, as: UTF8.self)
   }
 
   /// kubectl's age: `45s`, `5m30s`, `42m`, `3h5m`, `20h`, `2d4h`, `30d`, `2y`.
