@@ -99,11 +99,13 @@ private let kptsProblems = [
 }
 
 @Test func everyV1KptfileInTheSharedCorpusIsValid() throws {
-  let enumerator = FileManager.default.enumerator(atPath: shared)
+  // The checkout's ../shared may be a symbolic link: walk what it points at.
+  let root = URL(fileURLWithPath: shared).resolvingSymlinksInPath().path
+  let enumerator = FileManager.default.enumerator(atPath: root)
   var checked = 0
   while let path = enumerator?.nextObject() as? String {
     guard path.hasSuffix("/Kptfile") || path == "Kptfile" else { continue }
-    let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: shared + "/" + path)))
+    let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: root + "/" + path)))
     guard let kptfile = try? Kptfile(document: YAMLFile(parsing: bytes, name: path).documents[0])
     else { continue }
     let isV1 = kptfile.document.root["apiVersion"]?.string == Kptfile.apiVersion
