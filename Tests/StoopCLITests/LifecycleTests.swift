@@ -321,3 +321,62 @@ private func together(_ commands: [(arguments: [String], environment: [String: S
     decoding: try stoop(["rpkg", "get", "blueprints.app.v1", "-o", "yaml"]).stdout, as: UTF8.self)
   #expect(proposed.contains("  conditions:\n  - type: Ready\n    status: \"True\"\n"))
 }
+
+@Test func initWritesTheFilesKptPkgInitWrites() throws {
+  let work = temporaryDirectory("init")
+  defer { try? FileManager.default.removeItem(atPath: work) }
+  let remote = work + "/blueprints.git"
+  try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+  #expect(
+    try run("/usr/bin/env", ["git", "init", "-q", "--bare", "-b", "main", remote]).status == 0)
+  let env = ["STOOP_HOME": work + "/home", "GIT_CONFIG_GLOBAL": "/dev/null"]
+  #expect(
+    try run(stoopBinary, ["repo", "register", remote, "--create-branch"], environment: env).status
+      == 0)
+  let created = try run(
+    stoopBinary,
+    [
+      "rpkg", "init", "init1", "--repository", "blueprints", "--workspace", "ws", "--description",
+      "my desc",
+      "--keywords", "a,b", "--site", "https://example.com",
+    ], environment: env)
+  #expect(created.status == 0, "\(created.stderr)")
+  func show(_ path: String) throws -> String {
+    String(
+      decoding: try run(
+        "/usr/bin/env", ["git", "-C", remote, "show", "drafts/init1/ws:init1/" + path]
+      ).stdout,
+      as: UTF8.self)
+  }
+  // The bytes of porch-git.md / kpt.md §1.4 for `kpt pkg init init1 --description "my desc"
+  // --keywords a,b --site https://example.com`.
+  #expect(
+    try show("Kptfile") == """
+      apiVersion: kpt.dev/v1
+      kind: Kptfile
+      metadata:
+        name: init1
+        annotations:
+          config.kubernetes.io/local-config: "true"
+      info:
+        site: https://example.com
+        description: my desc
+        keywords:
+        - a
+        - b
+
+      """)
+  #expect(
+    try show("package-context.yaml") == """
+      apiVersion: v1
+      kind: ConfigMap
+      metadata:
+        name: kptfile.kpt.dev
+        annotations:
+          config.kubernetes.io/local-config: "true"
+      data:
+        name: example
+
+      """)
+  #expect(try show("README.md").hasPrefix("# init1\n"))
+}
