@@ -191,6 +191,21 @@ enum JSONScanner {
   }
 }
 
+struct TagRef: Sendable {
+  var name: String
+  var id: ObjectID
+}
+
+enum TagResult: Sendable {
+  case revision(PackageRevision)
+  case skipped(String)
+}
+
+struct GitFailure: Error, Sendable, CustomStringConvertible {
+  var message: String
+  var description: String { message }
+}
+
 /// Commits and their annotations, each read and parsed once per listing.
 private final class CommitCache {
   let clone: Repository
@@ -251,10 +266,18 @@ public struct Discovery {
     return String(fullPath.dropFirst(directory.count + 1))
   }
 
-  private func hasKptfile(_ fullPath: String, in commit: ObjectID) throws -> Bool {
+  private static func hasKptfile(_ fullPath: String, in commit: ObjectID, cache: CommitCache) throws
+    -> Bool
+  {
     let tree = try cache.commit(commit).tree
-    guard let entry = try clone.entry(at: fullPath + "/Kptfile", in: tree) else { return false }
+    guard let entry = try cache.clone.entry(at: fullPath + "/Kptfile", in: tree) else {
+      return false
+    }
     return entry.mode != .tree && entry.mode != .commit
+  }
+
+  private func hasKptfile(_ fullPath: String, in commit: ObjectID) throws -> Bool {
+    try Self.hasKptfile(fullPath, in: commit, cache: cache)
   }
 
   /// Every package revision, sorted by path, revision, lifecycle and name (§3.10).
@@ -328,6 +351,36 @@ public struct Discovery {
       }
     }
 
+    // Tags are most of a big repository and independent of each other: read them on all cores,
+    // each worker with its own handle on the clone (libgit2 handles are not shared by threads).
+    let tags = remoteRefs.filter { $0.0.hasPrefix("refs/tags/") }.map {
+      TagRef(name: $0.0, id: $0.1)
+    }
+    let chunkCount = tags.count < 256 ? 1 : 8
+    let chunks = (0..<chunkCount).map { c in
+      Array(tags[(tags.count * c / chunkCount)..<(tags.count * (c + 1) / chunkCount)])
+    }
+    let owner = registration
+    let path = clone.path
+    var tagResults: [String: TagResult] = [:]
+    let results: [Result<[(String, TagResult)], GitFailure>] = chunks.concurrentMap { chunk in
+      do {
+        let cache = CommitCache(clone: try Repository.open(path))
+        return .success(
+          try chunk.compactMap { tag in
+            try Self.tagRevision(tag, registration: owner, cache: cache).map { (tag.name, $0) }
+          })
+      } catch {
+        return .failure(GitFailure(message: "\(error)"))
+      }
+    }
+    for result in results {
+      switch result {
+      case .success(let pairs): for (name, value) in pairs { tagResults[name] = value }
+      case .failure(let failure): throw failure
+      }
+    }
+
     for (name, id) in remoteRefs {
       if name == "refs/heads/" + registration.branch {
         for revision in try placeholders(head: id, only: package) { add(revision) }
@@ -357,36 +410,11 @@ public struct Discovery {
             publishedAt: Date(timeIntervalSince1970: TimeInterval(commit.author.time)),
             task: try task(from: id, fullPath: fullPath, workspace: workspace)))
       } else if name.hasPrefix("refs/tags/") {
-        let tag = String(name.dropFirst("refs/tags/".count))
-        guard let slash = tag.lastIndex(of: "/") else { continue }
-        let fullPath = String(tag[..<slash])
-        let revisionText = String(tag[tag.index(after: slash)...])
-        guard let path = inDirectory(fullPath), !path.isEmpty else { continue }
-        let target = try clone.peelToCommit(id)
-        let commit = try cache.commit(target)
-        let annotated = cache.annotations(commit).first {
-          $0.package == fullPath && !$0.workspaceName.isEmpty
+        switch tagResults[name] {
+        case .revision(let revision)?: add(revision)
+        case .skipped(let warning)?: warnings.append(warning)
+        case nil: break
         }
-        let number = Self.parseRevision(revisionText)
-        // An approval commit of this very revision holds the package by construction; any other
-        // tag target is checked for the Kptfile (reading its root tree is the costly part).
-        let isOwnApproval =
-          commit.parents.count == 2
-          && annotated.map { Int($0.revision) == number && number >= 1 } == true
-        guard try isOwnApproval || hasKptfile(fullPath, in: target) else {
-          warnings.append("\(name): no \(fullPath)/Kptfile in \(target.short) (skipped)")
-          continue
-        }
-        let workspace = number == -1 ? revisionText : annotated?.workspaceName ?? "v\(number)"
-        add(
-          PackageRevision(
-            repository: registration.name, namespace: registration.namespace, path: path,
-            fullPath: fullPath,
-            workspace: workspace, revision: number, lifecycle: .published, commit: target,
-            ref: name,
-            publishedBy: commit.author.email,
-            publishedAt: Date(timeIntervalSince1970: TimeInterval(commit.author.time)),
-            task: try task(from: target, fullPath: fullPath, workspace: workspace)))
       }
     }
 
@@ -408,6 +436,49 @@ public struct Discovery {
       if a.lifecycle != b.lifecycle { return a.lifecycle.rawValue < b.lifecycle.rawValue }
       return a.workspace < b.workspace
     }
+  }
+
+  /// §3.4 for one tag.
+  private static func tagRevision(_ tag: TagRef, registration: Registration, cache: CommitCache)
+    throws -> TagResult?
+  {
+    let name = tag.name
+    let text = String(name.dropFirst("refs/tags/".count))
+    guard let slash = text.lastIndex(of: "/") else { return nil }
+    let fullPath = String(text[..<slash])
+    let revisionText = String(text[text.index(after: slash)...])
+    let directory = registration.directory
+    let path: String
+    if directory.isEmpty {
+      path = fullPath
+    } else if fullPath.hasPrefix(directory + "/") {
+      path = String(fullPath.dropFirst(directory.count + 1))
+    } else {
+      return nil
+    }
+    let target = try cache.clone.peelToCommit(tag.id)
+    let commit = try cache.commit(target)
+    let annotated = cache.annotations(commit).first {
+      $0.package == fullPath && !$0.workspaceName.isEmpty
+    }
+    let number = parseRevision(revisionText)
+    // An approval commit of this very revision holds the package by construction; any other
+    // tag target is checked for the Kptfile (reading its root tree is the costly part).
+    let isOwnApproval =
+      commit.parents.count == 2
+      && annotated.map { Int($0.revision) == number && number >= 1 } == true
+    guard try isOwnApproval || hasKptfile(fullPath, in: target, cache: cache) else {
+      return .skipped("\(name): no \(fullPath)/Kptfile in \(target.short) (skipped)")
+    }
+    let workspace = number == -1 ? revisionText : annotated?.workspaceName ?? "v\(number)"
+    return .revision(
+      PackageRevision(
+        repository: registration.name, namespace: registration.namespace, path: path,
+        fullPath: fullPath,
+        workspace: workspace, revision: number, lifecycle: .published, commit: target, ref: name,
+        publishedBy: commit.author.email,
+        publishedAt: Date(timeIntervalSince1970: TimeInterval(commit.author.time)),
+        task: try task(from: target, fullPath: fullPath, workspace: workspace, cache: cache)))
   }
 
   /// §3.2: packages on the registered branch.
@@ -504,6 +575,14 @@ public struct Discovery {
   /// of this package it continues on the approved draft (its second parent), which is where
   /// Porch's time-ordered walk finds the task too, without visiting the rest of the branch.
   private func task(from start: ObjectID, fullPath: String, workspace: String) throws -> String? {
+    try Self.task(from: start, fullPath: fullPath, workspace: workspace, cache: cache)
+  }
+
+  private static func task(
+    from start: ObjectID, fullPath: String, workspace: String, cache: CommitCache
+  ) throws
+    -> String?
+  {
     var task: String?
     var next: ObjectID? = start
     var steps = 0
