@@ -54,6 +54,23 @@ public struct RefUpdate: Sendable, Equatable {
   }
 }
 
+extension RefUpdate {
+  /// Refuses the update when the remote's current value is not the one it expects.
+  func check(against now: ObjectID?) throws(GitError) {
+    switch expected {
+    case .absent where now != nil:
+      throw GitError(
+        .rejected(ref: name), "\(name) already exists on the remote (at \(now?.short ?? ""))")
+    case .value(let value) where now != value:
+      throw GitError(
+        .rejected(ref: name),
+        "\(name) moved on the remote (expected \(value.short), found \(now?.short ?? "nothing"))")
+    default:
+      break
+    }
+  }
+}
+
 /// The refspecs Porch's own cache uses: branches as remote-tracking refs, tags as they are.
 public let porchFetchRefspecs = ["+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*"]
 
@@ -320,22 +337,7 @@ extension Repository {
       return
     }
     let current = try listRemote(remote, credentials: credentials, direction: GIT_DIRECTION_PUSH)
-    for update in updates {
-      let now = current[update.name]
-      switch update.expected {
-      case .absent where now != nil:
-        throw GitError(
-          .rejected(ref: update.name),
-          "\(update.name) already exists on the remote (at \(now?.short ?? ""))")
-      case .value(let expected) where now != expected:
-        throw GitError(
-          .rejected(ref: update.name),
-          "\(update.name) moved on the remote (expected \(expected.short), found \(now?.short ?? "nothing"))"
-        )
-      default:
-        break
-      }
-    }
+    for update in updates { try update.check(against: current[update.name]) }
     // libgit2 pushes from local refs only: stage each new value under refs/stoop/push/.
     var refspecs: [String] = []
     var staged: [String] = []
@@ -410,22 +412,7 @@ extension Repository {
     let target = try Repository.open(path)
     // Every expectation is checked before anything moves; each swap below checks again under
     // the remote's ref lock.
-    for update in updates {
-      let now = try target.reference(update.name)
-      switch update.expected {
-      case .absent where now != nil:
-        throw GitError(
-          .rejected(ref: update.name),
-          "\(update.name) already exists on the remote (at \(now?.short ?? ""))")
-      case .value(let expected) where now != expected:
-        throw GitError(
-          .rejected(ref: update.name),
-          "\(update.name) moved on the remote (expected \(expected.short), found \(now?.short ?? "nothing"))"
-        )
-      default:
-        break
-      }
-    }
+    for update in updates { try update.check(against: try target.reference(update.name)) }
     // Both object databases are on this disk: copy what the remote lacks, directly.
     for update in updates {
       if let id = update.target { try copyMissingObjects(from: id, to: target) }

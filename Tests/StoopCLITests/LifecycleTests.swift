@@ -1,6 +1,15 @@
 import Foundation
 import Testing
 
+/// An empty bare repository `blueprints.git` (branch main) in a new directory `work`.
+func makeBareRemote(in work: String) throws -> String {
+  let remote = work + "/blueprints.git"
+  try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+  #expect(
+    try run("/usr/bin/env", ["git", "init", "-q", "--bare", "-b", "main", remote]).status == 0)
+  return remote
+}
+
 private func gitOutput(_ arguments: [String]) throws -> String {
   String(decoding: try run("/usr/bin/env", ["git"] + arguments).stdout, as: UTF8.self)
 }
@@ -8,10 +17,7 @@ private func gitOutput(_ arguments: [String]) throws -> String {
 @Test func initProposeApproveRejectAndDeleteWriteWhatPorchWrites() throws {
   let work = temporaryDirectory("lifecycle")
   defer { try? FileManager.default.removeItem(atPath: work) }
-  let remote = work + "/blueprints.git"
-  try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-  #expect(
-    try run("/usr/bin/env", ["git", "init", "-q", "--bare", "-b", "main", remote]).status == 0)
+  let remote = try makeBareRemote(in: work)
   let env = ["STOOP_HOME": work + "/home", "GIT_CONFIG_GLOBAL": "/dev/null"]
   func stoop(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
     let result = try run(stoopBinary, arguments, environment: env)
@@ -116,10 +122,7 @@ private func gitOutput(_ arguments: [String]) throws -> String {
 @Test func pullPushAndCopyKeepEveryFileAndRefuseAStalePush() throws {
   let work = temporaryDirectory("pullpush")
   defer { try? FileManager.default.removeItem(atPath: work) }
-  let remote = work + "/blueprints.git"
-  try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-  #expect(
-    try run("/usr/bin/env", ["git", "init", "-q", "--bare", "-b", "main", remote]).status == 0)
+  let remote = try makeBareRemote(in: work)
   let env = ["STOOP_HOME": work + "/home", "GIT_CONFIG_GLOBAL": "/dev/null"]
   func stoop(_ arguments: [String], input: [UInt8]? = nil) throws -> Run {
     try run(stoopBinary, arguments, input: input, environment: env)
@@ -210,10 +213,7 @@ private func together(_ commands: [(arguments: [String], environment: [String: S
 @Test func racingApprovalsPublishUniqueNumbersAndNeverMoveATag() throws {
   let work = temporaryDirectory("race")
   defer { try? FileManager.default.removeItem(atPath: work) }
-  let remote = work + "/blueprints.git"
-  try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-  #expect(
-    try run("/usr/bin/env", ["git", "init", "-q", "--bare", "-b", "main", remote]).status == 0)
+  let remote = try makeBareRemote(in: work)
   let setup = ["STOOP_HOME": work + "/setup", "GIT_CONFIG_GLOBAL": "/dev/null"]
   #expect(
     try run(stoopBinary, ["repo", "register", remote, "--create-branch"], environment: setup).status
@@ -273,10 +273,7 @@ private func together(_ commands: [(arguments: [String], environment: [String: S
 @Test func readinessGatesHoldBackProposeAndShowInTheObject() throws {
   let work = temporaryDirectory("gates")
   defer { try? FileManager.default.removeItem(atPath: work) }
-  let remote = work + "/blueprints.git"
-  try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-  #expect(
-    try run("/usr/bin/env", ["git", "init", "-q", "--bare", "-b", "main", remote]).status == 0)
+  let remote = try makeBareRemote(in: work)
   let env = ["STOOP_HOME": work + "/home", "GIT_CONFIG_GLOBAL": "/dev/null"]
   func stoop(_ arguments: [String]) throws -> Run {
     try run(stoopBinary, arguments, environment: env)
@@ -325,10 +322,7 @@ private func together(_ commands: [(arguments: [String], environment: [String: S
 @Test func initWritesTheFilesKptPkgInitWrites() throws {
   let work = temporaryDirectory("init")
   defer { try? FileManager.default.removeItem(atPath: work) }
-  let remote = work + "/blueprints.git"
-  try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-  #expect(
-    try run("/usr/bin/env", ["git", "init", "-q", "--bare", "-b", "main", remote]).status == 0)
+  let remote = try makeBareRemote(in: work)
   let env = ["STOOP_HOME": work + "/home", "GIT_CONFIG_GLOBAL": "/dev/null"]
   #expect(
     try run(stoopBinary, ["repo", "register", remote, "--create-branch"], environment: env).status
