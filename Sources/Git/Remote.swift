@@ -71,6 +71,22 @@ extension RefUpdate {
   }
 }
 
+/// The local name a remote ref has under Porch's refspecs: branches as `refs/remotes/origin/...`,
+/// anything else (tags) as it is.
+public func trackingName(_ remoteRef: String) -> String {
+  remoteRef.hasPrefix("refs/heads/")
+    ? "refs/remotes/origin/" + remoteRef.dropFirst("refs/heads/".count) : remoteRef
+}
+
+/// A remote's branches and tags under the local names Porch's refspecs give them.
+func porchTracking(_ remoteRefs: [String: ObjectID]) -> [String: ObjectID] {
+  var local: [String: ObjectID] = [:]
+  for (name, id) in remoteRefs where name.hasPrefix("refs/heads/") || name.hasPrefix("refs/tags/") {
+    local[trackingName(name)] = id
+  }
+  return local
+}
+
 /// The refspecs Porch's own cache uses: branches as remote-tracking refs, tags as they are.
 public let porchFetchRefspecs = ["+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*"]
 
@@ -217,14 +233,7 @@ extension Repository {
     // Up to date already (the common case): listing the remote's refs is all it takes.
     let advertised = try listRemote(
       remote, credentials: credentials, direction: GIT_DIRECTION_FETCH)
-    var expected: [String: ObjectID] = [:]
-    for (name, id) in advertised {
-      if name.hasPrefix("refs/heads/") {
-        expected["refs/remotes/origin/" + name.dropFirst("refs/heads/".count)] = id
-      } else if name.hasPrefix("refs/tags/") {
-        expected[name] = id
-      }
-    }
+    let expected = porchTracking(advertised)
     if local == expected { return }
 
     let box = CallbackContext(credentials: credentials, showProgress: progress ?? isTerminal())
@@ -384,9 +393,7 @@ extension Repository {
   /// Moves the local remote-tracking refs (and tags) to what a push wrote.
   private func followPushed(_ updates: [RefUpdate]) throws(GitError) {
     for update in updates {
-      let local =
-        update.name.hasPrefix("refs/heads/")
-        ? "refs/remotes/origin/" + update.name.dropFirst("refs/heads/".count) : update.name
+      let local = trackingName(update.name)
       if let target = update.target {
         try setReference(local, to: target, message: "push")
       } else {
@@ -424,14 +431,7 @@ extension Repository {
 
   /// Fetch from a repository on this disk with Porch's refspecs and pruning.
   private func fetchLocally(from source: Repository, local: [String: ObjectID]) throws(GitError) {
-    var expected: [String: ObjectID] = [:]
-    for (name, id) in try source.references() {
-      if name.hasPrefix("refs/heads/") {
-        expected["refs/remotes/origin/" + name.dropFirst("refs/heads/".count)] = id
-      } else if name.hasPrefix("refs/tags/") {
-        expected[name] = id
-      }
-    }
+    let expected = porchTracking(try source.references())
     guard local != expected else { return }
     for (name, id) in expected where local[name] != id {
       try source.copyMissingObjects(from: id, to: self)
@@ -445,17 +445,13 @@ extension Repository {
   private func fetchLocally(from source: Repository, only: [String]) throws(GitError) {
     var expected: [String: ObjectID] = [:]
     var local: [String: ObjectID] = [:]
-    func tracking(_ name: String) -> String {
-      name.hasPrefix("refs/heads/")
-        ? "refs/remotes/origin/" + name.dropFirst("refs/heads/".count) : name
-    }
     for wanted in only {
       if wanted.hasSuffix("/") {
-        for (name, id) in try source.references(under: wanted) { expected[tracking(name)] = id }
-        local.merge(try references(under: tracking(wanted))) { a, _ in a }
+        for (name, id) in try source.references(under: wanted) { expected[trackingName(name)] = id }
+        local.merge(try references(under: trackingName(wanted))) { a, _ in a }
       } else {
-        if let id = try source.reference(wanted) { expected[tracking(wanted)] = id }
-        if let id = try reference(tracking(wanted)) { local[tracking(wanted)] = id }
+        if let id = try source.reference(wanted) { expected[trackingName(wanted)] = id }
+        if let id = try reference(trackingName(wanted)) { local[trackingName(wanted)] = id }
       }
     }
     guard local != expected else { return }

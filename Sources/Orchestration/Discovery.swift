@@ -292,9 +292,7 @@ public struct Discovery {
     var refs: [String: ObjectID] = [:]
     if let fullPackage {
       for prefix in Self.refPrefixes(of: fullPackage, branch: registration.branch) {
-        let local =
-          prefix.hasPrefix("refs/heads/")
-          ? "refs/remotes/origin/" + prefix.dropFirst("refs/heads/".count) : prefix
+        let local = trackingName(prefix)
         if prefix.hasSuffix("/") {
           refs.merge(try clone.references(under: local)) { a, _ in a }
         } else if let id = try clone.reference(local) {

@@ -213,28 +213,14 @@ public struct PackageLifecycle: Sendable {
             : "package \"\(path)\" would nest with \"\(clash)\" in repository \"\(repository)\"; packages cannot be nested"
         )
       }
-      let fullPath = session.fullPath(path)
       let files = Self.initialFiles(
         name: path, description: description, keywords: keywords, site: site)
       let clone = session.clone
       let packageTree = try clone.writeTree(files: files.mapValues { ($0, .blob) })
-      let head = session.branchHead
-      let base = try head.map { try clone.commit($0).tree }
-      let tree = try clone.replacingSubtree(in: base, at: fullPath, with: packageTree)
-      let task = Self.initTask(description: description, keywords: keywords, site: site)
-      let message =
-        "Creating new empty revision\n\n\n"
-        + Self.annotation(package: fullPath, workspace: workspace, revision: "0", task: task) + "\n"
-      let commit = try clone.writeCommit(
-        tree: tree, parents: head.map { [$0] } ?? [], message: message, author: session.author,
-        committer: Self.porch)
-      let ref = "refs/heads/drafts/\(fullPath)/\(workspace)"
-      try clone.push(
-        [RefUpdate(name: ref, target: commit, expected: .absent)], credentials: session.credentials)
-      return PackageRevision(
-        repository: repository, namespace: namespace, path: path, fullPath: fullPath,
-        workspace: workspace, revision: 0,
-        lifecycle: .draft, commit: commit, ref: ref, task: task)
+      return try Self.createDraft(
+        path: path, workspace: workspace, packageTree: packageTree,
+        subject: "Creating new empty revision",
+        task: Self.initTask(description: description, keywords: keywords, site: site), in: session)
     }
   }
 
@@ -246,9 +232,7 @@ public struct PackageLifecycle: Sendable {
     let prefix = session.registration.directory.isEmpty ? "" : session.registration.directory + "/"
     var names: [String] = []
     for prefix in scope(of: path, in: session.registration) where prefix.hasSuffix("/") {
-      let local =
-        prefix.hasPrefix("refs/heads/")
-        ? "refs/remotes/origin/" + prefix.dropFirst("refs/heads/".count) : prefix
+      let local = trackingName(prefix)
       names += try session.clone.references(under: local).keys
     }
     for name in names {
@@ -285,6 +269,37 @@ public struct PackageLifecycle: Sendable {
     return nil
   }
 
+  /// A new Draft: one commit on the registered branch's head with the package directory set to
+  /// `packageTree`, pushed as `drafts/<path>/<workspace>` (which must not exist yet).
+  static func createDraft(
+    path: String, workspace: String, packageTree: ObjectID, subject: String, task: String,
+    in session: Session
+  ) throws -> PackageRevision {
+    let clone = session.clone
+    let fullPath = session.fullPath(path)
+    let head = session.branchHead
+    let base = try head.map { try clone.commit($0).tree }
+    let tree = try clone.replacingSubtree(in: base, at: fullPath, with: packageTree)
+    let message =
+      subject + "\n\n\n"
+      + annotation(package: fullPath, workspace: workspace, revision: "0", task: task) + "\n"
+    let commit = try clone.writeCommit(
+      tree: tree, parents: head.map { [$0] } ?? [], message: message, author: session.author,
+      committer: porch)
+    let ref = "refs/heads/drafts/\(fullPath)/\(workspace)"
+    try clone.push(
+      [RefUpdate(name: ref, target: commit, expected: .absent)], credentials: session.credentials)
+    return PackageRevision(
+      repository: session.registration.name, namespace: session.registration.namespace, path: path,
+      fullPath: fullPath, workspace: workspace, revision: 0, lifecycle: .draft, commit: commit,
+      ref: ref, task: task)
+  }
+
+  /// A scalar for the init files, quoted only when plain would change its meaning.
+  static func plain(_ value: String) -> String {
+    ScalarFormatter.format(value, style: .plain, indent: 2)
+  }
+
   /// The files of `kpt pkg init`: Kptfile, package-context.yaml and a README.
   static func initialFiles(name: String, description: String, keywords: [String], site: String?)
     -> [String: [UInt8]]
@@ -293,17 +308,17 @@ public struct PackageLifecycle: Sendable {
       apiVersion: kpt.dev/v1
       kind: Kptfile
       metadata:
-        name: \(ScalarFormatterBridge.plain(name))
+        name: \(Self.plain(name))
         annotations:
           config.kubernetes.io/local-config: "true"
       info:
 
       """
-    if let site { kptfile += "  site: \(ScalarFormatterBridge.plain(site))\n" }
-    kptfile += "  description: \(ScalarFormatterBridge.plain(description))\n"
+    if let site { kptfile += "  site: \(Self.plain(site))\n" }
+    kptfile += "  description: \(Self.plain(description))\n"
     if !keywords.isEmpty {
       kptfile +=
-        "  keywords:\n" + keywords.map { "  - \(ScalarFormatterBridge.plain($0))\n" }.joined()
+        "  keywords:\n" + keywords.map { "  - \(Self.plain($0))\n" }.joined()
     }
     let context = """
       apiVersion: v1
@@ -390,7 +405,7 @@ public struct PackageLifecycle: Sendable {
         return "\(current.name) no longer proposed for approval"
       case .deletionProposed:
         let marker = Self.deletionMarker(current)
-        let at = try session.clone.reference(Self.tracking(marker))
+        let at = try session.clone.reference(trackingName(marker))
         try session.clone.push(
           [RefUpdate(name: marker, target: nil, expected: at.map { .value($0) } ?? .fastForward)],
           credentials: session.credentials)
@@ -540,10 +555,6 @@ public struct PackageLifecycle: Sendable {
       + (revision.revision >= 1 ? "v\(revision.revision)" : revision.workspace)
   }
 
-  static func tracking(_ ref: String) -> String {
-    ref.hasPrefix("refs/heads/") ? "refs/remotes/origin/" + ref.dropFirst("refs/heads/".count) : ref
-  }
-
   /// Published → DeletionProposed: a marker branch at the revision's commit.
   public func proposeDelete(_ revision: PackageRevision) throws(OrchestrationError) -> String {
     try withSession(revision.repository, namespace: revision.namespace, package: revision.path) {
@@ -598,7 +609,7 @@ public struct PackageLifecycle: Sendable {
               RefUpdate(name: session.branchRef, target: commit, expected: .value(head)))
           }
         }
-        let markerAt = try clone.reference(Self.tracking(marker))
+        let markerAt = try clone.reference(trackingName(marker))
         updates.append(
           RefUpdate(
             name: marker, target: nil, expected: markerAt.map { .value($0) } ?? .fastForward))
@@ -606,15 +617,5 @@ public struct PackageLifecycle: Sendable {
       try clone.push(updates, credentials: session.credentials)
       return "\(current.name) deleted"
     }
-  }
-}
-
-/// Plain scalars for the init files, quoted only when plain would change their meaning.
-enum ScalarFormatterBridge {
-  static func plain(_ value: String) -> String {
-    let text = String(
-      decoding: YAMLDocument(root: .mapping([YAMLEntry(key: .scalar("k"), value: .scalar(value))]))
-        .text(), as: UTF8.self)
-    return String(text.dropFirst(3).dropLast())
   }
 }

@@ -14,8 +14,7 @@ extension Registry {
       let directory = home.repository(namespace: registration.namespace, name: registration.name)
       do {
         let clone = try Repository.open(directory + "/clone.git")
-        var discovery = Discovery(
-          registration: try get(registration.name, namespace: registration.namespace), clone: clone)
+        var discovery = Discovery(registration: registration, clone: clone)
         result += try discovery.list()
         // A few lines say what was skipped; thousands would bury the listing.
         for warning in discovery.warnings.prefix(3) { warn("\(registration.name): \(warning)") }

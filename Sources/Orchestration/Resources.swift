@@ -146,25 +146,11 @@ extension PackageLifecycle {
       else {
         throw OrchestrationError.lifecycle("\(current.name) has no \(current.fullPath) directory")
       }
-      let head = session.branchHead
-      let base = try head.map { try clone.commit($0).tree }
-      let tree = try clone.replacingSubtree(in: base, at: current.fullPath, with: packageTree.id)
       let task =
         "{\"type\":\"edit\",\"edit\":{\"sourceRef\":{\"name\":" + GoJSON.quote(current.name) + "}}}"
-      let message =
-        "Creating new revision by copying previous revision\n\n\n"
-        + Self.annotation(
-          package: current.fullPath, workspace: workspace, revision: "0", task: task) + "\n"
-      let commit = try clone.writeCommit(
-        tree: tree, parents: head.map { [$0] } ?? [], message: message, author: session.author,
-        committer: Self.porch)
-      let ref = "refs/heads/drafts/\(current.fullPath)/\(workspace)"
-      try clone.push(
-        [RefUpdate(name: ref, target: commit, expected: .absent)], credentials: session.credentials)
-      return PackageRevision(
-        repository: current.repository, namespace: current.namespace, path: current.path,
-        fullPath: current.fullPath,
-        workspace: workspace, revision: 0, lifecycle: .draft, commit: commit, ref: ref, task: task)
+      return try Self.createDraft(
+        path: current.path, workspace: workspace, packageTree: packageTree.id,
+        subject: "Creating new revision by copying previous revision", task: task, in: session)
     }
   }
 }

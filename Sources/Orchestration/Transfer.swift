@@ -24,11 +24,13 @@ public enum PackageTransfer {
     var packageFiles: [PackageFile] = []
     for path in all.keys.sorted() {
       guard let content = all[path] else { continue }
-      var bytes = content.bytes
-      if !isYAMLPath(path) || (try? YAMLFile(parsing: bytes, name: path)) == nil {
-        bytes = YAMLDocument(root: fileItem(path: path, content: content)).text()
+      // A YAML file is parsed once; anything else (or YAML that does not parse) rides as a File.
+      var yaml = isYAMLPath(path) ? (try? YAMLFile(parsing: content.bytes, name: path)) : nil
+      if yaml == nil {
+        yaml = try YAMLFile(
+          parsing: YAMLDocument(root: fileItem(path: path, content: content)).text(), name: path)
       }
-      packageFiles.append(PackageFile(path: path, yaml: try YAMLFile(parsing: bytes, name: path)))
+      if let yaml { packageFiles.append(PackageFile(path: path, yaml: yaml)) }
     }
     return ResourceList.write(files: packageFiles)
   }

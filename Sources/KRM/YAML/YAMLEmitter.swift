@@ -241,8 +241,10 @@ struct YAMLEmitter {
 }
 
 /// Quoting for scalars built in memory.
-enum ScalarFormatter {
-  static func format(_ value: String, style: YAMLScalarStyle, indent: Int) -> String {
+public enum ScalarFormatter {
+  /// A scalar as kpt writes it in `style`; plain falls back to quotes where plain would change
+  /// the value's meaning.
+  public static func format(_ value: String, style: YAMLScalarStyle, indent: Int) -> String {
     switch style {
     case .singleQuoted:
       if value.contains("\n") { return doubleQuoted(value) }
