@@ -56,9 +56,17 @@ set +e
 set -e
 
 echo
+echo "== a downstream package: clone the published blueprint into a deployment repository"
+git init -q --bare -b main "$work/deployments.git"
+"$STOOP" repo register "$work/deployments.git" --create-branch --deployment
+"$STOOP" rpkg clone blueprints/nginx@v1 web --repository deployments
+"$STOOP" rpkg pull deployments.web.v1 | grep -A24 'kind: Kptfile' | sed 's/^/   /'
+
+echo
 echo "== deleting: a draft at once, a published revision after propose-delete"
 "$STOOP" rpkg del blueprints.nginx.v2
 "$STOOP" rpkg propose-delete blueprints/nginx@v1
 "$STOOP" rpkg del blueprints/nginx@v1
 "$STOOP" rpkg get
 "$STOOP" repo unregister blueprints
+"$STOOP" repo unregister deployments

@@ -150,6 +150,16 @@ public final class Repository: @unchecked Sendable {
     return ObjectID(git_object_id(peeled))
   }
 
+  /// The commit an abbreviated or full hexadecimal object name leads to, if the repository has
+  /// exactly one such object and it peels to a commit.
+  public func commit(abbreviated hex: String) -> ObjectID? {
+    guard hex.count >= 4, hex.count <= 40, hex.allSatisfy(\.isHexDigit) else { return nil }
+    var object: OpaquePointer?
+    guard git_revparse_single(&object, handle, hex) == 0 else { return nil }
+    defer { git_object_free(object) }
+    return try? peelToCommit(ObjectID(git_object_id(object)))
+  }
+
   /// Checks that the object of every ref is in the object database; throws a `.corrupt` error
   /// naming the first that is missing.
   public func verifyReferencedObjects() throws(GitError) {

@@ -1,3 +1,4 @@
+import CaD
 import Foundation
 import Git
 import KRM
@@ -206,13 +207,11 @@ public struct PackageLifecycle: Sendable {
     try Self.validate(packagePath: path)
     try Registry.validate(name: workspace)
     return try withSession(repository, namespace: namespace, package: path) { session in
-      if let clash = try Self.clash(with: path, in: session) {
-        throw OrchestrationError.lifecycle(
-          clash == path
-            ? "package \"\(path)\" already exists in repository \"\(repository)\"; use stoop rpkg copy for a new revision"
-            : "package \"\(path)\" would nest with \"\(clash)\" in repository \"\(repository)\"; packages cannot be nested"
-        )
-      }
+      try Self.refuseClash(
+        path, in: session,
+        exists:
+          "package \"\(path)\" already exists in repository \"\(repository)\"; use stoop rpkg copy for a new revision"
+      )
       let files = Self.initialFiles(
         name: path, description: description, keywords: keywords, site: site)
       let clone = session.clone
@@ -222,6 +221,17 @@ public struct PackageLifecycle: Sendable {
         subject: "Creating new empty revision",
         task: Self.initTask(description: description, keywords: keywords, site: site), in: session)
     }
+  }
+
+  /// Throws `exists` when the package is there already, and Porch's nesting error when one is
+  /// above or below it.
+  static func refuseClash(_ path: String, in session: Session, exists: String) throws {
+    guard let clash = try clash(with: path, in: session) else { return }
+    throw OrchestrationError.lifecycle(
+      clash == path
+        ? exists
+        : "package \"\(path)\" would nest with \"\(clash)\" in repository \"\(session.registration.name)\"; packages cannot be nested"
+    )
   }
 
   /// An existing package at `path`, above it or below it (on the branch or on any draft, proposed
@@ -320,17 +330,7 @@ public struct PackageLifecycle: Sendable {
       kptfile +=
         "  keywords:\n" + keywords.map { "  - \(Self.plain($0))\n" }.joined()
     }
-    let context = """
-      apiVersion: v1
-      kind: ConfigMap
-      metadata:
-        name: kptfile.kpt.dev
-        annotations:
-          config.kubernetes.io/local-config: "true"
-      data:
-        name: example
-
-      """
+    let context = UpstreamRewrite.packageContext(name: "example")
     let readme =
       "# \(name)\n\n## Description\n\n\(description)\n\n## Usage\n\nManaged with stoop (Porch's lifecycle on git).\n"
     return [

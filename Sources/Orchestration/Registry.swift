@@ -177,7 +177,14 @@ public struct Registry: Sendable {
         username: root["username"]?.string, password: root["password"]?.string,
         bearerToken: root["bearerToken"]?.string, sshKey: root["sshKey"]?.string)
     }
-    return Credentials(
+    return Self.environmentCredentials(environment)
+  }
+
+  /// `STOOP_REPO_USERNAME`, `STOOP_REPO_PASSWORD`, `STOOP_REPO_TOKEN` and `STOOP_REPO_SSH_KEY`.
+  static func environmentCredentials(
+    _ environment: [String: String] = ProcessInfo.processInfo.environment
+  ) -> Credentials {
+    Credentials(
       username: environment["STOOP_REPO_USERNAME"], password: environment["STOOP_REPO_PASSWORD"],
       bearerToken: environment["STOOP_REPO_TOKEN"], sshKey: environment["STOOP_REPO_SSH_KEY"])
   }

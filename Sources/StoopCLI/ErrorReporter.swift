@@ -60,6 +60,9 @@ enum ErrorReporter {
       throw error
     } catch let error as ValidationError {
       throw error
+    } catch let error as MultipleFailures {
+      Terminal.standardError("Error: \(error.description)\n")
+      throw ExitCode(exitCode(for: error).rawValue)
     } catch {
       let line = message(for: error).split(separator: "\n").joined(separator: " ")
       Terminal.standardError("Error: \(line)\n")

@@ -32,7 +32,9 @@ struct SourceCommand: ParsableCommand {
     completion: .file())
   var functionConfig: String?
 
-  @Option(name: [.short, .long], help: "stdout: a ResourceList; unwrap: plain YAML documents.")
+  @Option(
+    name: [.customShort("o", allowingJoined: true), .long],
+    help: "stdout: a ResourceList; unwrap: plain YAML documents.")
   var output: Source.Output = .stdout
 
   @Flag(

@@ -15,7 +15,9 @@ struct Repo: ParsableCommand {
 }
 
 struct NamespaceOption: ParsableArguments {
-  @Option(name: [.short, .long], help: "The namespace of the registration.")
+  @Option(
+    name: [.customShort("n", allowingJoined: true), .long],
+    help: "The namespace of the registration.")
   var namespace: String = "default"
 }
 
@@ -120,7 +122,9 @@ struct Get: ParsableCommand {
   @Argument(help: "Names to show (default: all).")
   var names: [String] = []
 
-  @Option(name: .shortAndLong, help: "Output format: table, wide, yaml, json or name.")
+  @Option(
+    name: [.customShort("o", allowingJoined: true), .long],
+    help: "Output format: table, wide, yaml, json or name.")
   var output: OutputFormat = .table
 
   @Flag(name: [.customShort("A"), .long], help: "List registrations of every namespace.")

@@ -10,7 +10,8 @@ struct Rpkg: ParsableCommand {
     commandName: "rpkg",
     abstract: "Work with package revisions stored in registered repositories.",
     subcommands: [
-      RpkgGet.self, RpkgPull.self, RpkgPush.self, RpkgInit.self, RpkgCopy.self, RpkgPropose.self,
+      RpkgGet.self, RpkgPull.self, RpkgPush.self, RpkgInit.self, RpkgClone.self, RpkgCopy.self,
+      RpkgPropose.self,
       RpkgApprove.self, RpkgReject.self,
       RpkgProposeDelete.self,
       RpkgDelete.self,
@@ -44,7 +45,9 @@ struct RpkgGet: ParsableCommand {
   @Option(help: "Show only revisions with this workspace.")
   var workspace: String?
 
-  @Option(name: .shortAndLong, help: "Output format: table, wide, yaml, json or name.")
+  @Option(
+    name: [.customShort("o", allowingJoined: true), .long],
+    help: "Output format: table, wide, yaml, json or name.")
   var output: OutputFormat = .table
 
   @Flag(name: [.customShort("A"), .long], help: "List package revisions of every namespace.")
@@ -202,18 +205,19 @@ extension RevisionTransition {
           failures.append(error)
         }
       }
-      if let first = failures.first {
-        throw MultipleFailures(count: failures.count, first: first)
+      if !failures.isEmpty {
+        throw MultipleFailures(failures: failures)
       }
     }
   }
 }
 
+/// porchctl's ending for multi-name commands: `Error: errors:` and one indented line per failure.
 struct MultipleFailures: Error, CustomStringConvertible {
-  var count: Int
-  var first: Error
+  var failures: [Error]
+  var first: Error { failures[0] }
   var description: String {
-    "\(count) package revision\(count == 1 ? "" : "s") failed; see the lines above"
+    "errors:\n" + failures.map { "  " + ErrorReporter.message(for: $0) }.joined(separator: "\n")
   }
 }
 
@@ -345,8 +349,10 @@ struct RpkgCopy: ParsableCommand {
     aliases: ["edit"])
 
   @Argument(help: "The published source revision.") var source: String
+  @Argument(help: "Older form: the package name, which must be the source's.") var package: String?
   @Option(help: "The workspace of the new revision.") var workspace: String?
   @Option(help: "Older form: names the workspace when --workspace is absent.") var revision: String?
+  @Option(help: "Older form: the repository, which must be the source's.") var repository: String?
   @OptionGroup var namespace: NamespaceOption
 
   func run() throws {
@@ -357,8 +363,84 @@ struct RpkgCopy: ParsableCommand {
       let lifecycle = PackageLifecycle(registry: Registry.current())
       let sourceRevision = try lifecycle.resolve(
         source, namespace: namespace.namespace, fetch: true)
+      if let package, package != sourceRevision.path {
+        throw OrchestrationError.invalidOperation(
+          "source revision must be from same package: \(sourceRevision.name) is \(sourceRevision.path), not \(package); use stoop rpkg clone to start another package"
+        )
+      }
+      if let repository, repository != sourceRevision.repository {
+        throw OrchestrationError.invalidOperation(
+          "copy stays in the source's repository \(sourceRevision.repository), not \(repository); use stoop rpkg clone to copy into another repository"
+        )
+      }
       let created = try lifecycle.copy(sourceRevision, workspace: workspace)
       Terminal.standardOutput(Array("\(created.name) created\n".utf8))
     }
+  }
+}
+
+struct RpkgClone: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "clone",
+    abstract: "Create a new package as a Draft, cloned from an upstream package.",
+    discussion: """
+      SOURCE is a registered package revision (a published one, or a draft; never a placeholder), \
+      or a git repository: a URL or a path, in kpt's REPO.git[/DIRECTORY][@REF] form or with \
+      --directory and --ref (REF defaults to main; DIRECTORY/REF is tried before REF, as kpt does). \
+      The new package's Kptfile records upstream and upstreamLock, and every object gets kpt's \
+      merge key, so that rpkg upgrade and kpt pkg update can merge later upstream changes.
+      """)
+
+  @Argument(help: "The upstream: a package revision name or a git repository.") var source: String
+  @Argument(help: "The new package's path in the target repository.") var package: String
+  @Option(help: "The registered repository to create it in.") var repository: String
+  @Option(help: "The workspace of the new revision (default v1).") var workspace: String?
+  @Option(help: "Older form: names the workspace when --workspace is absent.") var revision: String?
+  @Option(help: "For a git upstream: the package's directory in it.") var directory: String?
+  @Option(help: "For a git upstream: a tag, branch or commit.") var ref: String?
+  @Option(
+    help:
+      "Record an update strategy in upstream: resource-merge, fast-forward, force-delete-replace or copy-merge."
+  ) var strategy: String?
+  @OptionGroup var namespace: NamespaceOption
+
+  func run() throws {
+    try ErrorReporter.run {
+      let lifecycle = PackageLifecycle(registry: Registry.current())
+      let upstream: CloneSource
+      if CloneSource.isGitURL(source) {
+        let parsed = CloneSource.splitKptURL(source)
+        if let given = parsed.directory, let directory, directory.trimmingSlashes != given {
+          throw ValidationError("--directory \(directory) contradicts \(given) in \(source)")
+        }
+        if let given = parsed.ref, let ref, ref != given {
+          throw ValidationError("--ref \(ref) contradicts \(given) in \(source)")
+        }
+        upstream = .git(
+          url: parsed.url, directory: directory ?? parsed.directory ?? "/",
+          ref: ref ?? parsed.ref ?? "main")
+      } else {
+        if directory != nil || ref != nil {
+          throw ValidationError(
+            "--directory and --ref are for a git upstream; \(source) names a package revision")
+        }
+        upstream = .revision(
+          try lifecycle.resolve(source, namespace: namespace.namespace, fetch: true))
+      }
+      let created = try lifecycle.clone(
+        from: upstream, package: package, repository: repository,
+        workspace: workspace ?? revision ?? "v1", namespace: namespace.namespace,
+        strategy: strategy)
+      Terminal.standardOutput(Array("\(created.name) created\n".utf8))
+    }
+  }
+}
+
+extension String {
+  fileprivate var trimmingSlashes: String {
+    var text = Substring(self)
+    while text.hasPrefix("/") { text = text.dropFirst() }
+    while text.hasSuffix("/") { text = text.dropLast() }
+    return String(text)
   }
 }

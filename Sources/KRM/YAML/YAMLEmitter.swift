@@ -290,7 +290,7 @@ public enum ScalarFormatter {
   }
 
   /// Whether `value` reads back as the same string when written plain.
-  static func isPlainSafe(_ value: String) -> Bool {
+  public static func isPlainSafe(_ value: String) -> Bool {
     var utf8 = value.utf8
     guard let first = utf8.first, let last = utf8.last else { return false }
     if first == 0x20 || last == 0x20 || last == UInt8(ascii: ":") { return false }

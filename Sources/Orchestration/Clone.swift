@@ -1,0 +1,218 @@
+import CaD
+import Foundation
+import Git
+import KRM
+
+/// Where `rpkg clone` takes a package from.
+public enum CloneSource: Sendable, Equatable {
+  /// A registered package revision (never a placeholder).
+  case revision(PackageRevision)
+  /// A package in any git repository: `directory` in it at `ref` (a tag, branch or commit).
+  case git(url: String, directory: String, ref: String)
+
+  /// porchctl's reading of a SOURCE argument: a URL (or a path on this disk) is a git
+  /// repository, in kpt's `<repo>.git[/<directory>][@<ref>]` form when it has `.git`; anything
+  /// else names a registered package revision.
+  public static func isGitURL(_ source: String) -> Bool {
+    source.contains("://") || source.hasPrefix("/") || source.hasPrefix("./")
+      || source.hasPrefix("../") || source.hasPrefix("git@")
+      || source.range(of: #"\.git(/|@|$)"#, options: .regularExpression) != nil
+  }
+
+  /// Splits kpt's `<repo>.git[/<directory>][@<ref>]`; other URLs come back whole.
+  public static func splitKptURL(_ source: String) -> (
+    url: String, directory: String?, ref: String?
+  ) {
+    guard let range = source.range(of: #"\.git(/|@|$)"#, options: .regularExpression) else {
+      return (source, nil, nil)
+    }
+    let url = String(source[..<source.index(range.lowerBound, offsetBy: 4)])
+    var rest = String(source[source.index(range.lowerBound, offsetBy: 4)...])
+    var ref: String?
+    if let at = rest.lastIndex(of: "@") {
+      ref = String(rest[rest.index(after: at)...])
+      rest = String(rest[..<at])
+    }
+    while rest.hasPrefix("/") { rest.removeFirst() }
+    while rest.hasSuffix("/") { rest.removeLast() }
+    return (url, rest.isEmpty ? nil : rest, ref)
+  }
+}
+
+extension PackageLifecycle {
+  /// A Draft of a new package cloned from an upstream (`rpkg clone`, porch-git.md §4.2): the
+  /// upstream's files with Porch's Kptfile rewrite and merge keys, one `Creating new revision by
+  /// cloning` commit on `drafts/<path>/<workspace>`.
+  public func clone(
+    from source: CloneSource, package path: String, repository: String, workspace: String,
+    namespace: String = "default", strategy: String? = nil
+  ) throws(OrchestrationError) -> PackageRevision {
+    try Self.validate(packagePath: path)
+    try Registry.validate(name: workspace)
+    if let strategy, !UpstreamRewrite.strategies.contains(strategy) {
+      throw .lifecycle(
+        "unknown update strategy \"\(strategy)\"; use one of "
+          + UpstreamRewrite.strategies.joined(separator: ", "))
+    }
+    let target = try registry.get(repository, namespace: namespace)
+    let upstream = try fetchUpstream(source, namespace: namespace)
+    let upstreamField = Upstream(
+      type: "git", repo: upstream.lock.repo, directory: upstream.lock.directory,
+      ref: upstream.lock.ref, updateStrategy: strategy)
+    let rewritten: [String: [UInt8]]
+    do {
+      rewritten = try UpstreamRewrite.cloned(
+        upstream.files.mapValues(\.bytes), name: path, upstream: upstreamField, lock: upstream.lock,
+        deployment: target.deployment)
+    } catch {
+      throw .lifecycle("cannot clone \(upstream.description): \(error)")
+    }
+    return try withSession(repository, namespace: namespace, package: path) { session in
+      try Self.refuseClash(
+        path, in: session,
+        exists:
+          "`clone` cannot create a new revision for package \"\(path)\" that already exists in repo \"\(repository)\"; make subsequent revisions using `copy`"
+      )
+      let files = rewritten.map { key, bytes in
+        (key, (bytes, upstream.files[key]?.executable == true ? FileMode.executable : .blob))
+      }
+      let packageTree = try session.clone.writeTree(files: Dictionary(uniqueKeysWithValues: files))
+      return try Self.createDraft(
+        path: path, workspace: workspace, packageTree: packageTree,
+        subject: "Creating new revision by cloning", task: upstream.task, in: session)
+    }
+  }
+
+  /// An upstream's files, its lock, and the clone task that names it.
+  struct FetchedUpstream {
+    var files: [String: PackageFileContent]
+    var lock: UpstreamLock
+    var task: String
+    var description: String
+  }
+
+  func fetchUpstream(_ source: CloneSource, namespace: String) throws(OrchestrationError)
+    -> FetchedUpstream
+  {
+    switch source {
+    case .revision(let revision):
+      if revision.revision == -1 && revision.ref.hasPrefix("refs/heads/")
+        && !revision.ref.hasPrefix("refs/heads/drafts/")
+        && !revision.ref.hasPrefix("refs/heads/proposed/")
+      {
+        throw .lifecycle(
+          "upstream revision may not be the placeholder package revision \(revision.name); "
+            + "name a published revision such as \(revision.repository)/\(revision.path)@v1")
+      }
+      let registration = try registry.get(revision.repository, namespace: revision.namespace)
+      let ref =
+        revision.ref.hasPrefix("refs/heads/")
+        ? String(revision.ref.dropFirst("refs/heads/".count))
+        : String(revision.ref.dropFirst("refs/tags/".count))
+      let lock = UpstreamLock(
+        type: "git", repo: UpstreamRewrite.lockRepository(registration.url),
+        directory: revision.path, ref: ref, commit: revision.commit.hex)
+      let task =
+        "{\"type\":\"clone\",\"clone\":{\"upstreamRef\":{\"upstreamRef\":{\"name\":"
+        + GoJSON.quote(revision.name) + "}}}}"
+      return FetchedUpstream(
+        files: try files(of: revision), lock: lock, task: task, description: revision.name)
+    case .git(let rawURL, let rawDirectory, let ref):
+      let url = Registry.normalise(rawURL)
+      if !url.contains("://") && url.hasPrefix("/") && !FileManager.default.fileExists(atPath: url)
+      {
+        throw .lifecycle("no git repository at \(url); check the path of the upstream repository")
+      }
+      var directory = rawDirectory
+      while directory.hasPrefix("/") { directory.removeFirst() }
+      while directory.hasSuffix("/") { directory.removeLast() }
+      let described = url + (directory.isEmpty ? "" : "/" + directory) + "@" + ref
+      let scratch =
+        registry.home.path + "/tmp/clone-" + UUID().uuidString.lowercased().prefix(12)
+      defer { try? FileManager.default.removeItem(atPath: scratch) }
+      do {
+        try FileManager.default.createDirectory(
+          atPath: registry.home.path + "/tmp", withIntermediateDirectories: true)
+        let credentials = registry.credentials(forURL: url, namespace: namespace)
+        let clone = try Repository.clone(url: url, into: scratch, credentials: credentials)
+        guard
+          let (resolvedRef, commit) = try Self.resolve(ref: ref, directory: directory, in: clone)
+        else {
+          throw OrchestrationError.lifecycle(
+            "cannot find ref \"\(ref)\" in \(url) (tried \(directory.isEmpty ? "" : "\(directory)/\(ref), ")\(ref) as tag, branch and commit); name an existing tag, branch or commit with --ref"
+          )
+        }
+        let tree = try clone.commit(commit).tree
+        let root: ObjectID
+        if directory.isEmpty {
+          root = tree
+        } else {
+          guard let entry = try clone.entry(at: directory, in: tree), entry.mode == .tree else {
+            throw OrchestrationError.lifecycle(
+              "\(url) has no directory \"\(directory)\" at \(resolvedRef); check --directory")
+          }
+          root = entry.id
+        }
+        var files: [String: PackageFileContent] = [:]
+        for (path, entry) in try clone.files(in: root) {
+          files[path] = PackageFileContent(
+            bytes: try clone.blob(entry.id), executable: entry.mode == .executable)
+        }
+        guard files[Kptfile.fileName] != nil else {
+          throw OrchestrationError.lifecycle(
+            "\(described) is not a kpt package: it has no Kptfile; check --directory and --ref")
+        }
+        let lockDirectory = rawDirectory.isEmpty ? "/" : rawDirectory
+        let lock = UpstreamLock(
+          type: "git", repo: UpstreamRewrite.lockRepository(url),
+          directory: directory, ref: resolvedRef, commit: commit.hex)
+        let task =
+          "{\"type\":\"clone\",\"clone\":{\"upstreamRef\":{\"type\":\"git\",\"git\":{\"repo\":"
+          + GoJSON.quote(url) + ",\"ref\":" + GoJSON.quote(ref) + ",\"directory\":"
+          + GoJSON.quote(lockDirectory) + ",\"secretRef\":{\"name\":\"\"}}}}}"
+        return FetchedUpstream(files: files, lock: lock, task: task, description: described)
+      } catch let error as OrchestrationError {
+        throw error
+      } catch let error as GitError {
+        throw .git(error, url: url)
+      } catch {
+        throw .io(path: scratch, reason: "\(error)")
+      }
+    }
+  }
+
+  /// kpt's and Porch's ref resolution: `<directory>/<ref>` first, then `<ref>`, each as a tag,
+  /// a branch, a full ref name or a commit.
+  static func resolve(ref: String, directory: String, in clone: Repository) throws -> (
+    String, ObjectID
+  )? {
+    var candidates = [ref]
+    if !directory.isEmpty { candidates.insert(directory + "/" + ref, at: 0) }
+    for candidate in candidates {
+      let names =
+        candidate.hasPrefix("refs/")
+        ? [trackingName(candidate)]
+        : ["refs/tags/" + candidate, "refs/remotes/origin/" + candidate]
+      for name in names {
+        if let id = try? clone.reference(name) {
+          return (candidate, try clone.peelToCommit(id))
+        }
+      }
+    }
+    if let commit = clone.commit(abbreviated: ref) { return (ref, commit) }
+    return nil
+  }
+}
+
+extension Registry {
+  /// Credentials for a git URL: those of a registration of the same URL (this namespace's
+  /// first), else the environment's.
+  public func credentials(forURL url: String, namespace: String) -> Credentials {
+    let wanted = Self.normalise(url)
+    let matching = ((try? list(namespace: nil)) ?? []).filter { Self.normalise($0.url) == wanted }
+    if let registration = matching.first(where: { $0.namespace == namespace }) ?? matching.first {
+      return credentials(for: registration)
+    }
+    return Self.environmentCredentials()
+  }
+}
