@@ -4,6 +4,8 @@ internal import CGit2
 public enum LibGit2 {
   static let initialised: Bool = {
     git_libgit2_init()
+    // Objects are read far more often than written, and git does not re-hash on read either.
+    _ = stoop_git_set_strict_hash_verification(0)
     return true
   }()
 

@@ -8,6 +8,8 @@ import Foundation
 public final class Repository: @unchecked Sendable {
   let handle: OpaquePointer
   public let path: String
+  /// `packed-refs` as last read, reused while the file is unchanged.
+  private var packed: PackedReferences?
 
   private init(handle: OpaquePointer, path: String) {
     self.handle = handle
@@ -49,31 +51,78 @@ public final class Repository: @unchecked Sendable {
 
   /// Every reference under `prefix` (all when empty) with the object it names; symbolic refs
   /// are left out.
+  ///
+  /// Read straight from the files backend (loose refs, then `packed-refs`, loose ones winning):
+  /// libgit2's iterator loads and sorts every packed ref on each call, which made a scoped read
+  /// of a few refs cost as much as listing thousands.
   public func references(under prefix: String = "") throws(GitError) -> [String: ObjectID] {
-    var iterator: OpaquePointer?
-    if prefix.isEmpty {
-      try check(git_reference_iterator_new(&iterator, handle))
-    } else {
-      try check(git_reference_iterator_glob_new(&iterator, handle, prefix + "*"))
-    }
-    defer { git_reference_iterator_free(iterator) }
+    let gitDirectory = String(cString: git_repository_path(handle))
     var result: [String: ObjectID] = [:]
-    var reference: OpaquePointer?
-    while true {
-      let code = git_reference_next(&reference, iterator)
-      if code == GIT_ITEROVER.rawValue { break }
-      try check(code)
-      defer { git_reference_free(reference) }
-      guard git_reference_type(reference) == GIT_REFERENCE_DIRECT,
-        let target = git_reference_target(reference)
-      else { continue }
-      result[String(cString: git_reference_name(reference))] = ObjectID(target)
-    }
+    // Loose refs first: a concurrent `pack-refs` writes packed-refs before removing loose refs,
+    // so reading in this order never misses a ref that exists throughout.
+    let loose = Self.looseReferences(in: gitDirectory, under: prefix)
+    packedReferences(in: gitDirectory).forEach(under: prefix) { name, id in result[name] = id }
+    for (name, id) in loose { result[name] = id }
     return result
   }
 
+  private func packedReferences(in gitDirectory: String) -> PackedReferences {
+    let file = gitDirectory + "packed-refs"
+    let stamp = PackedReferences.Stamp(file)
+    if let packed, packed.stamp == stamp { return packed }
+    let fresh = PackedReferences(file: file, stamp: stamp)
+    packed = fresh
+    return fresh
+  }
+
+  /// Loose refs below the directory that holds `prefix`.
+  private static func looseReferences(in gitDirectory: String, under prefix: String) -> [(
+    String, ObjectID
+  )] {
+    let start: String
+    if prefix.isEmpty {
+      start = "refs"
+    } else if prefix.hasSuffix("/") {
+      start = String(prefix.dropLast())
+    } else {
+      start = (prefix as NSString).deletingLastPathComponent
+    }
+    guard start == "refs" || start.hasPrefix("refs/") else { return [] }
+    var found: [(String, ObjectID)] = []
+    func visit(_ relative: String) {
+      let full = gitDirectory + relative
+      guard let directory = opendir(full) else {
+        // A file: a loose ref itself.
+        if relative.hasPrefix(prefix), !relative.hasSuffix(".lock"),
+          let bytes = FileManager.default.contents(atPath: full), bytes.count >= 40,
+          let id = ObjectID(hex: String(decoding: bytes.prefix(40), as: UTF8.self))
+        {
+          found.append((relative, id))
+        }
+        return
+      }
+      var children: [String] = []
+      while let entry = readdir(directory) {
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+          String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
+        if name != "." && name != ".." { children.append(name) }
+      }
+      closedir(directory)
+      for child in children {
+        let path = relative + "/" + child
+        // Only descend where refs under the prefix can be.
+        if path.hasPrefix(prefix) || prefix.hasPrefix(path + "/") { visit(path) }
+      }
+    }
+    visit(start)
+    return found
+  }
+
   /// The object a reference names, or nil when there is no such reference.
+  /// Symbolic refs (such as `HEAD`) are followed.
   public func reference(_ name: String) throws(GitError) -> ObjectID? {
+    if name.hasPrefix("refs/"), let id = try references(under: name)[name] { return id }
     var oid = git_oid()
     let code = git_reference_name_to_id(&oid, handle, name)
     if code == GIT_ENOTFOUND.rawValue { return nil }

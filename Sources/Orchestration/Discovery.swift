@@ -234,6 +234,8 @@ public struct Discovery {
   public let registration: Registration
   public let clone: Repository
   public private(set) var warnings: [String] = []
+  /// Where full listings keep what they read from tags (see `TagCache`); nil reads every tag.
+  public var tagCachePath: String?
   private let cache: CommitCache
 
   public init(registration: Registration, clone: Repository) {
@@ -354,19 +356,29 @@ public struct Discovery {
     let tags = remoteRefs.filter { $0.0.hasPrefix("refs/tags/") }.map {
       TagRef(name: $0.0, id: $0.1)
     }
-    let chunkCount = tags.count < 256 ? 1 : 8
+    var tagResults: [String: TagResult] = [:]
+    var tagCache =
+      package == nil ? tagCachePath.map { TagCache(path: $0, registration: registration) } : nil
+    var pending: [TagRef] = []
+    for tag in tags {
+      if let known = tagCache?.result(for: tag) {
+        tagResults[tag.name] = known
+      } else {
+        pending.append(tag)
+      }
+    }
+    let chunkCount = pending.count < 256 ? 1 : 8
     let chunks = (0..<chunkCount).map { c in
-      Array(tags[(tags.count * c / chunkCount)..<(tags.count * (c + 1) / chunkCount)])
+      Array(pending[(pending.count * c / chunkCount)..<(pending.count * (c + 1) / chunkCount)])
     }
     let owner = registration
     let path = clone.path
-    var tagResults: [String: TagResult] = [:]
-    let results: [Result<[(String, TagResult)], GitFailure>] = chunks.concurrentMap { chunk in
+    let results: [Result<[(TagRef, TagResult)], GitFailure>] = chunks.concurrentMap { chunk in
       do {
         let cache = CommitCache(clone: try Repository.open(path))
         return .success(
           try chunk.compactMap { tag in
-            try Self.tagRevision(tag, registration: owner, cache: cache).map { (tag.name, $0) }
+            try Self.tagRevision(tag, registration: owner, cache: cache).map { (tag, $0) }
           })
       } catch {
         return .failure(GitFailure(message: "\(error)"))
@@ -374,10 +386,16 @@ public struct Discovery {
     }
     for result in results {
       switch result {
-      case .success(let pairs): for (name, value) in pairs { tagResults[name] = value }
+      case .success(let pairs):
+        for (tag, value) in pairs {
+          tagResults[tag.name] = value
+          tagCache?.store(value, for: tag)
+        }
       case .failure(let failure): throw failure
       }
     }
+    tagCache?.retain(Set(tags.map(\.name)))
+    tagCache?.save()
 
     for (name, id) in remoteRefs {
       if name == "refs/heads/" + registration.branch {

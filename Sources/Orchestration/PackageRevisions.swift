@@ -15,6 +15,7 @@ extension Registry {
       do {
         let clone = try Repository.open(directory + "/clone.git")
         var discovery = Discovery(registration: registration, clone: clone)
+        discovery.tagCachePath = directory + "/tags.cache"
         result += try discovery.list()
         // A few lines say what was skipped; thousands would bury the listing.
         for warning in discovery.warnings.prefix(3) { warn("\(registration.name): \(warning)") }

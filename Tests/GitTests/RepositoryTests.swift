@@ -133,3 +133,56 @@ func makeRemote() throws -> (path: String, repository: Repository, head: ObjectI
     #expect(error.errorClass != nil)
   }
 }
+
+/// The files-backend reader agrees with git: loose refs win over packed ones, peeled lines,
+/// symbolic refs and lock files are left out, and a prefix selects exactly its refs.
+@Test func referencesReadLooseAndPackedRefsAsGitDoes() throws {
+  let (path, remote, head) = try makeRemote()
+  defer { try? FileManager.default.removeItem(atPath: path) }
+  let second = try remote.writeCommit(
+    tree: try remote.commit(head).tree, parents: [head], message: "second", author: porch,
+    committer: porch)
+  for name in ["refs/heads/drafts/pkg/ws", "refs/heads/drafts/pkgx/ws", "refs/tags/pkg/v2"] {
+    try remote.setReference(name, to: head)
+  }
+  func git(_ arguments: [String]) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["git", "-C", path] + arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self)
+  }
+  // An annotated tag (a peeled line in packed-refs), everything packed, then a loose ref that
+  // overrides its packed value, a symbolic ref and a stale lock file.
+  _ = try git([
+    "-c", "user.name=t", "-c", "user.email=t@x", "tag", "-a", "-m", "m", "pkg/v3", head.hex,
+  ])
+  _ = try git(["pack-refs", "--all"])
+  try remote.setReference("refs/heads/drafts/pkg/ws", to: second)
+  _ = try git(["symbolic-ref", "refs/heads/alias", "refs/heads/main"])
+  try "0000\n".write(toFile: path + "/refs/heads/main.lock", atomically: false, encoding: .utf8)
+
+  func expected(_ prefix: String) throws -> [String: ObjectID] {
+    var result: [String: ObjectID] = [:]
+    for line in try git(["for-each-ref", "--format=%(objectname) %(refname) %(symref)", prefix])
+      .split(separator: "\n")
+    {
+      let parts = line.split(separator: " ", omittingEmptySubsequences: false)
+      if parts.count > 2 && !parts[2].isEmpty { continue }
+      result[String(parts[1])] = ObjectID(hex: String(parts[0]))
+    }
+    return result
+  }
+  #expect(try remote.references() == expected("refs/"))
+  #expect(try remote.references()["refs/heads/drafts/pkg/ws"] == second)
+  #expect(
+    try remote.references(under: "refs/heads/drafts/pkg/").keys.sorted() == [
+      "refs/heads/drafts/pkg/ws"
+    ])
+  #expect(try remote.references(under: "refs/tags/") == expected("refs/tags/"))
+  #expect(try remote.references(under: "refs/heads/ma").keys.sorted() == ["refs/heads/main"])
+}

@@ -374,3 +374,44 @@ private func together(_ commands: [(arguments: [String], environment: [String: S
       """)
   #expect(try show("README.md").hasPrefix("# init1\n"))
 }
+
+/// Full listings remember what they read from tags; a listing from that memory equals one read
+/// from git, and a deleted or moved tag is never served from it.
+@Test func tagCacheNeverServesAStaleTag() throws {
+  let work = temporaryDirectory("tagcache")
+  defer { try? FileManager.default.removeItem(atPath: work) }
+  let remote = try makeBareRemote(in: work)
+  let home = work + "/home"
+  let env = ["STOOP_HOME": home, "GIT_CONFIG_GLOBAL": "/dev/null"]
+  func stoop(_ arguments: [String]) throws -> String {
+    let result = try run(stoopBinary, arguments, environment: env)
+    #expect(result.status == 0, "\(arguments): \(result.stderr)")
+    return String(decoding: result.stdout, as: UTF8.self) + result.stderr
+  }
+  _ = try stoop(["repo", "register", remote, "--create-branch"])
+  for package in ["a", "b"] {
+    _ = try stoop(["rpkg", "init", package, "--repository", "blueprints", "--workspace", "v1"])
+    _ = try stoop(["rpkg", "propose", "blueprints.\(package).v1"])
+    _ = try stoop(["rpkg", "approve", "blueprints.\(package).v1"])
+  }
+  let cache = home + "/repositories/default/blueprints/tags.cache"
+  let fromGit = try stoop(["rpkg", "get", "-o", "yaml"])
+  #expect(FileManager.default.fileExists(atPath: cache))
+  #expect(try stoop(["rpkg", "get", "-o", "yaml"]) == fromGit)
+
+  // Tag a/v1 moved to the initial commit, where there is no package: skipped, with a warning.
+  let initial = String(
+    decoding: try run("/usr/bin/env", ["git", "-C", remote, "rev-list", "--max-parents=0", "main"])
+      .stdout, as: UTF8.self
+  ).trimmingCharacters(in: .whitespacesAndNewlines)
+  #expect(
+    try run("/usr/bin/env", ["git", "-C", remote, "tag", "-f", "a/v1", initial]).status == 0)
+  let moved = try stoop(["rpkg", "get"])
+  #expect(!moved.contains("blueprints.a.v1 ") && moved.contains("blueprints.b.v1 "))
+  #expect(moved.contains("refs/tags/a/v1: no a/Kptfile"))
+
+  // Tag b/v1 deleted: gone from the listing and from the cache.
+  #expect(try run("/usr/bin/env", ["git", "-C", remote, "tag", "-d", "b/v1"]).status == 0)
+  #expect(!(try stoop(["rpkg", "get"])).contains("blueprints.b.v1 "))
+  #expect(!(try String(contentsOfFile: cache, encoding: .utf8)).contains("refs/tags/b/v1"))
+}
