@@ -357,7 +357,7 @@ extension Repository {
         continue
       }
       let source = "refs/stoop/push/\(i)"
-      try setReference(source, to: target, message: "push")
+      try setReference(source, to: target)
       staged.append(source)
       refspecs.append(source + ":" + update.name)
     }
@@ -395,7 +395,7 @@ extension Repository {
     for update in updates {
       let local = trackingName(update.name)
       if let target = update.target {
-        try setReference(local, to: target, message: "push")
+        try setReference(local, to: target)
       } else {
         try deleteReference(local)
       }
@@ -435,7 +435,7 @@ extension Repository {
     guard local != expected else { return }
     for (name, id) in expected where local[name] != id {
       try source.copyMissingObjects(from: id, to: self)
-      try setReference(name, to: id, message: "fetch")
+      try setReference(name, to: id)
     }
     for name in local.keys where expected[name] == nil { try deleteReference(name) }
     try packReferences()
@@ -457,7 +457,7 @@ extension Repository {
     guard local != expected else { return }
     for (name, id) in expected where local[name] != id {
       try source.copyMissingObjects(from: id, to: self)
-      try setReference(name, to: id, message: "fetch")
+      try setReference(name, to: id)
     }
     for name in local.keys where expected[name] == nil { try deleteReference(name) }
   }
@@ -504,10 +504,7 @@ extension Repository {
   /// Applies one ref update here only if the ref still holds what the update expects.
   func compareAndSwap(_ update: RefUpdate) throws(GitError) {
     let name = update.name
-    var existing: OpaquePointer?
-    let lookup = git_reference_lookup(&existing, handle, name)
-    defer { git_reference_free(existing) }
-    let now: ObjectID? = lookup == 0 ? git_reference_target(existing).map { ObjectID($0) } : nil
+    let now = try references(under: name)[name]
     func refuse(_ why: String) -> GitError { GitError(.rejected(ref: name), "\(name) \(why)") }
     switch update.expected {
     case .absent:
@@ -526,29 +523,13 @@ extension Repository {
         }
       }
     }
-    if let newTarget = update.target {
-      var oid = newTarget.raw
-      var created: OpaquePointer?
-      let code: Int32
-      if let now {
-        var current = now.raw
-        code = git_reference_create_matching(&created, handle, name, &oid, 1, &current, "push")
-      } else {
-        code = git_reference_create(&created, handle, name, &oid, 0, "push")
-      }
-      git_reference_free(created)
-      if code == GIT_EMODIFIED.rawValue || code == GIT_EEXISTS.rawValue
-        || code == GIT_ELOCKED.rawValue
-      {
-        throw refuse("changed on the remote while pushing")
-      }
-      try check(code, "cannot update \(name)")
-    } else if existing != nil {
-      let code = git_reference_delete(existing)
-      if code == GIT_EMODIFIED.rawValue || code == GIT_ELOCKED.rawValue {
-        throw refuse("changed on the remote while pushing")
-      }
-      try check(code, "cannot delete \(name)")
+    if update.target == nil && now == nil { return }
+    do {
+      // The value just checked must still be there under the ref's lock.
+      try writeReference(name, to: update.target, if: now.map { .value($0) } ?? .absent)
+    } catch let error {
+      if case .rejected = error.kind { throw refuse("changed on the remote while pushing") }
+      throw error
     }
   }
 }

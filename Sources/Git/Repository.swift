@@ -49,6 +49,9 @@ public final class Repository: @unchecked Sendable {
 
   // MARK: References
 
+  /// The repository's git directory, ending in `/`.
+  var gitDirectory: String { String(cString: git_repository_path(handle)) }
+
   /// Every reference under `prefix` (all when empty) with the object it names; symbolic refs
   /// are left out.
   ///
@@ -56,7 +59,7 @@ public final class Repository: @unchecked Sendable {
   /// libgit2's iterator loads and sorts every packed ref on each call, which made a scoped read
   /// of a few refs cost as much as listing thousands.
   public func references(under prefix: String = "") throws(GitError) -> [String: ObjectID] {
-    let gitDirectory = String(cString: git_repository_path(handle))
+    let gitDirectory = self.gitDirectory
     var result: [String: ObjectID] = [:]
     // Loose refs first: a concurrent `pack-refs` writes packed-refs before removing loose refs,
     // so reading in this order never misses a ref that exists throughout.
@@ -64,6 +67,15 @@ public final class Repository: @unchecked Sendable {
     packedReferences(in: gitDirectory).forEach(under: prefix) { name, id in result[name] = id }
     for (name, id) in loose { result[name] = id }
     return result
+  }
+
+  /// The packed value of exactly `name`, if `packed-refs` has one.
+  func packedReference(_ name: String, in gitDirectory: String) -> ObjectID? {
+    var found: ObjectID?
+    packedReferences(in: gitDirectory).forEach(under: name) { other, id in
+      if other == name { found = id }
+    }
+    return found
   }
 
   private func packedReferences(in gitDirectory: String) -> PackedReferences {
@@ -167,24 +179,13 @@ public final class Repository: @unchecked Sendable {
   }
 
   /// Points a reference at an object (creating or moving it).
-  public func setReference(_ name: String, to id: ObjectID, message: String = "stoop")
-    throws(GitError)
-  {
-    var oid = id.raw
-    var reference: OpaquePointer?
-    try check(
-      git_reference_create(&reference, handle, name, &oid, 1, message), "cannot set \(name)")
-    git_reference_free(reference)
+  public func setReference(_ name: String, to id: ObjectID) throws(GitError) {
+    try writeReference(name, to: id, if: .any)
   }
 
   /// Deletes a reference; no error when it does not exist.
   public func deleteReference(_ name: String) throws(GitError) {
-    var reference: OpaquePointer?
-    let code = git_reference_lookup(&reference, handle, name)
-    if code == GIT_ENOTFOUND.rawValue { return }
-    try check(code, "cannot read \(name)")
-    defer { git_reference_free(reference) }
-    try check(git_reference_delete(reference), "cannot delete \(name)")
+    try writeReference(name, to: nil, if: .any)
   }
 
   /// The commit an object leads to: itself, or the target of an annotated tag (recursively).

@@ -145,17 +145,7 @@ func makeRemote() throws -> (path: String, repository: Repository, head: ObjectI
   for name in ["refs/heads/drafts/pkg/ws", "refs/heads/drafts/pkgx/ws", "refs/tags/pkg/v2"] {
     try remote.setReference(name, to: head)
   }
-  func git(_ arguments: [String]) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["git", "-C", path] + arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return String(decoding: data, as: UTF8.self)
-  }
+  func git(_ arguments: [String]) throws -> String { try gitOutput(path, arguments) }
   // An annotated tag (a peeled line in packed-refs), everything packed, then a loose ref that
   // overrides its packed value, a symbolic ref and a stale lock file.
   _ = try git([
@@ -185,4 +175,70 @@ func makeRemote() throws -> (path: String, repository: Repository, head: ObjectI
     ])
   #expect(try remote.references(under: "refs/tags/") == expected("refs/tags/"))
   #expect(try remote.references(under: "refs/heads/ma").keys.sorted() == ["refs/heads/main"])
+}
+
+/// Ref writes follow git's files backend: exclusive `.lock`, the condition checked under it,
+/// packed refs removed from `packed-refs`, and git reads every result back the same.
+@Test func referenceWritesAreCompareAndSwapUnderGitsLocks() throws {
+  let (path, remote, head) = try makeRemote()
+  defer { try? FileManager.default.removeItem(atPath: path) }
+  func git(_ arguments: [String]) throws -> String { try gitOutput(path, arguments) }
+  func rejected(_ body: () throws -> Void) -> Bool {
+    do {
+      try body()
+      return false
+    } catch let error as GitError {
+      if case .rejected = error.kind { return true }
+      return false
+    } catch {
+      return false
+    }
+  }
+  let second = try remote.writeCommit(
+    tree: try remote.commit(head).tree, parents: [head], message: "second", author: porch,
+    committer: porch)
+  let name = "refs/heads/drafts/pkg/ws"
+  try remote.writeReference(name, to: head, if: .absent)
+  #expect(rejected { try remote.writeReference(name, to: second, if: .absent) })
+  #expect(rejected { try remote.writeReference(name, to: second, if: .value(second)) })
+  try remote.writeReference(name, to: second, if: .value(head))
+  #expect(try git(["rev-parse", name]) == second.hex + "\n")
+
+  // Another writer's lock refuses the write and is left alone.
+  let lock = path + "/" + name + ".lock"
+  try "".write(toFile: lock, atomically: false, encoding: .utf8)
+  #expect(rejected { try remote.writeReference(name, to: head, if: .any) })
+  #expect(FileManager.default.fileExists(atPath: lock))
+  try FileManager.default.removeItem(atPath: lock)
+
+  // A ref and a directory of refs cannot share a name.
+  #expect(rejected { try remote.writeReference("refs/heads/drafts/pkg", to: head, if: .absent) })
+  #expect(rejected { try remote.writeReference(name + "/x", to: head, if: .absent) })
+
+  // Deleting a packed ref rewrites packed-refs without it (and its peeled line).
+  _ = try git([
+    "-c", "user.name=t", "-c", "user.email=t@x", "tag", "-a", "-m", "m", "pkg/v9", head.hex,
+  ])
+  _ = try git(["pack-refs", "--all"])
+  try remote.writeReference("refs/tags/pkg/v9", to: nil, if: .any)
+  try remote.writeReference(name, to: nil, if: .value(second))
+  #expect(
+    try git(["for-each-ref", "--format=%(refname)"]) == "refs/heads/main\nrefs/tags/pkg/v1\n")
+  #expect(
+    !(try String(contentsOfFile: path + "/packed-refs", encoding: .utf8)).contains("pkg/v9"))
+  let fsck = try git(["fsck", "--no-progress"])
+  #expect(!fsck.contains("error") && !fsck.contains("broken"), "\(fsck)")
+}
+
+/// What `git -C repository ARGUMENTS` prints on stdout.
+func gitOutput(_ repository: String, _ arguments: [String]) throws -> String {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+  process.arguments = ["git", "-C", repository] + arguments
+  let pipe = Pipe()
+  process.standardOutput = pipe
+  try process.run()
+  let data = pipe.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  return String(decoding: data, as: UTF8.self)
 }
