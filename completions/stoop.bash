@@ -251,12 +251,12 @@ _stoop_repo_get() {
     repeating_flags=()
     non_repeating_flags=(-A --all-namespaces --version -h --help)
     repeating_options=()
-    non_repeating_options=(--output -o -n --namespace)
+    non_repeating_options=(-o --output -n --namespace)
     __stoop_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
-    '--output'|'-o')
+    '-o'|'--output')
         __stoop_add_completions -W 'table'$'\n''wide'$'\n''yaml'$'\n''json'$'\n''name'
         return
         ;;
@@ -308,13 +308,13 @@ _stoop_rpkg() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    get|pull|push|init|copy|propose|approve|reject|propose-delete|del)
+    get|pull|push|init|clone|copy|propose|approve|reject|propose-delete|del)
         # Offer subcommand argument completions
         "_stoop_rpkg_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'get pull push init copy propose approve reject propose-delete del' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'get pull push init clone copy propose approve reject propose-delete del' -- "${cur}"))
         ;;
     esac
 }
@@ -323,7 +323,7 @@ _stoop_rpkg_get() {
     repeating_flags=()
     non_repeating_flags=(-A --all-namespaces --offline --version -h --help)
     repeating_options=()
-    non_repeating_options=(--name --revision --workspace --output -o -n --namespace)
+    non_repeating_options=(--name --revision --workspace -o --output -n --namespace)
     __stoop_offer_flags_options -1
 
     # Offer option value completions
@@ -337,7 +337,7 @@ _stoop_rpkg_get() {
     '--workspace')
         return
         ;;
-    '--output'|'-o')
+    '-o'|'--output')
         __stoop_add_completions -W 'table'$'\n''wide'$'\n''yaml'$'\n''json'$'\n''name'
         return
         ;;
@@ -426,12 +426,45 @@ _stoop_rpkg_init() {
     esac
 }
 
+_stoop_rpkg_clone() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--repository --workspace --revision --directory --ref --strategy -n --namespace)
+    __stoop_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '--repository')
+        return
+        ;;
+    '--workspace')
+        return
+        ;;
+    '--revision')
+        return
+        ;;
+    '--directory')
+        return
+        ;;
+    '--ref')
+        return
+        ;;
+    '--strategy')
+        return
+        ;;
+    '-n'|'--namespace')
+        return
+        ;;
+    esac
+}
+
 _stoop_rpkg_copy() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--workspace --revision -n --namespace)
-    __stoop_offer_flags_options 1
+    non_repeating_options=(--workspace --revision --repository -n --namespace)
+    __stoop_offer_flags_options 2
 
     # Offer option value completions
     case "${prev}" in
@@ -439,6 +472,9 @@ _stoop_rpkg_copy() {
         return
         ;;
     '--revision')
+        return
+        ;;
+    '--repository')
         return
         ;;
     '-n'|'--namespace')
