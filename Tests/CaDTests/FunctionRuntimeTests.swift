@@ -1,4 +1,5 @@
 import Foundation
+import KRM
 import Testing
 
 @testable import CaD
@@ -72,4 +73,68 @@ import Testing
   let notExecutable = #expect(throws: PackageError.self) { try ExecFunction(command: plain) }
   #expect("\(notExecutable!)".contains("is not executable"))
   #expect(throws: PackageError.self) { try ExecFunction(command: "no-such-program-anywhere") }
+}
+
+/// The lines kpt prints about a function, checked against the conformance expectation of
+/// fn-render/exec-function-stderr and the examples of kpt.md §4.7.
+@Test func functionReportsReadAsKptPrintsThem() throws {
+  let stderr = (0...20).map { "Hello world \($0)!\n" }.joined()
+  #expect(
+    FunctionReport.running("./fn.sh")
+      + FunctionReport.finished(
+        "./fn.sh", success: true, seconds: 0.04, results: [], stderr: Array(stderr.utf8),
+        exitCode: 0)
+        == """
+        [RUNNING] "./fn.sh"
+        [PASS] "./fn.sh" in 0s
+          Stderr:
+            "Hello world 0!"
+            "Hello world 1!"
+            "Hello world 2!"
+            "Hello world 3!"
+            ...(18 line(s) truncated, use '--truncate-output=false' to disable)
+
+        """)
+  let yaml = try YAMLFile(
+    parsing: Array(
+      """
+      results:
+        - message: bad thing
+          severity: error
+          resourceRef: {apiVersion: kpt.dev/v1, kind: Kptfile, name: r2}
+          field: {path: spec.replicas}
+        - message: just a warning
+          severity: warning
+        - message: set 1 labels
+      """.utf8), name: "out.yaml")
+  let results = FunctionResultItem.parse(yaml.documents[0].root["results"])
+  #expect(
+    FunctionReport.finished(
+      "fail.py", success: false, seconds: 0.15, results: results,
+      stderr: Array("line 1\nsay \"hi\"\t\n".utf8), exitCode: 1)
+        == """
+        [FAIL] "fail.py" in 100ms
+          Results:
+            [error] kpt.dev/v1/Kptfile/r2 spec.replicas: bad thing
+            [warning]: just a warning
+            [info]: set 1 labels
+          Stderr:
+            "line 1"
+            "say \\"hi\\"\\t"
+            ""
+          Exit code: 1
+
+        """)
+  #expect(
+    ["0s", "200ms", "1.2s", "1m2.3s", "2s"]
+      == [0.09, 0.25, 1.29, 62.35, 2.0].map(FunctionReport.duration))
+  // The legacy map shape and the old resourceRef.metadata.
+  let legacy = try YAMLFile(
+    parsing: Array(
+      "results:\n  name: x\n  items:\n  - message: m\n    severity: info\n    resourceRef: {apiVersion: v1, kind: ConfigMap, metadata: {name: c, namespace: ns}}\n"
+        .utf8), name: "legacy.yaml")
+  #expect(
+    FunctionResultItem.parse(legacy.documents[0].root["results"]).map(\.line) == [
+      "[info] v1/ConfigMap/ns/c: m"
+    ])
 }
