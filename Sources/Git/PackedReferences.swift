@@ -12,9 +12,15 @@ final class PackedReferences {
     var seconds: Int = 0
     var nanoseconds: Int = 0
 
+    /// The stamp of the file at `path` now (the empty stamp when there is none).
     init(_ path: String) {
       var info = stat()
-      guard stat(path, &info) == 0 else { return }
+      if stat(path, &info) == 0 { self.init(info) } else { self.init() }
+    }
+
+    init() {}
+
+    init(_ info: stat) {
       inode = UInt64(info.st_ino)
       size = Int64(info.st_size)
       seconds = Int(info.st_mtim.tv_sec)
@@ -29,9 +35,10 @@ final class PackedReferences {
   private var lines: [(line: Int, nameStart: Int, nameEnd: Int)] = []
   private var sorted = false
 
-  init(file: String, stamp: Stamp) {
-    self.stamp = stamp
-    bytes = Self.map(file)
+  /// Maps the file; the stamp is that of the very file mapped, so a rewrite between checking and
+  /// mapping is noticed by the next check.
+  init(file: String) {
+    (bytes, stamp) = Self.map(file)
     index()
   }
 
@@ -39,17 +46,22 @@ final class PackedReferences {
     if let base = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: base), bytes.count) }
   }
 
-  private static func map(_ file: String) -> UnsafeBufferPointer<UInt8> {
+  private static func map(_ file: String) -> (UnsafeBufferPointer<UInt8>, Stamp) {
+    let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
     let descriptor = open(file, O_RDONLY | O_CLOEXEC)
-    guard descriptor >= 0 else { return UnsafeBufferPointer(start: nil, count: 0) }
+    guard descriptor >= 0 else { return (empty, Stamp()) }
     defer { close(descriptor) }
     var info = stat()
-    guard fstat(descriptor, &info) == 0, info.st_size > 0,
+    guard fstat(descriptor, &info) == 0 else { return (empty, Stamp()) }
+    guard info.st_size > 0,
       let address = mmap(nil, Int(info.st_size), PROT_READ, MAP_PRIVATE, descriptor, 0),
       address != MAP_FAILED
-    else { return UnsafeBufferPointer(start: nil, count: 0) }
-    return UnsafeBufferPointer(
-      start: address.assumingMemoryBound(to: UInt8.self), count: Int(info.st_size))
+    else { return (empty, Stamp(info)) }
+    return (
+      UnsafeBufferPointer(
+        start: address.assumingMemoryBound(to: UInt8.self), count: Int(info.st_size)),
+      Stamp(info)
+    )
   }
 
   private func index() {

@@ -80,9 +80,8 @@ public final class Repository: @unchecked Sendable {
 
   private func packedReferences(in gitDirectory: String) -> PackedReferences {
     let file = gitDirectory + "packed-refs"
-    let stamp = PackedReferences.Stamp(file)
-    if let packed, packed.stamp == stamp { return packed }
-    let fresh = PackedReferences(file: file, stamp: stamp)
+    if let packed, packed.stamp == PackedReferences.Stamp(file) { return packed }
+    let fresh = PackedReferences(file: file)
     packed = fresh
     return fresh
   }

@@ -33,9 +33,8 @@ public enum CloneSource: Sendable, Equatable {
       ref = String(rest[rest.index(after: at)...])
       rest = String(rest[..<at])
     }
-    while rest.hasPrefix("/") { rest.removeFirst() }
-    while rest.hasSuffix("/") { rest.removeLast() }
-    return (url, rest.isEmpty ? nil : rest, ref)
+    let directory = Registration.trimmed(rest)
+    return (url, directory.isEmpty ? nil : directory, ref)
   }
 }
 
@@ -96,22 +95,15 @@ extension PackageLifecycle {
   {
     switch source {
     case .revision(let revision):
-      if revision.revision == -1 && revision.ref.hasPrefix("refs/heads/")
-        && !revision.ref.hasPrefix("refs/heads/drafts/")
-        && !revision.ref.hasPrefix("refs/heads/proposed/")
-      {
+      if revision.isPlaceholder {
         throw .lifecycle(
           "upstream revision may not be the placeholder package revision \(revision.name); "
             + "name a published revision such as \(revision.repository)/\(revision.path)@v1")
       }
       let registration = try registry.get(revision.repository, namespace: revision.namespace)
-      let ref =
-        revision.ref.hasPrefix("refs/heads/")
-        ? String(revision.ref.dropFirst("refs/heads/".count))
-        : String(revision.ref.dropFirst("refs/tags/".count))
       let lock = UpstreamLock(
         type: "git", repo: UpstreamRewrite.lockRepository(registration.url),
-        directory: revision.path, ref: ref, commit: revision.commit.hex)
+        directory: revision.path, ref: revision.shortRef, commit: revision.commit.hex)
       let task =
         "{\"type\":\"clone\",\"clone\":{\"upstreamRef\":{\"upstreamRef\":{\"name\":"
         + GoJSON.quote(revision.name) + "}}}}"
@@ -123,9 +115,7 @@ extension PackageLifecycle {
       {
         throw .lifecycle("no git repository at \(url); check the path of the upstream repository")
       }
-      var directory = rawDirectory
-      while directory.hasPrefix("/") { directory.removeFirst() }
-      while directory.hasSuffix("/") { directory.removeLast() }
+      let directory = Registration.trimmed(rawDirectory)
       let described = url + (directory.isEmpty ? "" : "/" + directory) + "@" + ref
       let scratch =
         registry.home.path + "/tmp/clone-" + UUID().uuidString.lowercased().prefix(12)

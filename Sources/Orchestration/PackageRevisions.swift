@@ -37,6 +37,19 @@ extension Registry {
 }
 
 extension PackageRevision {
+  /// The ref without `refs/heads/` or `refs/tags/`: a tag name, `drafts/…`, `proposed/…` or the
+  /// registered branch (what Porch's selfLock records).
+  public var shortRef: String {
+    ref.hasPrefix("refs/heads/")
+      ? String(ref.dropFirst("refs/heads/".count)) : String(ref.dropFirst("refs/tags/".count))
+  }
+
+  /// A package as it stands on the registered branch (§3.2), not a revision of its own.
+  public var isPlaceholder: Bool {
+    ref.hasPrefix("refs/heads/") && !ref.hasPrefix("refs/heads/drafts/")
+      && !ref.hasPrefix("refs/heads/proposed/")
+  }
+
   /// Whether a name the user typed denotes this revision: the Porch name
   /// (`repo.path.workspace`), or the short forms `repo/path@v3` (revision), `repo/path:ws`
   /// (workspace) and `repo/path` (the latest published revision).
@@ -99,9 +112,6 @@ extension PackageRevision {
       }
     }
     if !packageMetadata.isEmpty { spec.append(entry("packageMetadata", .mapping(packageMetadata))) }
-    let shortRef =
-      ref.hasPrefix("refs/heads/")
-      ? String(ref.dropFirst("refs/heads/".count)) : String(ref.dropFirst("refs/tags/".count))
     var status = [
       entry(
         "selfLock",

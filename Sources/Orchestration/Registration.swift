@@ -132,7 +132,8 @@ public struct Registration: Sendable, Equatable {
     self.status = status
   }
 
-  static func trimmed(_ directory: String) -> String {
+  /// A directory without leading, trailing or doubled slashes (`/a//b/` → `a/b`).
+  public static func trimmed(_ directory: String) -> String {
     directory.split(separator: "/", omittingEmptySubsequences: true).joined(separator: "/")
   }
 

@@ -128,7 +128,7 @@ extension PackageLifecycle {
       guard current.lifecycle == .published || current.lifecycle == .deletionProposed else {
         throw OrchestrationError.lifecycle("source revision must be published")
       }
-      guard current.revision != -1 || current.ref.hasPrefix("refs/tags/") else {
+      guard !current.isPlaceholder else {
         throw OrchestrationError.lifecycle(
           "source revision may not be the placeholder \(current.name); name a published revision such as "
             + "\(current.repository)/\(current.path)@v1")

@@ -410,7 +410,7 @@ struct RpkgClone: ParsableCommand {
       let upstream: CloneSource
       if CloneSource.isGitURL(source) {
         let parsed = CloneSource.splitKptURL(source)
-        if let given = parsed.directory, let directory, directory.trimmingSlashes != given {
+        if let given = parsed.directory, let directory, Registration.trimmed(directory) != given {
           throw ValidationError("--directory \(directory) contradicts \(given) in \(source)")
         }
         if let given = parsed.ref, let ref, ref != given {
@@ -433,14 +433,5 @@ struct RpkgClone: ParsableCommand {
         strategy: strategy)
       Terminal.standardOutput(Array("\(created.name) created\n".utf8))
     }
-  }
-}
-
-extension String {
-  fileprivate var trimmingSlashes: String {
-    var text = Substring(self)
-    while text.hasPrefix("/") { text = text.dropFirst() }
-    while text.hasSuffix("/") { text = text.dropLast() }
-    return String(text)
   }
 }
