@@ -67,6 +67,42 @@ public enum ResourceList {
     return out
   }
 
+  /// A ResourceList of documents in memory, in kpt's form (compact sequences); an item with
+  /// `verbatim` text (already indented as an item, starting with `- `) is copied as it is.
+  public static func encode(
+    items: [YAMLDocument], verbatim: [[UInt8]?] = [], functionConfig: YAMLDocument? = nil
+  ) -> [UInt8] {
+    var out: [UInt8] = []
+    out.append(contentsOf: "apiVersion: \(apiVersion)\nkind: \(kind)\n".utf8)
+    out.append(contentsOf: (items.isEmpty ? "items: []\n" : "items:\n").utf8)
+    let emitter = YAMLEmitter(sequenceIndent: .compact)
+    for (i, document) in items.enumerated() {
+      if i < verbatim.count, let text = verbatim[i] {
+        out.append(contentsOf: text)
+      } else {
+        emitter.emitItem(document, indent: 0, into: &out)
+      }
+    }
+    if let functionConfig {
+      out.append(contentsOf: "functionConfig:\n".utf8)
+      var text = emitter.emit(functionConfig)
+      if text.last == 0x0A { text.removeLast() }
+      out.append(contentsOf: shift(text[...], by: 2, firstLine: true))
+      out.append(0x0A)
+    }
+    return out
+  }
+
+  /// Plain `---`-separated documents (kpt's `unwrap` output).
+  public static func unwrap(_ documents: [YAMLDocument]) -> [UInt8] {
+    var out: [UInt8] = []
+    for (i, document) in documents.enumerated() {
+      if i > 0 { out.append(contentsOf: "---\n".utf8) }
+      out.append(contentsOf: document.text())
+    }
+    return out
+  }
+
   /// The ResourceList items of one file's documents.
   static func items(of file: PackageFile) -> [UInt8] {
     var out: [UInt8] = []

@@ -40,6 +40,39 @@ extension ResourceList {
     return entries
   }
 
+  /// The items of a ResourceList (or the documents of a plain YAML stream) as documents with
+  /// every annotation kept, each with its own text as a list item (`- ...`) when it can be
+  /// copied back unchanged.
+  public static func readItems(_ bytes: [UInt8], name: String) throws(KRMError) -> [(
+    document: YAMLDocument, verbatim: [UInt8]?
+  )] {
+    let file = try YAMLFile(parsing: bytes, name: name)
+    if file.documents.count == 1, let root = Optional(file.documents[0].root), root.isMapping,
+      let kind = root["kind"]?.string, kind == "ResourceList" || kind == "List",
+      root["items"] != nil || root["functionConfig"] != nil
+    {
+      guard let items = root["items"], !items.isNull else { return [] }
+      guard items.isSequence else {
+        throw .invalidResourceList("\(name): the ResourceList's items must be a list")
+      }
+      return try items.items.map { item throws(KRMError) in
+        guard item.node.isMapping else {
+          let line = lineNumber(of: item.node.span?.lowerBound ?? 0, in: bytes)
+          throw .notKRM(file: name, line: line, missing: "a mapping (items must be resources)")
+        }
+        let region = itemRegion(item.node, in: bytes)
+        var verbatim: [UInt8]? = nil
+        if region.shift == 2, item.comments.head.isEmpty, !item.node.isFlow {
+          verbatim = [UInt8(ascii: "-"), 0x20] + bytes[region.range] + [0x0A]
+        }
+        return (YAMLDocument(root: item.node, headComments: item.comments.head), verbatim)
+      }
+    }
+    return file.documents.filter { !$0.root.isNull }.map { document in
+      (YAMLDocument(root: document.root, headComments: document.headComments), nil)
+    }
+  }
+
   struct ItemRegion {
     var range: Range<Int>
     /// How far the item is indented in the list: removed from every line but the first.

@@ -11,6 +11,7 @@ public struct FunctionResultItem: Sendable, Equatable {
   public var name = ""
   public var fieldPath = ""
   public var filePath = ""
+  public var fileIndex = 0
 
   public init(message: String, severity: String? = nil) {
     self.message = message
@@ -38,6 +39,7 @@ public struct FunctionResultItem: Sendable, Equatable {
       }
       result.fieldPath = entry.node(at: ["field", "path"])?.string ?? ""
       result.filePath = entry.node(at: ["file", "path"])?.string ?? ""
+      result.fileIndex = entry.node(at: ["file", "index"])?.string.flatMap { Int($0) } ?? 0
       return result
     }
   }

@@ -1,0 +1,254 @@
+import Foundation
+import KRM
+
+/// What `fn eval` is asked to do.
+public struct EvalRequest: Sendable {
+  /// A package directory, or `-` for a ResourceList (or plain YAML stream) on stdin.
+  public var source = "."
+  public var image: String?
+  public var exec: String?
+  public var functionConfigPath: String?
+  /// The words after `--`: `key=value` pairs; a first bare word names the ConfigMap's kind.
+  public var arguments: [String] = []
+  public var selection = Selection()
+  /// `--save`: record the function in the Kptfile as a `mutator` or `validator`.
+  public var saveAs: String?
+  public var match = ResourceSelector()
+  public var exclude = ResourceSelector()
+
+  public init() {}
+}
+
+/// `fn eval`: one function, run once on a whole directory (subpackages included, as one flat
+/// package) or on a ResourceList read from stdin.
+public struct Evaluator {
+  public let options: FunctionOptions
+  let log: (String) -> Void
+
+  public init(options: FunctionOptions, log: @escaping (String) -> Void) {
+    self.options = options
+    self.log = log
+  }
+
+  public func eval(_ request: EvalRequest, standardInput: () -> [UInt8]) throws(FunctionError)
+    -> [UInt8]
+  {
+    let runner = StepRunner(options: options, log: log)
+    do {
+      let output = try eval(request, runner: runner, standardInput: standardInput)
+      try runner.finish(exitCode: 0)
+      return output
+    } catch {
+      try? runner.finish(exitCode: 1)
+      throw error
+    }
+  }
+
+  private func eval(
+    _ request: EvalRequest, runner: StepRunner, standardInput: () -> [UInt8]
+  ) throws(FunctionError) -> [UInt8] {
+    let runtime: FunctionRuntime
+    switch (request.image, request.exec) {
+    case (let image?, nil):
+      runtime = try FunctionRuntime.forImage(image)
+    case (nil, let exec?):
+      do {
+        runtime = .exec(try ExecFunction(command: exec))
+      } catch {
+        throw FunctionError(error.description)
+      }
+    case (nil, nil):
+      throw FunctionError("must specify --image or --exec")
+    default:
+      throw FunctionError("--image and --exec are mutually exclusive; give one of them")
+    }
+    if request.saveAs != nil && request.source == "-" {
+      throw FunctionError("--save needs a package directory, not stdin")
+    }
+    if let type = request.saveAs, type != "mutator", type != "validator" {
+      throw FunctionError(
+        "--type must be specified if saving functions to Kptfile (--save=true); use mutator or validator (got \"\(type)\")"
+      )
+    }
+    let config = try functionConfig(request)
+
+    var items: [FunctionItem]
+    var originals: [PackageFile] = []
+    var verbatim: [Int: [UInt8]] = [:]
+    var root: URL? = nil
+    if request.source == "-" {
+      let input = standardInput()
+      let parsed: [(document: YAMLDocument, verbatim: [UInt8]?)]
+      do {
+        parsed = try ResourceList.readItems(input, name: "stdin")
+      } catch {
+        throw FunctionError(error.description)
+      }
+      items = parsed.map { FunctionItem(document: $0.document, original: nil) }
+      for (i, entry) in parsed.enumerated() { verbatim[i] = entry.verbatim }
+    } else {
+      let resolved = URL(fileURLWithPath: request.source).standardizedFileURL
+        .resolvingSymlinksInPath()
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: resolved.path, isDirectory: &isDirectory),
+        isDirectory.boolValue
+      else {
+        throw FunctionError(
+          "directory \"\(request.source)\" does not exist; pass a package directory or - for stdin")
+      }
+      if case .directory(let out) = options.output, FileManager.default.fileExists(atPath: out) {
+        throw FunctionError(
+          "directory \"\(out)\" already exists, please delete the directory and retry")
+      }
+      root = resolved
+      do {
+        originals = try PackageReader(directory: resolved.path).read()
+      } catch {
+        throw FunctionError(error.description)
+      }
+      items = []
+      for file in originals {
+        for (i, document) in file.yaml.documents.enumerated() {
+          items.append(FunctionItem.read(document, path: file.path, index: i))
+        }
+      }
+    }
+    let output = try runner.run(
+      runtime, on: items, functionConfig: config, selection: request.selection, package: "",
+      validator: false)
+
+    switch options.output {
+    case .inPlace, .stdout:
+      if let root, options.output == .inPlace {
+        try PipelineWriter.writeInPlace(output, root: root, originals: originals)
+        if let type = request.saveAs {
+          try save(request, type: type, runtime: runtime, root: root)
+        }
+        return []
+      }
+      if request.source == "-" {
+        // An item the function left alone goes out exactly as it came in.
+        var byLocation: [String: Int] = [:]
+        for (i, item) in items.enumerated() {
+          byLocation[(item.path ?? "") + "\u{0}" + String(item.index ?? -1)] = i
+        }
+        let texts = output.enumerated().map { i, item -> [UInt8]? in
+          let position =
+            i < items.count && items[i].document.root.sameContent(as: item.document.root)
+            ? i : byLocation[(item.path ?? "") + "\u{0}" + String(item.index ?? -1)]
+          guard let position, let text = verbatim[position],
+            items[position].document.root.sameContent(as: item.document.root)
+          else { return nil }
+          return text
+        }
+        return ResourceList.encode(items: output.map(\.document), verbatim: texts)
+      }
+      return PipelineWriter.standardOutput(output, unwrap: false)
+    case .unwrap:
+      return PipelineWriter.standardOutput(output, unwrap: true)
+    case .directory(let out):
+      try PipelineWriter.writeDirectory(output, directory: out)
+      return []
+    }
+  }
+
+  /// `--fn-config FILE` (exactly one KRM document) or the ConfigMap of the `--` arguments.
+  func functionConfig(_ request: EvalRequest) throws(FunctionError) -> YAMLDocument? {
+    if let path = request.functionConfigPath {
+      if !request.arguments.isEmpty {
+        throw FunctionError(
+          "function arguments can only be specified without function config file")
+      }
+      guard let data = FileManager.default.contents(atPath: path) else {
+        throw FunctionError("missing function config \"\(path)\"; check the --fn-config path")
+      }
+      let file: YAMLFile
+      do {
+        file = try YAMLFile(parsing: Array(data), name: path)
+      } catch {
+        throw FunctionError(error.description)
+      }
+      let documents = file.documents.filter { !$0.root.isNull }
+      if documents.count != 1 {
+        throw FunctionError(
+          "functionConfig \"\(path)\" must not contain more than one config, got \(documents.count)"
+        )
+      }
+      if let missing = Resource(document: documents[0]).missingKRMField {
+        throw FunctionError("function config \"\(path)\": resource must have `\(missing)`")
+      }
+      return documents[0]
+    }
+    guard !request.arguments.isEmpty else { return nil }
+    var kind = "ConfigMap"
+    var data: [(String, String)] = []
+    for (i, word) in request.arguments.enumerated() {
+      guard let equals = word.firstIndex(of: "=") else {
+        if i == 0 {
+          kind = word
+          continue
+        }
+        throw FunctionError("function argument \"\(word)\" must be in key=value form")
+      }
+      data.append((String(word[..<equals]), String(word[word.index(after: equals)...])))
+    }
+    return StepRunner.configMap(data, kind: kind)
+  }
+
+  /// `--save`: the function goes into the Kptfile pipeline, replacing an entry for the same image
+  /// or command.
+  private func save(
+    _ request: EvalRequest, type: String, runtime: FunctionRuntime, root: URL
+  ) throws(FunctionError) {
+    let url = root.appendingPathComponent("Kptfile")
+    guard let data = FileManager.default.contents(atPath: url.path) else {
+      throw FunctionError("cannot save the function: no Kptfile in \"\(root.path)\"")
+    }
+    var kptfile: Kptfile
+    do {
+      kptfile = try Kptfile.parse(Array(data), file: url.path)
+    } catch {
+      throw FunctionError(error.description)
+    }
+    var entry = YAMLNode.mapping()
+    if case .exec(let function) = runtime {
+      entry["exec"] = .scalar(function.command)
+    } else {
+      entry["image"] = .scalar(runtime.displayName)
+    }
+    if let path = request.functionConfigPath {
+      let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+      var relative = absolute
+      if absolute.hasPrefix(root.path + "/") {
+        relative = String(absolute.dropFirst(root.path.count + 1))
+      }
+      entry["configPath"] = .scalar(relative)
+    } else if let config = try functionConfig(request), let data = config.root["data"] {
+      var block = data
+      block.isFlow = false
+      entry["configMap"] = block
+    }
+    if !request.match.isEmpty { entry["selectors"] = .sequence([request.match.node]) }
+    if !request.exclude.isEmpty { entry["exclude"] = .sequence([request.exclude.node]) }
+    let key = type == "validator" ? "validators" : "mutators"
+    var list = kptfile.document.root.node(at: ["pipeline", key]) ?? .sequence()
+    let name = runtime.displayName
+    let existing = list.items.firstIndex {
+      $0.node["image"]?.string.map { FunctionImage($0).reference } == name
+        || $0.node["exec"]?.string == name
+    }
+    if let existing {
+      list.items[existing] = YAMLItem(entry)
+    } else {
+      list.items.append(YAMLItem(entry))
+    }
+    list.isFlow = false
+    kptfile.document.root.set(list, at: ["pipeline", key])
+    do {
+      try Data(kptfile.document.text(sequenceIndent: .wide)).write(to: url, options: .atomic)
+    } catch {
+      throw FunctionError("cannot write \"\(url.path)\": \(error.localizedDescription)")
+    }
+    log("\(existing == nil ? "Added" : "Updated") \"\(name)\" as \(type) in the Kptfile.\n")
+  }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import KRM
+
+/// Settings shared by `fn render` and `fn eval`.
+public struct FunctionOptions: Sendable {
+  public var output: PipelineOutput = .inPlace
+  public var resultsDirectory: String?
+  public var truncateOutput = true
+  public var allowExec = false
+
+  public init() {}
+}
+
+/// Runs pipeline steps and keeps what kpt reports about them.
+final class StepRunner {
+  let options: FunctionOptions
+  let log: (String) -> Void
+  private(set) var records: [FunctionResultRecord] = []
+  private(set) var executed = 0
+
+  init(options: FunctionOptions, log: @escaping (String) -> Void) {
+    self.options = options
+    self.log = log
+  }
+
+  /// Runs one function on the items `selection` picks and merges its output back (kpt's
+  /// kpt-resource-id protocol). A validator's output is discarded. Throws when the function
+  /// fails; the exit code is 5 for a validator.
+  func run(
+    _ runtime: FunctionRuntime, on items: [FunctionItem], functionConfig: YAMLDocument?,
+    selection: Selection, package: String, validator: Bool = false
+  ) throws(FunctionError) -> [FunctionItem] {
+    var all = items
+    var input: [FunctionItem] = []
+    if selection.isEmpty {
+      input = all
+    } else {
+      for i in all.indices {
+        var resource = all[i].resource
+        resource.setAnnotation(FunctionItem.resourceID, String(i))
+        all[i].resource = resource
+        if selection.selects(resource) { input.append(all[i]) }
+      }
+    }
+    let name = runtime.displayName
+    log(
+      selection.isEmpty
+        ? FunctionReport.running(name)
+        : "[RUNNING] \"\(name)\" on \(input.count) resource(s)\n")
+    let start = Date()
+    var run = runtime.run(items: input, functionConfig: functionConfig, package: package)
+    if run.succeeded, let error = Self.check(run.items, input: input, name: name) {
+      run.error = error
+    }
+    var record = FunctionResultRecord(
+      image: nil, exec: nil, exitCode: run.error == nil ? run.exitCode : 1, stderr: run.stderr,
+      results: run.results)
+    if case .exec = runtime { record.exec = name } else { record.image = name }
+    records.append(record)
+    log(
+      FunctionReport.finished(
+        name, success: run.succeeded, seconds: Date().timeIntervalSince(start),
+        results: run.results, stderr: run.stderr, exitCode: run.exitCode,
+        truncate: options.truncateOutput))
+    if let error = run.error { throw FunctionError(error) }
+    guard run.succeeded else {
+      throw FunctionError(
+        "function \"\(name)\" failed with exit code \(run.exitCode)"
+          + Self.firstLine(of: run.stderr), exitCode: validator ? 5 : 1)
+    }
+    executed += 1
+    if validator { return items }
+    if selection.isEmpty { return run.items }
+    // Unselected items stay where they were; selected ones are replaced by the output item with
+    // the same id or dropped; items the function made are appended.
+    var byID: [String: FunctionItem] = [:]
+    var generated: [FunctionItem] = []
+    for item in run.items {
+      if let id = item.resource.annotation(FunctionItem.resourceID) {
+        byID[id] = item
+      } else {
+        generated.append(item)
+      }
+    }
+    var merged: [FunctionItem] = []
+    for (i, item) in all.enumerated() {
+      let id = String(i)
+      if selection.selects(item.resource) {
+        if let replaced = byID[id] { merged.append(replaced) }
+      } else {
+        merged.append(item)
+      }
+    }
+    merged += generated
+    for i in merged.indices {
+      var resource = merged[i].resource
+      resource.removeAnnotations([FunctionItem.resourceID])
+      merged[i].resource = resource
+    }
+    return merged
+  }
+
+  private static func firstLine(of stderr: [UInt8]) -> String {
+    let text = String(decoding: stderr, as: UTF8.self).split(separator: "\n").first.map(String.init)
+    return text.map { ": " + $0 } ?? ""
+  }
+
+  /// kpt's checks on a function's output: every item a KRM resource, and no package may lose its
+  /// Kptfile (kpt would delete the whole package; stoop refuses).
+  static func check(_ output: [FunctionItem], input: [FunctionItem], name: String) -> String? {
+    for item in output {
+      if let missing = item.resource.missingKRMField {
+        let field = missing == "metadata.name" ? "metadata.name" : missing
+        return
+          "output resource list must contain only KRM resources: \(item.path ?? "<generated>"): resource must have `\(field)`"
+      }
+    }
+    let kept = Set(output.filter(\.isKptfile).map { $0.package + "/" + ($0.path ?? "") })
+    for item in input where item.isKptfile && item.original != nil {
+      if !kept.contains(item.package + "/" + (item.path ?? "")) {
+        let package = item.package.isEmpty ? "." : item.package
+        return
+          "function \"\(name)\" removed the Kptfile of package \"\(package)\" (it returned \(output.count) resource(s)); nothing was written"
+      }
+    }
+    return nil
+  }
+
+  /// The functionConfig for `-- key=value` arguments or a Kptfile `configMap`: a ConfigMap named
+  /// `function-input` whose data values are all strings. A first bare word sets the kind.
+  static func configMap(_ data: [(String, String)], kind: String = "ConfigMap") -> YAMLDocument {
+    let entries = data.map { YAMLEntry(key: .scalar($0.0), value: .scalar($0.1)) }
+    let root = YAMLNode.mapping([
+      YAMLEntry(key: .scalar("apiVersion"), value: .scalar("v1")),
+      YAMLEntry(key: .scalar("kind"), value: .scalar(kind)),
+      YAMLEntry(
+        key: .scalar("metadata"),
+        value: .mapping([YAMLEntry(key: .scalar("name"), value: .scalar("function-input"))])),
+      YAMLEntry(key: .scalar("data"), value: .mapping(entries)),
+    ])
+    return YAMLDocument(root: root)
+  }
+
+  /// The results file, when asked for, and the hint pointing at it.
+  func finish(exitCode: Int32) throws(FunctionError) {
+    guard let directory = options.resultsDirectory else { return }
+    try PipelineWriter.writeResults(records, exitCode: exitCode, directory: directory)
+    log("For complete results, see \(directory)/results.yaml\n")
+  }
+}
