@@ -68,10 +68,10 @@ public struct PackageReader: Sendable {
     for name in names where name != ".git" {
       let path = relative.isEmpty ? name : relative + "/" + name
       let url = directory.appendingPathComponent(name)
-      var isDirectory: ObjCBool = false
-      guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-        continue
-      }
+      // Symbolic links inside a package are ignored, as kpt does.
+      var info = stat()
+      guard lstat(url.path, &info) == 0, info.st_mode & S_IFMT != S_IFLNK else { continue }
+      let isDirectory = ObjCBool(info.st_mode & S_IFMT == S_IFDIR)
       if ignores.contains(where: { $0.ignores(path, isDirectory: isDirectory.boolValue) }) {
         continue
       }

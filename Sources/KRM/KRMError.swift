@@ -1,7 +1,8 @@
 /// Everything that can go wrong reading or writing KRM YAML.
 public enum KRMError: Error, Equatable, Sendable, CustomStringConvertible {
   /// libyaml refused the text.
-  case parse(file: String, line: Int, message: String)
+  /// `goYAML` is the message as go-yaml (kpt) words it: `line N: <problem>`.
+  case parse(file: String, line: Int, message: String, goYAML: String = "")
   /// The file holds bytes that are not UTF-8.
   case notUTF8(file: String, line: Int)
   /// A document that should be a KRM resource lacks a required field.
@@ -19,7 +20,7 @@ public enum KRMError: Error, Equatable, Sendable, CustomStringConvertible {
 
   public var description: String {
     switch self {
-    case .parse(let file, let line, let message):
+    case .parse(let file, let line, let message, _):
       return "\(file):\(line): invalid YAML: \(message)"
     case .notUTF8(let file, let line):
       return "\(file):\(line): not UTF-8 text; convert the file to UTF-8"

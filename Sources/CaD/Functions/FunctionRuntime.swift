@@ -44,7 +44,7 @@ public enum FunctionRuntime: Sendable {
     }
     let environment = ProcessInfo.processInfo.environment
     let wanted = environment["KPT_FN_RUNTIME"].map { [$0] } ?? ["docker", "podman"]
-    for engine in wanted where ExecFunction.which(engine) != nil {
+    for engine in wanted where ExecFunction.which(engine) != nil && answers(engine) {
       return .container(engine: engine, image: image)
     }
     var hint = "run it with --exec, or install docker or podman"
@@ -54,8 +54,16 @@ public enum FunctionRuntime: Sendable {
       hint = "`stoop fn list` shows the built-in functions; " + hint
     }
     throw FunctionError(
-      "function image \"\(image.reference)\" is not built into stoop and no container runtime is available: \(hint)"
+      "function image \"\(image.reference)\" is not built into stoop and no container runtime (docker or podman) answers: \(hint)"
     )
+  }
+
+  /// Whether a container engine is installed and its daemon answers.
+  static func answers(_ engine: String) -> Bool {
+    guard var probe = try? ExecFunction(command: engine + " version") else { return false }
+    probe.timeout = 10
+    guard let outcome = try? probe.run(input: []) else { return false }
+    return outcome.exitCode == 0
   }
 
   /// Runs the function on `items` with `functionConfig`. Items keep their annotations; an exec
@@ -149,7 +157,19 @@ public enum FunctionRuntime: Sendable {
       var item = FunctionItem(document: document, package: package)
       if let id, let source = byID[id] {
         document.root.restoreLayout(from: source.document.root)
-        if document.headComments.isEmpty { document.headComments = source.document.headComments }
+        // A document's head comment travels after the item's dash and comes back on the first
+        // key; it belongs to the document again.
+        let head = source.document.headComments
+        if !head.isEmpty, document.root.isMapping, !document.root.entries.isEmpty,
+          document.root.entries[0].comments.head == head
+        {
+          document.root.entries[0].comments.head = []
+          document.headComments = head
+        } else if document.headComments.isEmpty
+          && (document.root.entries.first?.comments.head.isEmpty ?? true)
+        {
+          document.headComments = head
+        }
         item = FunctionItem(document: document, package: source.package, original: source.original)
         resource = Resource(document: document)
       }

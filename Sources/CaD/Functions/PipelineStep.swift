@@ -108,7 +108,7 @@ final class StepRunner {
   /// kpt's checks on a function's output: every item a KRM resource, and no package may lose its
   /// Kptfile (kpt would delete the whole package; stoop refuses).
   static func check(_ output: [FunctionItem], input: [FunctionItem], name: String) -> String? {
-    for item in output {
+    for item in output where !Renderer.isKustomization(item) {
       if let missing = item.resource.missingKRMField {
         let field = missing == "metadata.name" ? "metadata.name" : missing
         return

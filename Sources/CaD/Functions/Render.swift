@@ -169,12 +169,12 @@ public struct Renderer {
     do {
       return try PackageReader(directory: root.path).read()
     } catch {
-      if case .yaml(.parse(let file, let line, let message)) = error,
+      if case .yaml(.parse(let file, _, _, let goYAML)) = error,
         file == root.path + "/Kptfile" || file.hasSuffix("/Kptfile")
       {
         let directory = String(file.dropLast("/Kptfile".count))
         throw FunctionError(
-          "Kptfile at \"\(directory)\" can't be read.\n\nDetails:\nyaml: line \(line): \(message)")
+          "Kptfile at \"\(directory)\" can't be read.\n\nDetails:\nyaml: \(goYAML)")
       }
       throw FunctionError(error.description)
     }
@@ -228,15 +228,18 @@ public struct Renderer {
     return ""
   }
 
+  /// kustomization files are exempt from kpt's KRM checks.
+  static func isKustomization(_ item: FunctionItem) -> Bool {
+    let path = item.path ?? ""
+    let name = path.split(separator: "/").last.map(String.init) ?? path
+    if ["kustomization.yaml", "kustomization.yml", "Kustomization"].contains(name) { return true }
+    return (item.document.root["apiVersion"]?.string ?? "").hasPrefix("kustomize.config.k8s.io/")
+  }
+
   /// With no functions, kpt still insists that every input is a KRM resource.
   static func requireKRM(_ items: [FunctionItem]) throws(FunctionError) {
-    for item in items {
+    for item in items where !isKustomization(item) {
       let path = item.path ?? ""
-      let name = path.split(separator: "/").last.map(String.init) ?? path
-      if ["kustomization.yaml", "kustomization.yml", "Kustomization"].contains(name) { continue }
-      if (item.document.root["apiVersion"]?.string ?? "").hasPrefix("kustomize.config.k8s.io/") {
-        continue
-      }
       if let missing = item.resource.missingKRMField {
         throw FunctionError(
           "input resource list must contain only KRM resources: \(path): resource must have `\(missing)`"

@@ -81,7 +81,14 @@ struct YAMLParser {
           if let context = parser.pointee.context {
             message = String(cString: context) + ": " + message
           }
-          return KRMError.parse(file: name, line: line, message: message)
+          // go-yaml names the context's line (0-based, plus one for scanner errors) and only
+          // the problem.
+          var goLine = Int(parser.pointee.context_mark.line)
+          if goLine == 0 { goLine = Int(parser.pointee.problem_mark.line) }
+          if parser.pointee.error == YAML_SCANNER_ERROR { goLine += 1 }
+          let goYAML =
+            (goLine == 0 ? "" : "line \(goLine): ") + (problem ?? "unknown problem parsing YAML content")
+          return KRMError.parse(file: name, line: line, message: message, goYAML: goYAML)
         }
         defer { yaml_event_delete(&event) }
         let type = event.type
