@@ -67,8 +67,9 @@ public enum ResourceList {
     return out
   }
 
-  /// A ResourceList of documents in memory, in kpt's form (compact sequences); an item with
-  /// `verbatim` text (already indented as an item, starting with `- `) is copied as it is.
+  /// A ResourceList of documents in memory, in kpt's form for items a function returned
+  /// (compact sequences, a document's head comment above its dash); an item with `verbatim`
+  /// text (already indented as an item, starting with `- `) is copied as it is.
   public static func encode(
     items: [YAMLDocument], verbatim: [[UInt8]?] = [], functionConfig: YAMLDocument? = nil
   ) -> [UInt8] {
@@ -80,7 +81,7 @@ public enum ResourceList {
       if i < verbatim.count, let text = verbatim[i] {
         out.append(contentsOf: text)
       } else {
-        emitter.emitItem(document, indent: 0, into: &out)
+        emitter.emitItem(document, indent: 0, headBeforeDash: true, into: &out)
       }
     }
     if let functionConfig {

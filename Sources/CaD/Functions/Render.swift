@@ -64,7 +64,9 @@ public struct Renderer {
       return output
     }
     var items = try renderPackage("")
-    log("Successfully executed \(runner.executed) function(s) in \(packages.count) package(s).\n")
+    if options.output == .inPlace {
+      log("Successfully executed \(runner.executed) function(s) in \(packages.count) package(s).\n")
+    }
 
     for i in items.indices {
       var resource = items[i].resource
@@ -133,7 +135,7 @@ public struct Renderer {
         runtime, on: current, functionConfig: config, selection: step.selection,
         package: package.path, validator: validator)
     }
-    log("\n")
+    if options.output == .inPlace { log("\n") }
     return current
   }
 

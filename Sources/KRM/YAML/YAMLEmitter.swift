@@ -12,25 +12,31 @@ struct YAMLEmitter {
   func emit(_ document: YAMLDocument) -> [UInt8] {
     var out: [UInt8] = []
     out.reserveCapacity(document.originalText?.count ?? 256)
-    for line in document.headComments { comment(line, indent: 0, &out) }
-    emitValue(document.root, indent: 0, &out)
+    for line in document.headComments where !line.isEmpty { comment(line, indent: 0, &out) }
+    emitValue(Self.withoutLeadingBlankLines(document.root), indent: 0, &out)
     for line in document.footComments { comment(line, indent: 0, &out) }
     return out
   }
 
   /// A document as an element of a block sequence whose dashes sit at `indent` (the ResourceList
-  /// form): the document's head comment follows the dash, as kpt writes it.
-  func emitItem(_ document: YAMLDocument, indent: Int, into out: inout [UInt8]) {
+  /// form): the document's head comment follows the dash, as kpt writes it, or comes before
+  /// the dash, as kpt writes items a function returned.
+  func emitItem(
+    _ document: YAMLDocument, indent: Int, headBeforeDash: Bool = false, into out: inout [UInt8]
+  ) {
+    if headBeforeDash {
+      for line in document.headComments where !line.isEmpty { comment(line, indent: indent, &out) }
+    }
     spaces(indent, &out)
     out.append(contentsOf: [UInt8(ascii: "-"), 0x20])
     var inline = true
-    for line in document.headComments {
+    for line in document.headComments where !line.isEmpty && !headBeforeDash {
       if !inline && !line.isEmpty { spaces(indent + 2, &out) }
       inline = false
       out.append(contentsOf: line.utf8)
       out.append(0x0A)
     }
-    let root = document.root
+    let root = Self.withoutLeadingBlankLines(document.root)
     if root.kind == .mapping && !root.isFlow && !root.entries.isEmpty {
       emitMapping(root, indent: indent + 2, inline: inline, &out)
     } else if root.kind == .sequence && !root.isFlow && !root.items.isEmpty {
@@ -42,6 +48,17 @@ struct YAMLEmitter {
       out.append(0x0A)
     }
     for line in document.footComments { comment(line, indent: indent + 2, &out) }
+  }
+
+  /// go-yaml joins a document's head comment and its first key's comment without the blank
+  /// lines between them.
+  static func withoutLeadingBlankLines(_ root: YAMLNode) -> YAMLNode {
+    guard root.kind == .mapping, let first = root.entries.first,
+      first.comments.head.contains(where: \.isEmpty)
+    else { return root }
+    var copy = root
+    copy.entries[0].comments.head.removeAll { $0.isEmpty }
+    return copy
   }
 
   // MARK: Blocks
