@@ -135,7 +135,7 @@ public struct Renderer {
         runtime, on: current, functionConfig: config, selection: step.selection,
         package: package.path, validator: validator)
     }
-    if options.output == .inPlace { log("\n") }
+    log("\n")
     return current
   }
 
