@@ -87,7 +87,8 @@ struct YAMLParser {
           if goLine == 0 { goLine = Int(parser.pointee.problem_mark.line) }
           if parser.pointee.error == YAML_SCANNER_ERROR { goLine += 1 }
           let goYAML =
-            (goLine == 0 ? "" : "line \(goLine): ") + (problem ?? "unknown problem parsing YAML content")
+            (goLine == 0 ? "" : "line \(goLine): ")
+            + (problem ?? "unknown problem parsing YAML content")
           return KRMError.parse(file: name, line: line, message: message, goYAML: goYAML)
         }
         defer { yaml_event_delete(&event) }
