@@ -100,7 +100,8 @@ public struct BuiltinFunction: Sendable {
 
   /// Every built-in, in `fn list` order.
   public static let all: [BuiltinFunction] = [
-    .removeLocalConfigResources, .searchReplace, .setAnnotations, .setImage, .setLabels,
+    .applyReplacements, .removeLocalConfigResources, .searchReplace, .setAnnotations, .setImage,
+    .setLabels,
     .setNamespace, .upsertResource,
   ]
 }
