@@ -16,6 +16,7 @@ deps:
 	pkg-config --exists libgit2 || missing="$$missing libgit2-dev"; \
 	pkg-config --exists yaml-0.1 || missing="$$missing libyaml-dev"; \
 	command -v git >/dev/null || missing="$$missing git"; \
+	python3 -c 'import yaml' 2>/dev/null || missing="$$missing python3-yaml"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing$$missing"; \
@@ -34,7 +35,13 @@ release: deps
 test: deps
 	$(SWIFT) build
 	STOOP_SHARED=$(abspath $(SHARED)) $(SWIFT) test
+	$(MAKE) --no-print-directory conformance
 	$(MAKE) --no-print-directory check-generated
+
+# kpt's e2e function cases and the catalog's examples (../shared/conformance) against the built
+# binary; Tests/Conformance/known-failures.txt lists what does not pass yet, and why.
+conformance: build
+	python3 Tests/Conformance/check.py $(abspath $(SHARED)) $(DEBUG_BIN)
 
 demo: release
 	STOOP=$(abspath $(BIN)) bash examples/quickstart.sh
