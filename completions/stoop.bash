@@ -570,13 +570,134 @@ _stoop_fn() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    source|sink)
+    render|eval|source|sink|list|doc)
         # Offer subcommand argument completions
         "_stoop_fn_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'source sink' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'render eval source sink list doc' -- "${cur}"))
+        ;;
+    esac
+}
+
+_stoop_fn_render() {
+    repeating_flags=()
+    non_repeating_flags=(--allow-exec --allow-network --allow-alpha-wasm --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-o --output --results-dir --truncate-output --image-pull-policy)
+    __stoop_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-o'|'--output')
+        return
+        ;;
+    '--results-dir')
+        __stoop_add_completions -d
+        return
+        ;;
+    '--truncate-output')
+        return
+        ;;
+    '--image-pull-policy')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __stoop_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_stoop_fn_eval() {
+    repeating_flags=()
+    non_repeating_flags=(-s --save -m --include-meta-resources --network --as-current-user --allow-network --allow-alpha-wasm --version -h --help)
+    repeating_options=(--match-labels --match-annotations --exclude-labels --exclude-annotations -e --env --mount)
+    non_repeating_options=(-i --image --exec --fn-config -t --type --match-api-version --match-kind --match-name --match-namespace --exclude-api-version --exclude-kind --exclude-name --exclude-namespace -o --output --results-dir --truncate-output --image-pull-policy)
+    __stoop_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-i'|'--image')
+        return
+        ;;
+    '--exec')
+        return
+        ;;
+    '--fn-config')
+        __stoop_add_completions -f
+        return
+        ;;
+    '-t'|'--type')
+        return
+        ;;
+    '--match-api-version')
+        return
+        ;;
+    '--match-kind')
+        return
+        ;;
+    '--match-name')
+        return
+        ;;
+    '--match-namespace')
+        return
+        ;;
+    '--match-labels')
+        return
+        ;;
+    '--match-annotations')
+        return
+        ;;
+    '--exclude-api-version')
+        return
+        ;;
+    '--exclude-kind')
+        return
+        ;;
+    '--exclude-name')
+        return
+        ;;
+    '--exclude-namespace')
+        return
+        ;;
+    '--exclude-labels')
+        return
+        ;;
+    '--exclude-annotations')
+        return
+        ;;
+    '-e'|'--env')
+        return
+        ;;
+    '--mount')
+        return
+        ;;
+    '-o'|'--output')
+        return
+        ;;
+    '--results-dir')
+        __stoop_add_completions -d
+        return
+        ;;
+    '--truncate-output')
+        return
+        ;;
+    '--image-pull-policy')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __stoop_add_completions -d
+        return
         ;;
     esac
 }
@@ -623,6 +744,22 @@ _stoop_fn_sink() {
         return
         ;;
     esac
+}
+
+_stoop_fn_list() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __stoop_offer_flags_options 0
+}
+
+_stoop_fn_doc() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __stoop_offer_flags_options 1
 }
 
 _stoop_help() {
