@@ -18,9 +18,10 @@ public struct BuiltinContext: Sendable {
   /// The tag's version as numbers (`v0.1.3` → [0, 1, 3]); nil for `latest`, `unstable` or none.
   public var version: [Int]? {
     guard let tag, tag.hasPrefix("v") else { return nil }
-    let parts = tag.dropFirst().split(separator: ".").map { Int($0) }
-    guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }) else { return nil }
-    return parts.map { $0! }
+    let pieces = tag.dropFirst().split(separator: ".")
+    let parts = pieces.compactMap { Int($0) }
+    guard !parts.isEmpty, parts.count == pieces.count else { return nil }
+    return parts
   }
 
   /// Whether the tag names a release older than `bound` (`[0, 2]`); `latest`, `unstable` and
@@ -89,9 +90,10 @@ public struct BuiltinFunction: Sendable {
     if digest != nil { return false }
     guard let tag, tag != "latest", tag != "unstable" else { return true }
     guard tag.hasPrefix("v") else { return false }
-    let parts = tag.dropFirst().split(separator: ".").map { Int($0) }
-    guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }) else { return false }
-    return acceptsVersion(parts.map { $0! })
+    let pieces = tag.dropFirst().split(separator: ".")
+    let parts = pieces.compactMap { Int($0) }
+    guard !parts.isEmpty, parts.count == pieces.count else { return false }
+    return acceptsVersion(parts)
   }
 
   public static func named(_ name: String) -> BuiltinFunction? {
@@ -100,7 +102,8 @@ public struct BuiltinFunction: Sendable {
 
   /// Every built-in, in `fn list` order.
   public static let all: [BuiltinFunction] = [
-    .applyReplacements, .removeLocalConfigResources, .searchReplace, .setAnnotations, .setImage,
+    .applyReplacements, .applySetters, .createSetters, .listSetters, .removeLocalConfigResources,
+    .searchReplace, .setAnnotations, .setImage,
     .setLabels,
     .setNamespace, .upsertResource,
   ]
