@@ -314,3 +314,52 @@ import Testing
     #expect(try run(stoopBinary, ["fn", "doc", "nope"]).status == 1)
   }
 }
+
+/// The pipeline the README promises: pull a draft, change it with a function, push it back.
+@Test func pullEvalPushChangesADraftThroughAPipe() throws {
+  let work = temporaryDirectory("pipe")
+  defer { try? FileManager.default.removeItem(atPath: work) }
+  let remote = try makeBareRemote(in: work)
+  let env = ["STOOP_HOME": work + "/home", "GIT_CONFIG_GLOBAL": "/dev/null"]
+  #expect(
+    try run(stoopBinary, ["repo", "register", remote, "--create-branch"], environment: env).status
+      == 0)
+  #expect(
+    try run(
+      stoopBinary, ["rpkg", "init", "app", "--repository", "blueprints", "--workspace", "v1"],
+      environment: env
+    ).status == 0)
+  let deployment = Array(
+    """
+    apiVersion: config.kubernetes.io/v1
+    kind: ResourceList
+    items:
+    - apiVersion: apps/v1
+      kind: Deployment
+      metadata:
+        name: web
+        annotations:
+          config.kubernetes.io/path: web.yaml
+      spec:
+        replicas: 1
+
+    """.utf8)
+  let pulled = try run(stoopBinary, ["rpkg", "pull", "blueprints.app.v1"], environment: env)
+  #expect(pulled.status == 0)
+  // Add a file to the pulled list, then label everything that is not local configuration.
+  var list = String(decoding: pulled.stdout, as: UTF8.self)
+  list += String(decoding: deployment, as: UTF8.self).components(separatedBy: "items:\n")[1]
+  let labelled = try run(
+    stoopBinary, ["fn", "eval", "-", "-i", "set-labels", "--", "app=web"], input: Array(list.utf8),
+    environment: env)
+  #expect(labelled.status == 0, "\(labelled.stderr)")
+  let pushed = try run(
+    stoopBinary, ["rpkg", "push", "blueprints.app.v1", "-"], input: labelled.stdout,
+    environment: env)
+  #expect(pushed.status == 0, "\(pushed.stderr)")
+  let file = String(
+    decoding: try run("/usr/bin/env", ["git", "-C", remote, "show", "drafts/app/v1:app/web.yaml"])
+      .stdout, as: UTF8.self)
+  #expect(file.contains("  labels:\n    app: web\n"))
+  #expect(file.contains("  replicas: 1\n"))
+}

@@ -108,7 +108,16 @@ final class StepRunner {
   /// kpt's checks on a function's output: every item a KRM resource, and no package may lose its
   /// Kptfile (kpt would delete the whole package; stoop refuses).
   static func check(_ output: [FunctionItem], input: [FunctionItem], name: String) -> String? {
+    // What came in as something other than a KRM resource (porchctl's .KptRevisionMetadata has
+    // an empty apiVersion) may go out the same way.
+    let exempt = Set(
+      input.filter { $0.resource.missingKRMField != nil }.map {
+        $0.package + "/" + ($0.path ?? "") + "#" + String($0.index ?? -1)
+      })
     for item in output where !Renderer.isKustomization(item) {
+      if exempt.contains(item.package + "/" + (item.path ?? "") + "#" + String(item.index ?? -1)) {
+        continue
+      }
       if let missing = item.resource.missingKRMField {
         let field = missing == "metadata.name" ? "metadata.name" : missing
         return
