@@ -259,8 +259,6 @@ enum ApplyReplacements {
     }
     if node.isScalar && value.isScalar && !node.isNull {
       if node.value != value.value { node.replaceScalarText(value.value) }
-    } else if value.isScalar {
-      node = value
     } else {
       node = value
     }

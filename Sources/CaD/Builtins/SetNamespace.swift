@@ -112,6 +112,9 @@ enum SetNamespace {
     return keys
   }()
 
+  /// The cluster-scoped kinds whatever their apiVersion (kustomize's v0.1 rule).
+  static let clusterKinds = Set(clusterScoped.map { String($0.split(separator: "|")[1]) })
+
   enum Scope { case cluster, namespaced, unknown }
 
   static func scope(of item: FunctionItem) -> Scope {
@@ -369,7 +372,6 @@ enum SetNamespace {
     if namespace.isEmpty {
       throw BuiltinFailure("failed to configure function: input namespace cannot be empty")
     }
-    let clusterKinds = Set(clusterScoped.map { String($0.split(separator: "|")[1]) })
     for i in context.items.indices {
       var item = context.items[i]
       if item.kind == "RoleBinding" || item.kind == "ClusterRoleBinding" {

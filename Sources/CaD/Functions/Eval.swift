@@ -122,7 +122,7 @@ public struct Evaluator {
       if let root, options.output == .inPlace {
         try PipelineWriter.writeInPlace(output, root: root, originals: originals)
         if let type = request.saveAs {
-          try save(request, type: type, runtime: runtime, root: root)
+          try save(request, type: type, runtime: runtime, config: config, root: root)
         }
         return []
       }
@@ -198,7 +198,8 @@ public struct Evaluator {
   /// `--save`: the function goes into the Kptfile pipeline, replacing an entry for the same image
   /// or command.
   private func save(
-    _ request: EvalRequest, type: String, runtime: FunctionRuntime, root: URL
+    _ request: EvalRequest, type: String, runtime: FunctionRuntime, config: YAMLDocument?,
+    root: URL
   ) throws(FunctionError) {
     let url = root.appendingPathComponent("Kptfile")
     guard let data = FileManager.default.contents(atPath: url.path) else {
@@ -223,7 +224,7 @@ public struct Evaluator {
         relative = String(absolute.dropFirst(root.path.count + 1))
       }
       entry["configPath"] = .scalar(relative)
-    } else if let config = try functionConfig(request), let data = config.root["data"] {
+    } else if let data = config?.root["data"] {
       var block = data
       block.isFlow = false
       entry["configMap"] = block

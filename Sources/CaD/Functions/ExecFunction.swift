@@ -33,13 +33,7 @@ public struct ExecFunction: Sendable, Equatable {
     if program.contains("/") {
       executable = program
     } else {
-      let directories = (environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(
-        separator: ":")
-      guard
-        let found = directories.map({ "\($0)/\(program)" }).first(where: {
-          FileManager.default.isExecutableFile(atPath: $0)
-        })
-      else {
+      guard let found = ExecFunction.which(program, environment: environment) else {
         throw .unsupportedOption(
           "exec function \"\(command)\": \(program) is not on PATH; give its path")
       }

@@ -197,8 +197,10 @@ public struct FunctionError: Error, Sendable, CustomStringConvertible {
 
 extension ExecFunction {
   /// The path of a program on `PATH`, if any.
-  static func which(_ program: String) -> String? {
-    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+  static func which(
+    _ program: String, environment: [String: String] = ProcessInfo.processInfo.environment
+  ) -> String? {
+    let path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
     return path.split(separator: ":").map { "\($0)/\(program)" }.first {
       FileManager.default.isExecutableFile(atPath: $0)
     }

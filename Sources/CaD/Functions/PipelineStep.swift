@@ -32,6 +32,7 @@ final class StepRunner {
   ) throws(FunctionError) -> [FunctionItem] {
     var all = items
     var input: [FunctionItem] = []
+    var selected = Set<Int>()
     if selection.isEmpty {
       input = all
     } else {
@@ -39,7 +40,10 @@ final class StepRunner {
         var resource = all[i].resource
         resource.setAnnotation(FunctionItem.resourceID, String(i))
         all[i].resource = resource
-        if selection.selects(resource) { input.append(all[i]) }
+        if selection.selects(resource) {
+          selected.insert(i)
+          input.append(all[i])
+        }
       }
     }
     let name = runtime.displayName
@@ -84,9 +88,8 @@ final class StepRunner {
     }
     var merged: [FunctionItem] = []
     for (i, item) in all.enumerated() {
-      let id = String(i)
-      if selection.selects(item.resource) {
-        if let replaced = byID[id] { merged.append(replaced) }
+      if selected.contains(i) {
+        if let replaced = byID[String(i)] { merged.append(replaced) }
       } else {
         merged.append(item)
       }
@@ -119,9 +122,8 @@ final class StepRunner {
         continue
       }
       if let missing = item.resource.missingKRMField {
-        let field = missing == "metadata.name" ? "metadata.name" : missing
         return
-          "output resource list must contain only KRM resources: \(item.path ?? "<generated>"): resource must have `\(field)`"
+          "output resource list must contain only KRM resources: \(item.path ?? "<generated>"): resource must have `\(missing)`"
       }
     }
     let kept = Set(output.filter(\.isKptfile).map { $0.package + "/" + ($0.path ?? "") })
