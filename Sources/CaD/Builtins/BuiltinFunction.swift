@@ -102,10 +102,9 @@ public struct BuiltinFunction: Sendable {
 
   /// Every built-in, in `fn list` order.
   public static let all: [BuiltinFunction] = [
-    .applyReplacements, .applySetters, .createSetters, .listSetters, .removeLocalConfigResources,
-    .searchReplace, .setAnnotations, .setImage,
-    .setLabels,
-    .setNamespace, .upsertResource,
+    .applyReplacements, .applySetters, .createSetters, .ensureNameSubstring, .listSetters,
+    .removeLocalConfigResources, .searchReplace, .setAnnotations, .setImage, .setLabels,
+    .setNamePrefix, .setNamespace, .upsertResource,
   ]
 }
 
