@@ -372,7 +372,7 @@ _stoop_rpkg_pull() {
 
 _stoop_rpkg_push() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--push-on-render-failure --version -h --help)
     repeating_options=()
     non_repeating_options=(-n --namespace)
     __stoop_offer_flags_options 2

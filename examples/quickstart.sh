@@ -25,6 +25,11 @@ set +e
 set -e
 
 echo
+echo "== stoop fn render: the Kptfile pipeline runs in process (set-namespace is built in)"
+"$STOOP" fn render "$work/blueprint"
+grep -n 'namespace:' "$work/blueprint/deployment.yaml" | sed 's/^/   /'
+
+echo
 echo "== stoop repo: register a git repository (a bare one made here)"
 export STOOP_HOME="$work/stoop-home"
 git init -q --bare -b main "$work/blueprints.git"
@@ -32,10 +37,17 @@ git init -q --bare -b main "$work/blueprints.git"
 "$STOOP" repo get
 
 echo
-echo "== the lifecycle: init a Draft, pull it, add a resource, push, propose, approve"
+echo "== the lifecycle: init a Draft, pull it, add a resource and a pipeline, push (rendered),"
+echo "   propose, approve"
 "$STOOP" rpkg init nginx --repository blueprints --workspace v1 --description "nginx blueprint"
 "$STOOP" rpkg pull blueprints.nginx.v1 "$work/nginx"
 cp "$here/blueprint/deployment.yaml" "$work/nginx/deployment.yaml"
+cat >>"$work/nginx/Kptfile" <<'YAML'
+pipeline:
+  mutators:
+    - image: gcr.io/kpt-fn/set-namespace:v0.4.1
+      configPath: package-context.yaml
+YAML
 "$STOOP" rpkg push blueprints.nginx.v1 "$work/nginx"
 "$STOOP" rpkg propose blueprints.nginx.v1
 "$STOOP" rpkg approve blueprints.nginx.v1
@@ -60,6 +72,8 @@ echo "== a downstream package: clone the published blueprint into a deployment r
 git init -q --bare -b main "$work/deployments.git"
 "$STOOP" repo register "$work/deployments.git" --create-branch --deployment
 "$STOOP" rpkg clone blueprints/nginx@v1 web --repository deployments
+echo "   rendered with the new package context: $("$STOOP" rpkg pull deployments.web.v1 |
+  grep -m1 '  namespace:' | sed 's/^ *//')"
 "$STOOP" rpkg pull deployments.web.v1 | grep -A24 'kind: Kptfile' | sed 's/^/   /'
 
 echo

@@ -75,7 +75,9 @@ extension PackageLifecycle {
       let files = rewritten.map { key, bytes in
         (key, (bytes, upstream.files[key]?.executable == true ? FileMode.executable : .blob))
       }
-      let packageTree = try session.clone.writeTree(files: Dictionary(uniqueKeysWithValues: files))
+      let packageTree = try renderedTree(
+        try session.clone.writeTree(files: Dictionary(uniqueKeysWithValues: files)), package: path,
+        in: session.clone, refusal: "cannot clone \(upstream.description): rendering failed")
       return try Self.createDraft(
         path: path, workspace: workspace, packageTree: packageTree,
         subject: "Creating new revision by cloning", task: upstream.task, in: session)

@@ -13,9 +13,12 @@ extension OrchestrationError {
 /// with its expected old value.
 public struct PackageLifecycle: Sendable {
   public let registry: Registry
+  /// Receives what rendering prints (`[RUNNING]`, `[PASS]`, results), as porchctl shows it.
+  public var progress: @Sendable (String) -> Void
 
-  public init(registry: Registry) {
+  public init(registry: Registry, progress: @escaping @Sendable (String) -> Void = { _ in }) {
     self.registry = registry
+    self.progress = progress
   }
 
   static let porch = Signature(name: "Package Orchestration Service", email: "porch@kpt.dev")
@@ -215,7 +218,9 @@ public struct PackageLifecycle: Sendable {
       let files = Self.initialFiles(
         name: path, description: description, keywords: keywords, site: site)
       let clone = session.clone
-      let packageTree = try clone.writeTree(files: files.mapValues { ($0, .blob) })
+      let packageTree = try renderedTree(
+        try clone.writeTree(files: files.mapValues { ($0, .blob) }), package: path, in: clone,
+        refusal: "cannot init \(path): rendering failed")
       return try Self.createDraft(
         path: path, workspace: workspace, packageTree: packageTree,
         subject: "Creating new empty revision",
@@ -368,13 +373,23 @@ public struct PackageLifecycle: Sendable {
       try Self.checkReadiness(current, in: session.clone)
       let clone = session.clone
       let head = try clone.commit(current.commit)
+      guard let packageTree = try clone.entry(at: current.fullPath, in: head.tree) else {
+        throw OrchestrationError.lifecycle("\(current.name) has no \(current.fullPath) directory")
+      }
+      let rendered = try renderedTree(
+        packageTree.id, package: current.path, in: clone,
+        refusal: "cannot propose \(current.name): rendering failed; nothing was moved")
+      let tree =
+        rendered == packageTree.id
+        ? head.tree
+        : try clone.replacingSubtree(in: head.tree, at: current.fullPath, with: rendered)
       let message =
         "Rendering package\n\n\n"
         + Self.annotation(
           package: current.fullPath, workspace: current.workspace, revision: "0",
           task: "{\"type\":\"render\"}") + "\n"
       let commit = try clone.writeCommit(
-        tree: head.tree, parents: [current.commit], message: message, author: session.author,
+        tree: tree, parents: [current.commit], message: message, author: session.author,
         committer: Self.porch)
       try clone.push(
         [

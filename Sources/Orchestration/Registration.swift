@@ -166,6 +166,8 @@ public enum OrchestrationError: Error, Sendable, CustomStringConvertible {
   case locked(name: String)
   case io(path: String, reason: String)
   case git(GitError, url: String)
+  /// The Kptfile pipeline failed while a draft was written; nothing was pushed.
+  case renderFailed(String)
 
   public var description: String {
     switch self {
@@ -207,6 +209,8 @@ public enum OrchestrationError: Error, Sendable, CustomStringConvertible {
         }
         return error.message
       }
+    case .renderFailed(let message):
+      return message
     }
   }
 }

@@ -33,6 +33,19 @@ public enum RevisionMetadata {
       """.utf8)
   }
 
+  /// The revision's annotations as the user left them in the pulled file (porchctl carries the
+  /// PackageRevision's metadata there; `porch.kpt.dev/push-on-render-failure` is read from it).
+  public static func annotations(in bytes: [UInt8]) -> [String: String] {
+    guard let file = try? YAMLFile(parsing: bytes, name: fileName),
+      let node = file.documents.first?.root.node(at: ["metadata", "annotations"]), node.isMapping
+    else { return [:] }
+    var annotations: [String: String] = [:]
+    for entry in node.entries where entry.value.isScalar {
+      annotations[entry.key.value] = entry.value.value
+    }
+    return annotations
+  }
+
   /// The resourceVersion recorded at pull time.
   public static func resourceVersion(in bytes: [UInt8]) -> ObjectID? {
     guard let file = try? YAMLFile(parsing: bytes, name: fileName),
@@ -77,8 +90,11 @@ extension PackageLifecycle {
 
   /// Replaces a Draft's files (`rpkg push`): one `Rendering package` commit on the draft, pushed
   /// only if the draft is still at `expected` (the head recorded at pull time).
+  /// The files are rendered first, as Porch does; a render failure refuses the push unless the
+  /// pulled metadata carries `porch.kpt.dev/push-on-render-failure: "true"`.
   public func push(
-    _ revision: PackageRevision, files: [String: PackageFileContent], expected: ObjectID
+    _ revision: PackageRevision, files: [String: PackageFileContent], expected: ObjectID,
+    annotations: [String: String] = [:]
   ) throws(OrchestrationError) -> String {
     guard files["Kptfile"] != nil else {
       throw .lifecycle("package must contain Kptfile at root; nothing was pushed")
@@ -97,9 +113,14 @@ extension PackageLifecycle {
           "\(current.name) moved since it was pulled (pulled \(expected.short), now \(current.commit.short)); "
             + "pull it again and reapply your changes")
       }
+      let rendered = try rendered(
+        files, package: current.path,
+        refusal:
+          "Package NOT pushed to remote. Fix locally (until 'stoop fn render' succeeds) and retry",
+        allowFailure: annotations[PackageRendering.pushOnRenderFailure] == "true")
       let clone = session.clone
       let packageTree = try clone.writeTree(
-        files: files.mapValues { ($0.bytes, $0.executable ? FileMode.executable : .blob) })
+        files: rendered.mapValues { ($0.bytes, $0.executable ? FileMode.executable : .blob) })
       let base = try clone.commit(current.commit).tree
       let tree = try clone.replacingSubtree(in: base, at: current.fullPath, with: packageTree)
       let message =
@@ -146,10 +167,13 @@ extension PackageLifecycle {
       else {
         throw OrchestrationError.lifecycle("\(current.name) has no \(current.fullPath) directory")
       }
+      let tree = try renderedTree(
+        packageTree.id, package: current.path, in: clone,
+        refusal: "cannot copy \(current.name): rendering failed")
       let task =
         "{\"type\":\"edit\",\"edit\":{\"sourceRef\":{\"name\":" + GoJSON.quote(current.name) + "}}}"
       return try Self.createDraft(
-        path: current.path, workspace: workspace, packageTree: packageTree.id,
+        path: current.path, workspace: workspace, packageTree: tree,
         subject: "Creating new revision by copying previous revision", task: task, in: session)
     }
   }

@@ -55,13 +55,15 @@ public enum PackageTransfer {
   /// The files of a ResourceList (File items turned back into their bytes) and the
   /// resourceVersion of its `.KptRevisionMetadata`.
   public static func files(fromResourceList input: [UInt8]) throws(KRMError) -> (
-    files: [String: PackageFileContent], resourceVersion: String?
+    files: [String: PackageFileContent], resourceVersion: String?, annotations: [String: String]
   ) {
     var files: [String: PackageFileContent] = [:]
     var version: String?
+    var annotations: [String: String] = [:]
     for (path, bytes) in try Sink.files(from: input) {
       if path == RevisionMetadata.fileName {
         version = RevisionMetadata.resourceVersion(in: bytes)?.hex
+        annotations = RevisionMetadata.annotations(in: bytes)
         continue
       }
       if let yaml = try? YAMLFile(parsing: bytes, name: path), yaml.documents.count == 1,
@@ -80,7 +82,7 @@ public enum PackageTransfer {
       }
       files[path] = PackageFileContent(bytes: bytes)
     }
-    return (files, version)
+    return (files, version, annotations)
   }
 
   /// Writes a pulled revision into a new directory (0750; files 0600, executables 0700).
@@ -94,11 +96,19 @@ public enum PackageTransfer {
     }
     var all = files
     all[RevisionMetadata.fileName] = PackageFileContent(bytes: metadata)
+    try writeFiles(all, to: directory)
+  }
+
+  /// Writes files under `directory`, creating it and any folders (0750; files 0600, executables
+  /// 0700).
+  static func writeFiles(_ files: [String: PackageFileContent], to directory: String)
+    throws(OrchestrationError)
+  {
     do {
       try FileManager.default.createDirectory(
         atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750]
       )
-      for (path, content) in all {
+      for (path, content) in files {
         let target = directory + "/" + path
         try FileManager.default.createDirectory(
           atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
@@ -115,13 +125,14 @@ public enum PackageTransfer {
 
   /// Every regular file under a directory (hidden ones too), and the pulled resourceVersion.
   public static func read(directory: String) throws(OrchestrationError) -> (
-    files: [String: PackageFileContent], resourceVersion: String?
+    files: [String: PackageFileContent], resourceVersion: String?, annotations: [String: String]
   ) {
     guard let walker = FileManager.default.enumerator(atPath: directory) else {
       throw .io(path: directory, reason: "no such directory")
     }
     var files: [String: PackageFileContent] = [:]
     var version: String?
+    var annotations: [String: String] = [:]
     while let path = walker.nextObject() as? String {
       let full = directory + "/" + path
       guard let attributes = try? FileManager.default.attributesOfItem(atPath: full),
@@ -130,11 +141,12 @@ public enum PackageTransfer {
       else { continue }
       if path == RevisionMetadata.fileName {
         version = RevisionMetadata.resourceVersion(in: Array(data))?.hex
+        annotations = RevisionMetadata.annotations(in: Array(data))
         continue
       }
       let permissions = attributes[.posixPermissions] as? Int ?? 0
       files[path] = PackageFileContent(bytes: Array(data), executable: permissions & 0o100 != 0)
     }
-    return (files, version)
+    return (files, version, annotations)
   }
 }

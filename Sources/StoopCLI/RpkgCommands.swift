@@ -64,7 +64,7 @@ struct RpkgGet: ParsableCommand {
       var revisions: [PackageRevision]
       if !names.isEmpty && !allNamespaces {
         // Named revisions: list just their packages.
-        let lifecycle = PackageLifecycle(registry: registry)
+        let lifecycle = PackageLifecycle(registry: registry, progress: Terminal.standardError)
         revisions = try names.map {
           try lifecycle.resolve($0, namespace: namespace.namespace, fetch: !offline)
         }
@@ -172,7 +172,9 @@ struct RpkgInit: ParsableCommand {
       guard let workspace = workspace ?? revision else {
         throw ValidationError("--workspace is required")
       }
-      let created = try PackageLifecycle(registry: Registry.current()).initialize(
+      let created = try PackageLifecycle(
+        registry: Registry.current(), progress: Terminal.standardError
+      ).initialize(
         package: package, repository: repository, workspace: workspace,
         namespace: namespace.namespace,
         description: description,
@@ -193,7 +195,8 @@ protocol RevisionTransition: ParsableCommand {
 extension RevisionTransition {
   func run() throws {
     try ErrorReporter.run {
-      let lifecycle = PackageLifecycle(registry: Registry.current())
+      let lifecycle = PackageLifecycle(
+        registry: Registry.current(), progress: Terminal.standardError)
       var failures: [Error] = []
       for name in names {
         do {
@@ -294,7 +297,8 @@ struct RpkgPull: ParsableCommand {
 
   func run() throws {
     try ErrorReporter.run {
-      let lifecycle = PackageLifecycle(registry: Registry.current())
+      let lifecycle = PackageLifecycle(
+        registry: Registry.current(), progress: Terminal.standardError)
       let revision = try lifecycle.resolve(package, namespace: namespace.namespace, fetch: true)
       let files = try lifecycle.files(of: revision)
       let metadata = RevisionMetadata.render(revision)
@@ -314,18 +318,24 @@ struct RpkgPush: ParsableCommand {
     discussion: """
       The Draft must still be at the commit recorded in .KptRevisionMetadata when it was pulled; \
       otherwise nothing is written and the command exits 3: pull again and reapply your changes. \
-      The Kptfile pipeline is not rendered yet: exactly what is pushed is committed.
+      The Kptfile pipelines are rendered first, as Porch does, and the result is committed as \
+      one `Rendering package` commit. If rendering fails nothing is pushed (exit 5), unless \
+      --push-on-render-failure is given or the pulled .KptRevisionMetadata carries the \
+      annotation porch.kpt.dev/push-on-render-failure: "true"; then the files go in unrendered \
+      and the failure is reported.
       """,
     aliases: ["sink", "write"])
 
   @Argument(help: "The package revision name.") var package: String
   @Argument(help: "The directory to push, or - for stdin.", completion: .directory) var directory:
     String = "-"
+  @Flag(help: "Push the files even when rendering them fails.") var pushOnRenderFailure = false
   @OptionGroup var namespace: NamespaceOption
 
   func run() throws {
     try ErrorReporter.run {
-      let lifecycle = PackageLifecycle(registry: Registry.current())
+      let lifecycle = PackageLifecycle(
+        registry: Registry.current(), progress: Terminal.standardError)
       let input =
         directory == "-"
         ? try PackageTransfer.files(fromResourceList: Terminal.readStandardInput())
@@ -337,7 +347,12 @@ struct RpkgPush: ParsableCommand {
       }
       let revision = try lifecycle.resolve(package, namespace: namespace.namespace, fetch: true)
       Terminal.standardOutput(
-        Array((try lifecycle.push(revision, files: input.files, expected: version) + "\n").utf8))
+        Array(
+          (try lifecycle.push(
+            revision, files: input.files, expected: version,
+            annotations: input.annotations.merging(
+              pushOnRenderFailure ? ["porch.kpt.dev/push-on-render-failure": "true"] : [:]
+            ) { $1 }) + "\n").utf8))
     }
   }
 }
@@ -360,7 +375,8 @@ struct RpkgCopy: ParsableCommand {
       guard let workspace = workspace ?? revision else {
         throw ValidationError("--workspace is required")
       }
-      let lifecycle = PackageLifecycle(registry: Registry.current())
+      let lifecycle = PackageLifecycle(
+        registry: Registry.current(), progress: Terminal.standardError)
       let sourceRevision = try lifecycle.resolve(
         source, namespace: namespace.namespace, fetch: true)
       if let package, package != sourceRevision.path {
@@ -406,7 +422,8 @@ struct RpkgClone: ParsableCommand {
 
   func run() throws {
     try ErrorReporter.run {
-      let lifecycle = PackageLifecycle(registry: Registry.current())
+      let lifecycle = PackageLifecycle(
+        registry: Registry.current(), progress: Terminal.standardError)
       let upstream: CloneSource
       if CloneSource.isGitURL(source) {
         let parsed = CloneSource.splitKptURL(source)
