@@ -296,7 +296,33 @@ import Testing
     let labels = try run(stoopBinary, ["fn", "eval", root, "-i", "set-labels:v0.1.5"])
     #expect(labels.status == 1)
     #expect(labels.stderr.contains("function config must be a ConfigMap or SetLabelConfig"))
+    // An imperative run whose selectors match nothing is refused; a pipeline step only warns.
+    let nothing = try run(
+      stoopBinary, ["fn", "eval", root, "-i", "set-labels", "--match-kind", "Job", "--", "a=b"])
+    #expect(nothing.status == 1)
+    #expect(
+      nothing.stderr
+        == "Error: the selectors of \"gcr.io/kpt-fn/set-labels\" match no resource; nothing was run (check the --match-* and --exclude-* flags)\n"
+    )
     #expect(tree(root) == before)
+  }
+
+  @Test func aPipelineStepWhoseSelectorsMatchNothingWarns() throws {
+    let root = try makePackage(
+      mutators: """
+            - image: set-labels:v0.2.0
+              configMap:
+                a: b
+              selectors:
+                - kind: Job
+        """)
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    let result = try run(stoopBinary, ["fn", "render", root])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(
+      result.stderr.contains(
+        "[WARN] the selectors of \"gcr.io/kpt-fn/set-labels:v0.2.0\" match no resource in package \".\"\n"
+      ))
   }
 
   @Test func listAndDocDescribeTheBuiltins() throws {

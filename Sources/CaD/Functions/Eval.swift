@@ -115,7 +115,7 @@ public struct Evaluator {
     }
     let output = try runner.run(
       runtime, on: items, functionConfig: config, selection: request.selection, package: "",
-      validator: false)
+      validator: false, requireMatch: true)
 
     switch options.output {
     case .inPlace, .stdout:

@@ -28,7 +28,8 @@ final class StepRunner {
   /// fails; the exit code is 5 for a validator.
   func run(
     _ runtime: FunctionRuntime, on items: [FunctionItem], functionConfig: YAMLDocument?,
-    selection: Selection, package: String, validator: Bool = false
+    selection: Selection, package: String, validator: Bool = false,
+    requireMatch: Bool = false
   ) throws(FunctionError) -> [FunctionItem] {
     var all = items
     var input: [FunctionItem] = []
@@ -47,6 +48,18 @@ final class StepRunner {
       }
     }
     let name = runtime.displayName
+    if !selection.isEmpty && input.isEmpty {
+      // An imperative run that selects nothing is almost always a typo; a pipeline step may
+      // legitimately have nothing to do in this package.
+      if requireMatch {
+        throw FunctionError(
+          "the selectors of \"\(name)\" match no resource; nothing was run (check the --match-* and --exclude-* flags)"
+        )
+      }
+      log(
+        "[WARN] the selectors of \"\(name)\" match no resource in package \"\(package.isEmpty ? "." : package)\"\n"
+      )
+    }
     log(
       selection.isEmpty
         ? FunctionReport.running(name)
