@@ -1,0 +1,224 @@
+import Foundation
+import KRM
+import Testing
+
+@testable import CaD
+
+private func files(_ map: [String: String]) -> [String: [UInt8]] {
+  map.mapValues { Array($0.utf8) }
+}
+
+private func text(_ result: PackageMergeResult, _ path: String) -> String? {
+  result.files[path].map { String(decoding: $0, as: UTF8.self) }
+}
+
+private let originDeploy = """
+  # top comment
+  apiVersion: apps/v1
+  kind: Deployment
+  metadata: # kpt-merge: ns1/web
+    name: web # line comment
+    namespace: ns1
+  spec:
+    replicas: 1
+    template:
+      spec:
+        containers:
+          - name: app
+            image: nginx:1.0
+            ports:
+              - containerPort: 80
+            env:
+              - name: A
+                value: "1"
+          - name: sidecar
+            image: busybox:1.0
+
+  """
+
+private let kptfile = """
+  apiVersion: kpt.dev/v1
+  kind: Kptfile
+  metadata:
+    name: basic
+  upstream:
+    type: git
+    git:
+      repo: up.git
+      directory: basic
+      ref: v1
+  pipeline:
+    mutators:
+      - image: set-namespace:v1
+        configMap:
+          namespace: up-ns
+
+  """
+
+/// kpt.md §3.10 scenario 1, resource by resource: upstream's changes arrive, local edits stay,
+/// containers and env merge by name, a new container is appended, the comment of the chosen
+/// node travels with it.
+@Test func resourceMergeFollowsKptsRecordedScenario() throws {
+  let local =
+    originDeploy
+    .replacingOccurrences(of: "  replicas: 1", with: "  replicas: 5")
+    .replacingOccurrences(
+      of: "              value: \"1\"\n",
+      with: "              value: \"1\"\n            - name: LOCAL\n              value: \"yes\"\n"
+    )
+    .replacingOccurrences(
+      of: "          image: busybox:1.0\n",
+      with: "          image: busybox:1.0\n          args: [\"--local\"]\n")
+  let updated =
+    originDeploy
+    .replacingOccurrences(of: "# top comment", with: "# top comment (v2)")
+    .replacingOccurrences(of: "  replicas: 1", with: "  replicas: 3 # upstream replicas")
+    .replacingOccurrences(of: "nginx:1.0", with: "nginx:2.0")
+    .replacingOccurrences(
+      of: "            - containerPort: 80\n",
+      with: "            - containerPort: 80\n            - containerPort: 443\n"
+    )
+    .replacingOccurrences(
+      of: "              value: \"1\"\n",
+      with: "              value: \"2\"\n            - name: B\n              value: \"b\"\n"
+    )
+    .replacingOccurrences(
+      of: "          image: busybox:1.0\n",
+      with:
+        "          image: busybox:1.0\n          args: [\"--upstream\"]\n        - name: logger\n          image: fluentd:1\n"
+    )
+  let merge = PackageMerge(
+    origin: files(["Kptfile": kptfile, "deploy.yaml": originDeploy, "README.md": "v1\n"]),
+    updated: files([
+      "Kptfile": kptfile, "deploy.yaml": updated, "README.md": "v2\n",
+      "new.yaml": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: new\n",
+    ]),
+    local: files([
+      "Kptfile": kptfile, "deploy.yaml": local, "README.md": "v1\n", "NOTES.txt": "mine\n",
+    ]))
+  let result = try merge.run()
+  let deploy = try #require(text(result, "deploy.yaml"))
+  #expect(deploy.hasPrefix("# top comment (v2)\n"))
+  #expect(deploy.contains("  name: web # line comment\n"))
+  #expect(deploy.contains("  replicas: 3 # upstream replicas\n"))
+  #expect(deploy.contains("image: nginx:2.0"))
+  #expect(deploy.contains("- containerPort: 80\n") && deploy.contains("- containerPort: 443\n"))
+  #expect(deploy.contains("- name: A\n              value: \"2\"\n"))
+  #expect(deploy.contains("- name: LOCAL\n              value: \"yes\"\n"))
+  #expect(deploy.contains("- name: B\n              value: \"b\"\n"))
+  #expect(deploy.contains("args: [\"--upstream\"]"))
+  #expect(deploy.contains("- name: logger\n          image: fluentd:1\n"))
+  #expect(
+    text(result, "new.yaml") == "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: new\n")
+  #expect(text(result, "README.md") == "v2\n")
+  #expect(text(result, "NOTES.txt") == "mine\n")
+  #expect(text(result, "Kptfile") == kptfile)
+
+  // Both sides changed replicas and the sidecar's args: two conflicts, upstream's values won.
+  #expect(
+    result.conflicts.map(\.field).sorted() == [
+      "spec.replicas",
+      "spec.template.spec.containers[name=sidecar].args",
+    ])
+  let replicas = try #require(result.conflicts.first { $0.field == "spec.replicas" })
+  #expect(replicas.origin == "1" && replicas.updated == "3" && replicas.local == "5")
+  #expect(replicas.resource == "Deployment ns1/web" && replicas.file == "deploy.yaml")
+
+  // --on-conflict=local keeps local values; fail writes nothing.
+  var keeping = merge
+  keeping.policy = .local
+  let kept = try #require(text(try keeping.run(), "deploy.yaml"))
+  #expect(kept.contains("  replicas: 5\n") && kept.contains("args: [\"--local\"]"))
+  #expect(kept.contains("image: nginx:2.0"))
+  var failing = merge
+  failing.policy = .fail
+  #expect(throws: PackageMergeError.self) { try failing.run() }
+}
+
+/// Resources untouched on both sides keep their bytes; deletions and local edits of deleted
+/// resources; a file moved upstream keeps the resource's identity; a subpackage added upstream.
+@Test func resourceMergeHandlesDeletionsMovesAndSubpackages() throws {
+  let cm = { (name: String, value: String) in
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \(name)\ndata:\n  k: \(value)\n"
+  }
+  let untouched = "# keep   these bytes\napiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n"
+  let origin = files([
+    "Kptfile": kptfile, "cms.yaml": cm("gone", "1") + "---\n" + cm("edited", "1"),
+    "moved.yaml": cm("mover", "1"), "secret.yaml": untouched,
+  ])
+  let updated = files([
+    "Kptfile": kptfile, "cms.yaml": "", "elsewhere.yaml": cm("mover", "2"),
+    "secret.yaml": untouched,
+    "sub/Kptfile": "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: sub\n",
+    "sub/cm.yaml": cm("sub", "1"),
+  ])
+  let local = files([
+    "Kptfile": kptfile, "cms.yaml": cm("gone", "1") + "---\n" + cm("edited", "local"),
+    "moved.yaml": cm("mover", "1"), "secret.yaml": untouched,
+  ])
+  let result = try PackageMerge(origin: origin, updated: updated, local: local).run()
+  // `gone` was unchanged locally and deleted upstream; `edited` was changed locally: kept and
+  // reported.
+  #expect(text(result, "cms.yaml") == cm("edited", "local"))
+  #expect(
+    result.conflicts.map(\.description) == [
+      "cms.yaml: ConfigMap edited: .: origin \"present\", upstream (absent), local \"changed\""
+    ])
+  // Upstream moved `mover` to another file: one copy, in the new file, with upstream's change.
+  #expect(text(result, "moved.yaml") == nil)
+  #expect(text(result, "elsewhere.yaml") == cm("mover", "2"))
+  #expect(text(result, "secret.yaml") == untouched)
+  #expect(text(result, "sub/cm.yaml") == cm("sub", "1"))
+  #expect(text(result, "sub/Kptfile") != nil)
+
+  // A subpackage both sides added is refused.
+  var both = local
+  both["sub/Kptfile"] = Array("apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: s\n".utf8)
+  let refused = #expect(throws: PackageMergeError.self) {
+    try PackageMerge(origin: origin, updated: updated, local: both).run()
+  }
+  #expect(refused?.description.contains("subpackage \"sub\" added in both") == true)
+}
+
+/// The Kptfile merge: functions match by image without tag, local settings stay, upstream's new
+/// functions are appended; upstream and upstreamLock stay the caller's.
+@Test func kptfilePipelinesMergeByFunction() throws {
+  let local =
+    kptfile.replacingOccurrences(of: "namespace: up-ns", with: "namespace: local-ns")
+    + "    - image: local-fn:v1\n"
+  let updated =
+    kptfile.replacingOccurrences(of: "set-namespace:v1", with: "set-namespace:v2")
+    .replacingOccurrences(of: "ref: v1", with: "ref: v9")
+    + "    - image: upstream-new:v1\n  validators:\n    - image: kubeval:v1\n"
+  let result = try PackageMerge(
+    origin: files(["Kptfile": kptfile]), updated: files(["Kptfile": updated]),
+    local: files(["Kptfile": local])
+  ).run()
+  let merged = try #require(text(result, "Kptfile"))
+  #expect(merged.contains("    ref: v1\n"))
+  #expect(
+    merged.contains(
+      "  mutators:\n    - image: set-namespace:v2\n      configMap:\n        namespace: local-ns\n    - image: local-fn:v1\n    - image: upstream-new:v1\n"
+    ), "\(merged)")
+  #expect(merged.hasSuffix("  validators:\n    - image: kubeval:v1\n"))
+}
+
+@Test func fastForwardRefusesLocalChanges() throws {
+  let origin = files([
+    "Kptfile": kptfile, "a.yaml": "apiVersion: v1\nkind: A\nmetadata:\n  name: a\n",
+  ])
+  var local = origin
+  local["extra.txt"] = Array("x\n".utf8)
+  let updated = files([
+    "Kptfile": kptfile, "b.yaml": "apiVersion: v1\nkind: B\nmetadata:\n  name: b\n",
+  ])
+  let refused = #expect(throws: PackageMergeError.self) {
+    try PackageMerge(origin: origin, updated: updated, local: local, strategy: "fast-forward").run()
+  }
+  #expect(
+    refused?.description.hasPrefix("local package files have been modified: [extra.txt]") == true)
+  let replaced = try PackageMerge(
+    origin: origin, updated: updated, local: local, strategy: "force-delete-replace"
+  ).run()
+  #expect(Set(replaced.files.keys) == ["Kptfile", "b.yaml"])
+}
