@@ -308,13 +308,13 @@ _stoop_rpkg() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    get|pull|push|init|clone|copy|propose|approve|reject|propose-delete|del)
+    get|pull|push|init|clone|copy|upgrade|propose|approve|reject|propose-delete|del)
         # Offer subcommand argument completions
         "_stoop_rpkg_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'get pull push init clone copy propose approve reject propose-delete del' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'get pull push init clone copy upgrade propose approve reject propose-delete del' -- "${cur}"))
         ;;
     esac
 }
@@ -475,6 +475,33 @@ _stoop_rpkg_copy() {
         return
         ;;
     '--repository')
+        return
+        ;;
+    '-n'|'--namespace')
+        return
+        ;;
+    esac
+}
+
+_stoop_rpkg_upgrade() {
+    repeating_flags=()
+    non_repeating_flags=(--latest --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--revision --workspace --strategy --on-conflict -n --namespace)
+    __stoop_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--revision')
+        return
+        ;;
+    '--workspace')
+        return
+        ;;
+    '--strategy')
+        return
+        ;;
+    '--on-conflict')
         return
         ;;
     '-n'|'--namespace')

@@ -166,8 +166,8 @@ public enum OrchestrationError: Error, Sendable, CustomStringConvertible {
   case locked(name: String)
   case io(path: String, reason: String)
   case git(GitError, url: String)
-  /// The Kptfile pipeline failed while a draft was written; nothing was pushed.
-  case renderFailed(String)
+  /// A function, a render or a merge guardrail refused the operation; nothing was written.
+  case validationFailed(String)
 
   public var description: String {
     switch self {
@@ -209,7 +209,7 @@ public enum OrchestrationError: Error, Sendable, CustomStringConvertible {
         }
         return error.message
       }
-    case .renderFailed(let message):
+    case .validationFailed(let message):
       return message
     }
   }

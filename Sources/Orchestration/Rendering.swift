@@ -83,7 +83,7 @@ extension PackageLifecycle {
         progress("Package is updated, but failed to render the package.\nError: \(reason)\n")
         return files
       }
-      throw .renderFailed("\(refusal): \(reason)")
+      throw .validationFailed("\(refusal): \(reason)")
     }
     return outcome.files
   }

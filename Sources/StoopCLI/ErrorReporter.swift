@@ -26,7 +26,7 @@ enum ErrorReporter {
       switch error {
       case .notRegistered, .packageRevisionNotFound: return .notFound
       case .locked, .conflict: return .conflict
-      case .renderFailed: return .validation
+      case .validationFailed: return .validation
       case .git(let git, _):
         if case .rejected = git.kind { return .conflict }
         return git.kind == .notFound ? .notFound : .failure

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CaD
 import Foundation
 import Git
 import KRM
@@ -11,7 +12,7 @@ struct Rpkg: ParsableCommand {
     abstract: "Work with package revisions stored in registered repositories.",
     subcommands: [
       RpkgGet.self, RpkgPull.self, RpkgPush.self, RpkgInit.self, RpkgClone.self, RpkgCopy.self,
-      RpkgPropose.self,
+      RpkgUpgrade.self, RpkgPropose.self,
       RpkgApprove.self, RpkgReject.self,
       RpkgProposeDelete.self,
       RpkgDelete.self,
@@ -391,6 +392,56 @@ struct RpkgCopy: ParsableCommand {
       }
       let created = try lifecycle.copy(sourceRevision, workspace: workspace)
       Terminal.standardOutput(Array("\(created.name) created\n".utf8))
+    }
+  }
+}
+
+struct RpkgUpgrade: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "upgrade",
+    abstract: "Start a new Draft of a downstream package on a newer revision of its upstream.",
+    discussion: """
+      SOURCE is a published revision of a package cloned from a registered upstream. Its files \
+      are merged three ways: the upstream revision its Kptfile upstreamLock names is the base, \
+      the newer upstream revision brings its changes, and local edits are kept. What both sides \
+      changed is listed on stderr as a conflict with the three values; --on-conflict says who \
+      wins: upstream (kpt's behaviour, the default), local, or fail (nothing is written, exit \
+      5). The new Draft is one `Upgrading revision` commit, rendered, as Porch writes it.
+      """)
+
+  @Argument(help: "The published downstream revision to upgrade.") var source: String
+  @Option(help: "The upstream revision to move to (default: the newest published one).")
+  var revision: Int?
+  @Flag(help: "Move to the newest published upstream revision (the default).") var latest = false
+  @Option(help: "The workspace of the new revision.") var workspace: String
+  @Option(help: "resource-merge (default), fast-forward, force-delete-replace or copy-merge.")
+  var strategy = "resource-merge"
+  @Option(help: "Who wins a conflict: upstream (default), local or fail.")
+  var onConflict = "upstream"
+  @OptionGroup var namespace: NamespaceOption
+
+  func run() throws {
+    try ErrorReporter.run {
+      guard let policy = ConflictPolicy(rawValue: onConflict) else {
+        throw ValidationError("--on-conflict must be upstream, local or fail")
+      }
+      if latest && revision != nil {
+        throw ValidationError("--latest and --revision are mutually exclusive; give one of them")
+      }
+      let lifecycle = PackageLifecycle(
+        registry: Registry.current(), progress: Terminal.standardError)
+      let sourceRevision = try lifecycle.resolve(
+        source, namespace: namespace.namespace, fetch: true)
+      let outcome = try lifecycle.upgrade(
+        sourceRevision, to: revision == 0 ? nil : revision, workspace: workspace,
+        strategy: strategy, policy: policy)
+      if !outcome.conflicts.isEmpty {
+        Terminal.standardError(
+          "\(outcome.conflicts.count) conflict(s), resolved for \(policy.rawValue):\n"
+            + outcome.conflicts.map { "  \($0)\n" }.joined())
+      }
+      Terminal.standardOutput(
+        Array("\(sourceRevision.name) upgraded to \(outcome.revision.name)\n".utf8))
     }
   }
 }

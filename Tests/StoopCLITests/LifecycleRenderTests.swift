@@ -142,10 +142,7 @@ private let deployment = """
   let work = temporaryDirectory("render-clone")
   defer { try? FileManager.default.removeItem(atPath: work) }
   let blueprints = try makeBareRemote(in: work)
-  let deployments = work + "/deployments.git"
-  #expect(
-    try run("/usr/bin/env", ["git", "init", "-q", "--bare", "-b", "main", deployments]).status
-      == 0)
+  let deployments = try makeDeploymentRemote(in: work)
   let env = ["STOOP_HOME": work + "/home", "GIT_CONFIG_GLOBAL": "/dev/null"]
   func stoop(_ arguments: [String], input: [UInt8]? = nil) throws -> Run {
     try run(stoopBinary, arguments, input: input, environment: env)

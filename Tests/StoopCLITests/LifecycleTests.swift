@@ -10,6 +10,14 @@ func makeBareRemote(in work: String) throws -> String {
   return remote
 }
 
+/// A second empty bare repository `deployments.git` (branch main) beside `makeBareRemote`'s.
+func makeDeploymentRemote(in work: String) throws -> String {
+  let remote = work + "/deployments.git"
+  #expect(
+    try run("/usr/bin/env", ["git", "init", "-q", "--bare", "-b", "main", remote]).status == 0)
+  return remote
+}
+
 private func gitOutput(_ arguments: [String]) throws -> String {
   String(decoding: try run("/usr/bin/env", ["git"] + arguments).stdout, as: UTF8.self)
 }

@@ -1,0 +1,152 @@
+import CaD
+import Foundation
+import Git
+import KRM
+
+/// What `rpkg upgrade` made, and what it could not merge cleanly.
+public struct UpgradeOutcome: Sendable {
+  public var revision: PackageRevision
+  public var oldUpstream: PackageRevision
+  public var newUpstream: PackageRevision
+  public var conflicts: [MergeConflict]
+}
+
+extension PackageLifecycle {
+  /// A new Draft of a downstream package moved to a newer revision of its upstream (porch-git.md
+  /// §4.4, §7.4): a three-way merge of the source revision (local) against the old upstream
+  /// (origin) and the new one (updated), the Kptfile's upstream and lock set to the new upstream,
+  /// merge keys ensured, rendered, and one `Upgrading revision` commit on `drafts/<path>/<ws>`.
+  ///
+  /// The old upstream is the published revision the source's Kptfile `upstreamLock` names (a
+  /// registered repository with that URL, the lock's directory and tag). `revision` nil takes
+  /// the newest published revision of the same upstream package.
+  public func upgrade(
+    _ source: PackageRevision, to revision: Int?, workspace: String,
+    strategy: String = "resource-merge", policy: ConflictPolicy = .upstream
+  ) throws(OrchestrationError) -> UpgradeOutcome {
+    try Registry.validate(name: workspace)
+    guard source.lifecycle == .published || source.lifecycle == .deletionProposed,
+      !source.isPlaceholder
+    else {
+      throw .lifecycle(
+        "\(source.name) is \(source.lifecycle.rawValue); upgrade a published revision such as \(source.repository)/\(source.path)@v1"
+      )
+    }
+    guard let lock = kptfile(of: source)?.upstreamLock else {
+      throw .lifecycle(
+        "\(source.name) has no upstreamLock in its Kptfile; only a package cloned from a registered upstream can be upgraded"
+      )
+    }
+    let old = try upstreamRevision(
+      repo: lock.repo, directory: lock.directory, ref: lock.ref, namespace: source.namespace)
+    let candidates = try registry.packageRevisions(namespace: old.namespace, offline: true).filter {
+      $0.repository == old.repository && $0.path == old.path && $0.revision > 0
+        && ($0.lifecycle == .published || $0.lifecycle == .deletionProposed)
+    }
+    let new: PackageRevision
+    if let revision {
+      guard let found = candidates.first(where: { $0.revision == revision }) else {
+        throw .lifecycle(
+          "upstream \(old.repository)/\(old.path) has no published revision v\(revision); see stoop rpkg get \(old.repository)/\(old.path)"
+        )
+      }
+      new = found
+    } else {
+      guard let newest = candidates.max(by: { $0.revision < $1.revision }) else {
+        throw .lifecycle("upstream \(old.repository)/\(old.path) has no published revision")
+      }
+      new = newest
+    }
+    if new.revision <= old.revision && revision == nil {
+      throw .lifecycle(
+        "\(source.name) is up to date with \(new.name) (v\(new.revision)); nothing to upgrade")
+    }
+
+    let local = try files(of: source)
+    let origin = try files(of: old)
+    let updated = try fetchUpstream(.revision(new), namespace: source.namespace)
+    let merge = PackageMerge(
+      origin: origin.mapValues(\.bytes), updated: updated.files.mapValues(\.bytes),
+      local: local.mapValues(\.bytes), strategy: strategy, policy: policy)
+    let merged: PackageMergeResult
+    do {
+      merged = try merge.run()
+    } catch {
+      let listed = error.conflicts.map { "\n  " + $0.description }.joined()
+      let message = "cannot upgrade \(source.name): \(error.description)" + listed
+      throw error.conflicts.isEmpty ? .lifecycle(message) : .validationFailed(message)
+    }
+    var result = merged.files
+    guard let kptfileBytes = result[Kptfile.fileName],
+      var kptfile = try? Kptfile.parse(kptfileBytes, file: Kptfile.fileName)
+    else {
+      throw .lifecycle("cannot upgrade \(source.name): the merged package has no readable Kptfile")
+    }
+    kptfile.name = kptfile.name ?? source.path
+    kptfile.upstream = Upstream(
+      type: "git", repo: updated.lock.repo, directory: updated.lock.directory,
+      ref: updated.lock.ref, updateStrategy: kptfile.upstream?.updateStrategy)
+    kptfile.upstreamLock = updated.lock
+    result[Kptfile.fileName] = kptfile.bytes()
+    result = UpstreamRewrite.ensureMergeKeys(result)
+
+    let task =
+      "{\"type\":\"upgrade\",\"upgrade\":{\"oldUpstreamRef\":{\"name\":" + GoJSON.quote(old.name)
+      + "},\"newUpstreamRef\":{\"name\":" + GoJSON.quote(new.name)
+      + "},\"localPackageRevisionRef\":{\"name\":" + GoJSON.quote(source.name)
+      + "},\"strategy\":" + GoJSON.quote(strategy) + "}}"
+    let executable = local.filter(\.value.executable).keys
+    let created = try withSession(
+      source.repository, namespace: source.namespace, package: source.path
+    ) { session in
+      if session.revisions.contains(where: { $0.path == source.path && $0.workspace == workspace })
+      {
+        throw OrchestrationError.lifecycle(
+          "package revision workspaceNames must be unique; \(source.path) already has workspace \(workspace)"
+        )
+      }
+      let tree = try session.clone.writeTree(
+        files: Dictionary(
+          uniqueKeysWithValues: result.map { path, bytes in
+            (path, (bytes, executable.contains(path) ? FileMode.executable : .blob))
+          }))
+      let rendered = try renderedTree(
+        tree, package: source.path, in: session.clone,
+        refusal: "cannot upgrade \(source.name): rendering failed")
+      return try Self.createDraft(
+        path: source.path, workspace: workspace, packageTree: rendered,
+        subject: "Upgrading revision", task: task, in: session)
+    }
+    return UpgradeOutcome(
+      revision: created, oldUpstream: old, newUpstream: new, conflicts: merged.conflicts)
+  }
+
+  /// The registered published revision an upstream lock names.
+  func upstreamRevision(repo: String, directory: String, ref: String, namespace: String)
+    throws(OrchestrationError) -> PackageRevision
+  {
+    let wanted = Registry.normalise(repo).replacingOccurrences(of: ".git", with: "")
+    let registrations = try registry.list(namespace: nil).filter {
+      Registry.normalise($0.url).replacingOccurrences(of: ".git", with: "") == wanted
+    }
+    guard !registrations.isEmpty else {
+      throw .lifecycle(
+        "the upstream \(repo) is not a registered repository; register it with stoop repo register to upgrade from it"
+      )
+    }
+    let revisions = try registry.packageRevisions(namespace: nil, offline: true)
+    for registration in registrations {
+      let prefix = registration.directory.isEmpty ? "" : registration.directory + "/"
+      let path = directory.hasPrefix(prefix) ? String(directory.dropFirst(prefix.count)) : directory
+      if let found = revisions.first(where: {
+        $0.repository == registration.name && $0.namespace == registration.namespace
+          && $0.path == path && $0.shortRef == ref && $0.revision > 0
+      }) {
+        return found
+      }
+    }
+    throw .lifecycle(
+      "the upstream revision \(directory)@\(ref) of \(repo) is not a published revision any more; it cannot serve as the merge base"
+    )
+  }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+
+private func git(_ arguments: [String]) throws -> String {
+  String(decoding: try run("/usr/bin/env", ["git"] + arguments).stdout, as: UTF8.self)
+}
+
+/// A blueprint published twice, a downstream clone edited and published, then upgraded: the
+/// new Draft carries upstream's changes and local edits, lists the conflict, records Porch's
+/// upgrade task; --on-conflict=fail writes nothing, =local keeps the local value.
+@Test func upgradeMergesUpstreamChangesIntoANewDraft() throws {
+  let work = temporaryDirectory("upgrade")
+  defer { try? FileManager.default.removeItem(atPath: work) }
+  let blueprints = try makeBareRemote(in: work)
+  let deployments = try makeDeploymentRemote(in: work)
+  let env = ["STOOP_HOME": work + "/home", "GIT_CONFIG_GLOBAL": "/dev/null"]
+  @discardableResult
+  func stoop(_ arguments: [String]) throws -> Run {
+    let result = try run(stoopBinary, arguments, environment: env)
+    return result
+  }
+  func edit(_ name: String, _ change: (String) -> String) throws {
+    let directory = work + "/" + name.replacingOccurrences(of: ".", with: "-")
+    #expect(try stoop(["rpkg", "pull", name, directory]).status == 0)
+    let path = directory + "/deploy.yaml"
+    let before = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+    try change(before).write(toFile: path, atomically: false, encoding: .utf8)
+    let pushed = try stoop(["rpkg", "push", name, directory])
+    #expect(pushed.status == 0, "\(pushed.stderr)")
+  }
+  func publish(_ name: String) throws {
+    #expect(try stoop(["rpkg", "propose", name]).status == 0)
+    #expect(try stoop(["rpkg", "approve", name]).status == 0)
+  }
+  #expect(try stoop(["repo", "register", blueprints, "--create-branch"]).status == 0)
+  #expect(
+    try stoop(["repo", "register", deployments, "--create-branch", "--deployment"]).status == 0)
+  #expect(
+    try stoop(["rpkg", "init", "app", "--repository", "blueprints", "--workspace", "v1"]).status
+      == 0)
+  try edit("blueprints.app.v1") { _ in
+    """
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: web # the web tier
+    spec:
+      replicas: 1
+      template:
+        spec:
+          containers:
+            - name: app
+              image: nginx:1.0
+
+    """
+  }
+  try publish("blueprints.app.v1")
+  #expect(
+    try stoop(["rpkg", "clone", "blueprints/app@v1", "web", "--repository", "deployments"]).status
+      == 0)
+  try edit("deployments.web.v1") {
+    $0.replacingOccurrences(of: "replicas: 1", with: "replicas: 5")
+      .replacingOccurrences(
+        of: "  name: web # the web tier\n",
+        with: "  name: web # the web tier\n  labels:\n    team: shop\n")
+  }
+  try publish("deployments.web.v1")
+  #expect(try stoop(["rpkg", "copy", "blueprints/app@v1", "--workspace", "v2"]).status == 0)
+  try edit("blueprints.app.v2") {
+    $0.replacingOccurrences(of: "nginx:1.0", with: "nginx:2.0")
+      .replacingOccurrences(of: "replicas: 1", with: "replicas: 3")
+  }
+  try publish("blueprints.app.v2")
+
+  // Refused on conflict: nothing written, exit 5, the conflict named.
+  let refused = try stoop([
+    "rpkg", "upgrade", "deployments/web@v1", "--workspace", "v2", "--on-conflict", "fail",
+  ])
+  #expect(refused.status == 5)
+  #expect(
+    refused.stderr.contains(
+      "deploy.yaml: Deployment web: spec.replicas: origin \"1\", upstream \"3\", local \"5\""),
+    "\(refused.stderr)")
+  #expect(!(try git(["-C", deployments, "for-each-ref"])).contains("drafts/web/v2"))
+
+  // Default: upstream wins the conflict, as kpt; the conflict is listed.
+  let upgraded = try stoop(["rpkg", "upgrade", "deployments/web@v1", "--workspace", "v2"])
+  #expect(upgraded.status == 0, "\(upgraded.stderr)")
+  #expect(
+    String(decoding: upgraded.stdout, as: UTF8.self)
+      == "deployments.web.v1 upgraded to deployments.web.v2\n")
+  #expect(upgraded.stderr.contains("1 conflict(s), resolved for upstream:"))
+  let file = try git(["-C", deployments, "show", "drafts/web/v2:web/deploy.yaml"])
+  #expect(file.contains("  name: web # the web tier\n") && file.contains("    team: shop\n"))
+  #expect(file.contains("  replicas: 3\n") && file.contains("image: nginx:2.0"))
+  let kptfile = try git(["-C", deployments, "show", "drafts/web/v2:web/Kptfile"])
+  #expect(kptfile.contains("    ref: app/v2\n"))
+  let message = try git(["-C", deployments, "log", "-1", "--format=%B", "drafts/web/v2"])
+  #expect(
+    message
+      == "Upgrading revision\n\n\nkpt:{\"package\":\"web\",\"workspaceName\":\"v2\",\"revision\":\"0\",\"task\":{\"type\":\"upgrade\",\"upgrade\":{\"oldUpstreamRef\":{\"name\":\"blueprints.app.v1\"},\"newUpstreamRef\":{\"name\":\"blueprints.app.v2\"},\"localPackageRevisionRef\":{\"name\":\"deployments.web.v1\"},\"strategy\":\"resource-merge\"}}}\n\n"
+  )
+
+  // --on-conflict=local keeps the local replicas and still takes the new image.
+  let local = try stoop([
+    "rpkg", "upgrade", "deployments/web@v1", "--workspace", "v3", "--on-conflict", "local",
+    "--revision", "2",
+  ])
+  #expect(local.status == 0, "\(local.stderr)")
+  let kept = try git(["-C", deployments, "show", "drafts/web/v3:web/deploy.yaml"])
+  #expect(kept.contains("  replicas: 5\n") && kept.contains("image: nginx:2.0"))
+
+  // Bad input: a draft source, a revision that does not exist, a taken workspace.
+  let draft = try stoop(["rpkg", "upgrade", "deployments.web.v2", "--workspace", "v9"])
+  #expect(draft.status == 1 && draft.stderr.contains("upgrade a published revision"))
+  let missing = try stoop([
+    "rpkg", "upgrade", "deployments/web@v1", "--workspace", "v9", "--revision", "7",
+  ])
+  #expect(missing.status == 1 && missing.stderr.contains("has no published revision v7"))
+  let taken = try stoop(["rpkg", "upgrade", "deployments/web@v1", "--workspace", "v2"])
+  #expect(taken.status == 1 && taken.stderr.contains("workspaceNames must be unique"))
+}
