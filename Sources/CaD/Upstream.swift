@@ -117,7 +117,7 @@ public enum UpstreamRewrite {
     -> [String: [UInt8]]
   {
     var result = files
-    for (path, bytes) in files where path == Kptfile.fileName || path.hasSuffix("/Kptfile") {
+    for (path, bytes) in files where Kptfile.isKptfile(path: path) {
       guard let kptfile = try? Kptfile.parse(bytes, file: path) else { continue }
       let directory = String(path.dropLast(Kptfile.fileName.count))
       let text = packageContext(

@@ -25,6 +25,11 @@ public struct Kptfile: Sendable {
       ]))
   }
 
+  /// Whether a package-relative path is a Kptfile (the package's own or a subpackage's).
+  public static func isKptfile(path: String) -> Bool {
+    path == fileName || path.hasSuffix("/" + fileName)
+  }
+
   /// Parses and validates a Kptfile as kpt does: the version must be kpt.dev/v1 and decoding is
   /// strict, so unknown fields and values of the wrong shape are errors. `file` names it in
   /// messages.

@@ -73,11 +73,11 @@ extension PackageLifecycle {
           "`clone` cannot create a new revision for package \"\(path)\" that already exists in repo \"\(repository)\"; make subsequent revisions using `copy`"
       )
       let files = rewritten.map { key, bytes in
-        (key, (bytes, upstream.files[key]?.executable == true ? FileMode.executable : .blob))
+        (key, PackageFileContent(bytes: bytes, executable: upstream.files[key]?.executable == true))
       }
       let packageTree = try renderedTree(
-        try session.clone.writeTree(files: Dictionary(uniqueKeysWithValues: files)), package: path,
-        in: session.clone, refusal: "cannot clone \(upstream.description): rendering failed")
+        files: Dictionary(uniqueKeysWithValues: files), package: path, in: session.clone,
+        refusal: "cannot clone \(upstream.description): rendering failed")
       return try Self.createDraft(
         path: path, workspace: workspace, packageTree: packageTree,
         subject: "Creating new revision by cloning", task: upstream.task, in: session)

@@ -219,7 +219,7 @@ public struct PackageLifecycle: Sendable {
         name: path, description: description, keywords: keywords, site: site)
       let clone = session.clone
       let packageTree = try renderedTree(
-        try clone.writeTree(files: files.mapValues { ($0, .blob) }), package: path, in: clone,
+        files: files.mapValues { PackageFileContent(bytes: $0) }, package: path, in: clone,
         refusal: "cannot init \(path): rendering failed")
       return try Self.createDraft(
         path: path, workspace: workspace, packageTree: packageTree,

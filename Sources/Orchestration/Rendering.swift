@@ -20,28 +20,25 @@ struct PackageRendering {
   static let pushOnRenderFailure = "porch.kpt.dev/push-on-render-failure"
 
   /// Whether any Kptfile of the package (its own or a subpackage's) has a pipeline step; without
-  /// one there is nothing to run and the files are kept as they are.
-  static func hasPipeline(_ files: [String: PackageFileContent]) -> Bool {
-    for (path, content) in files where path == "Kptfile" || path.hasSuffix("/Kptfile") {
-      guard let yaml = try? YAMLFile(parsing: content.bytes, name: path),
-        let pipeline = yaml.documents.first?.root["pipeline"]
-      else {
-        // A Kptfile that does not parse is the renderer's to report.
-        if (try? YAMLFile(parsing: content.bytes, name: path)) == nil { return true }
-        continue
-      }
-      for key in ["mutators", "validators"] where !(pipeline[key]?.items.isEmpty ?? true) {
-        return true
-      }
+  /// one there is nothing to run and the files are kept as they are. A Kptfile that does not
+  /// parse counts, so that the renderer reports it.
+  static func hasPipeline(kptfiles: [(path: String, bytes: [UInt8])]) -> Bool {
+    kptfiles.contains { path, bytes in
+      guard let yaml = try? YAMLFile(parsing: bytes, name: path) else { return true }
+      let pipeline = yaml.documents.first?.root["pipeline"]
+      return ["mutators", "validators"].contains { !(pipeline?[$0]?.items.isEmpty ?? true) }
     }
-    return false
+  }
+
+  static func hasPipeline(_ files: [String: PackageFileContent]) -> Bool {
+    hasPipeline(
+      kptfiles: files.filter { Kptfile.isKptfile(path: $0.key) }.map { ($0.key, $0.value.bytes) })
   }
 
   /// Renders `files`, the package named `name` (the last part of its path, as kpt prints it).
   static func render(
     _ files: [String: PackageFileContent], name: String, scratchRoot: String
   ) throws(OrchestrationError) -> Outcome {
-    guard hasPipeline(files) else { return Outcome(files: files, log: "", failure: nil) }
     let scratch = scratchRoot + "/render-" + UUID().uuidString.lowercased().prefix(12)
     let directory = scratch + "/" + (name.isEmpty ? "package" : name)
     defer { try? FileManager.default.removeItem(atPath: scratch) }
@@ -67,15 +64,24 @@ extension PackageLifecycle {
     _ files: [String: PackageFileContent], package path: String, refusal: String,
     allowFailure: Bool = false
   ) throws(OrchestrationError) -> [String: PackageFileContent] {
+    guard PackageRendering.hasPipeline(files) else { return files }
+    return try renderPipeline(files, package: path, refusal: refusal, allowFailure: allowFailure)
+  }
+
+  /// `rendered` for files known to have a pipeline.
+  private func renderPipeline(
+    _ files: [String: PackageFileContent], package path: String, refusal: String,
+    allowFailure: Bool
+  ) throws(OrchestrationError) -> [String: PackageFileContent] {
+    let scratchRoot = registry.home.path + "/tmp"
     do {
       try FileManager.default.createDirectory(
-        atPath: registry.home.path + "/tmp", withIntermediateDirectories: true)
+        atPath: scratchRoot, withIntermediateDirectories: true)
     } catch {
-      throw .io(path: registry.home.path + "/tmp", reason: error.localizedDescription)
+      throw .io(path: scratchRoot, reason: error.localizedDescription)
     }
     let outcome = try PackageRendering.render(
-      files, name: String(path.split(separator: "/").last ?? ""),
-      scratchRoot: registry.home.path + "/tmp")
+      files, name: String(path.split(separator: "/").last ?? ""), scratchRoot: scratchRoot)
     progress(outcome.log)
     if let failure = outcome.failure {
       let reason = failure.description.split(separator: "\n").first.map(String.init) ?? ""
@@ -88,19 +94,38 @@ extension PackageLifecycle {
     return outcome.files
   }
 
-  /// A package tree after rendering: the same tree when nothing changed, else a new one.
+  /// The tree of `files` after rendering.
+  func renderedTree(
+    files: [String: PackageFileContent], package path: String, in clone: Repository,
+    refusal: String
+  ) throws -> ObjectID {
+    try clone.writeTree(package: try rendered(files, package: path, refusal: refusal))
+  }
+
+  /// A package tree after rendering: the same tree when there is no pipeline or nothing changed,
+  /// else a new one. Only the Kptfiles are read unless there is something to run.
   func renderedTree(
     _ tree: ObjectID, package path: String, in clone: Repository, refusal: String
   ) throws -> ObjectID {
+    let entries = try clone.files(in: tree)
+    let kptfiles = try entries.filter { Kptfile.isKptfile(path: $0.key) }.map {
+      (path: $0.key, bytes: try clone.blob($0.value.id))
+    }
+    guard PackageRendering.hasPipeline(kptfiles: kptfiles) else { return tree }
     var files: [String: PackageFileContent] = [:]
-    for (file, entry) in try clone.files(in: tree) {
+    for (file, entry) in entries {
       files[file] = PackageFileContent(
         bytes: try clone.blob(entry.id), executable: entry.mode == .executable)
     }
-    guard PackageRendering.hasPipeline(files) else { return tree }
-    let rendered = try rendered(files, package: path, refusal: refusal)
-    if rendered == files { return tree }
-    return try clone.writeTree(
-      files: rendered.mapValues { ($0.bytes, $0.executable ? FileMode.executable : .blob) })
+    let rendered = try renderPipeline(
+      files, package: path, refusal: refusal, allowFailure: false)
+    return rendered == files ? tree : try clone.writeTree(package: rendered)
+  }
+}
+
+extension Repository {
+  /// A tree of package files; executables get mode 100755.
+  func writeTree(package files: [String: PackageFileContent]) throws -> ObjectID {
+    try writeTree(files: files.mapValues { ($0.bytes, $0.executable ? .executable : .blob) })
   }
 }

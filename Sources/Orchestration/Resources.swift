@@ -33,27 +33,26 @@ public enum RevisionMetadata {
       """.utf8)
   }
 
-  /// The revision's annotations as the user left them in the pulled file (porchctl carries the
-  /// PackageRevision's metadata there; `porch.kpt.dev/push-on-render-failure` is read from it).
-  public static func annotations(in bytes: [UInt8]) -> [String: String] {
-    guard let file = try? YAMLFile(parsing: bytes, name: fileName),
-      let node = file.documents.first?.root.node(at: ["metadata", "annotations"]), node.isMapping
-    else { return [:] }
+  /// What a pulled file records, parsed once: the resourceVersion the push compares with, and
+  /// the revision's annotations as the user left them (porchctl carries the PackageRevision's
+  /// metadata there; `porch.kpt.dev/push-on-render-failure` is read from it).
+  public static func read(_ bytes: [UInt8]) -> (
+    resourceVersion: String?, annotations: [String: String]
+  ) {
+    guard let root = (try? YAMLFile(parsing: bytes, name: fileName))?.documents.first?.root
+    else { return (nil, [:]) }
+    var version: String?
+    if root["kind"]?.string == "KptRevisionMetadata",
+      let text = root.node(at: ["metadata", "resourceVersion"])?.string
+    {
+      version = ObjectID(hex: text)?.hex
+    }
     var annotations: [String: String] = [:]
-    for entry in node.entries where entry.value.isScalar {
+    for entry in root.node(at: ["metadata", "annotations"])?.entries ?? []
+    where entry.value.isScalar {
       annotations[entry.key.value] = entry.value.value
     }
-    return annotations
-  }
-
-  /// The resourceVersion recorded at pull time.
-  public static func resourceVersion(in bytes: [UInt8]) -> ObjectID? {
-    guard let file = try? YAMLFile(parsing: bytes, name: fileName),
-      let root = file.documents.first?.root,
-      root["kind"]?.string == "KptRevisionMetadata",
-      let version = root.node(at: ["metadata", "resourceVersion"])?.string
-    else { return nil }
-    return ObjectID(hex: version)
+    return (version, annotations)
   }
 }
 
@@ -119,8 +118,7 @@ extension PackageLifecycle {
           "Package NOT pushed to remote. Fix locally (until 'stoop fn render' succeeds) and retry",
         allowFailure: annotations[PackageRendering.pushOnRenderFailure] == "true")
       let clone = session.clone
-      let packageTree = try clone.writeTree(
-        files: rendered.mapValues { ($0.bytes, $0.executable ? FileMode.executable : .blob) })
+      let packageTree = try clone.writeTree(package: rendered)
       let base = try clone.commit(current.commit).tree
       let tree = try clone.replacingSubtree(in: base, at: current.fullPath, with: packageTree)
       let message =

@@ -62,8 +62,7 @@ public enum PackageTransfer {
     var annotations: [String: String] = [:]
     for (path, bytes) in try Sink.files(from: input) {
       if path == RevisionMetadata.fileName {
-        version = RevisionMetadata.resourceVersion(in: bytes)?.hex
-        annotations = RevisionMetadata.annotations(in: bytes)
+        (version, annotations) = RevisionMetadata.read(bytes)
         continue
       }
       if let yaml = try? YAMLFile(parsing: bytes, name: path), yaml.documents.count == 1,
@@ -140,8 +139,7 @@ public enum PackageTransfer {
         let data = FileManager.default.contents(atPath: full)
       else { continue }
       if path == RevisionMetadata.fileName {
-        version = RevisionMetadata.resourceVersion(in: Array(data))?.hex
-        annotations = RevisionMetadata.annotations(in: Array(data))
+        (version, annotations) = RevisionMetadata.read(Array(data))
         continue
       }
       let permissions = attributes[.posixPermissions] as? Int ?? 0

@@ -37,10 +37,12 @@ extension PackageLifecycle {
         "\(source.name) has no upstreamLock in its Kptfile; only a package cloned from a registered upstream can be upgraded"
       )
     }
+    let revisions = try registry.packageRevisions(namespace: nil, offline: true)
     let old = try upstreamRevision(
-      repo: lock.repo, directory: lock.directory, ref: lock.ref, namespace: source.namespace)
-    let candidates = try registry.packageRevisions(namespace: old.namespace, offline: true).filter {
-      $0.repository == old.repository && $0.path == old.path && $0.revision > 0
+      repo: lock.repo, directory: lock.directory, ref: lock.ref, among: revisions)
+    let candidates = revisions.filter {
+      $0.namespace == old.namespace && $0.repository == old.repository && $0.path == old.path
+        && $0.revision > 0
         && ($0.lifecycle == .published || $0.lifecycle == .deletionProposed)
     }
     let new: PackageRevision
@@ -105,13 +107,11 @@ extension PackageLifecycle {
           "package revision workspaceNames must be unique; \(source.path) already has workspace \(workspace)"
         )
       }
-      let tree = try session.clone.writeTree(
+      let rendered = try renderedTree(
         files: Dictionary(
           uniqueKeysWithValues: result.map { path, bytes in
-            (path, (bytes, executable.contains(path) ? FileMode.executable : .blob))
-          }))
-      let rendered = try renderedTree(
-        tree, package: source.path, in: session.clone,
+            (path, PackageFileContent(bytes: bytes, executable: executable.contains(path)))
+          }), package: source.path, in: session.clone,
         refusal: "cannot upgrade \(source.name): rendering failed")
       return try Self.createDraft(
         path: source.path, workspace: workspace, packageTree: rendered,
@@ -121,10 +121,10 @@ extension PackageLifecycle {
       revision: created, oldUpstream: old, newUpstream: new, conflicts: merged.conflicts)
   }
 
-  /// The registered published revision an upstream lock names.
-  func upstreamRevision(repo: String, directory: String, ref: String, namespace: String)
-    throws(OrchestrationError) -> PackageRevision
-  {
+  /// The registered published revision an upstream lock names, among `revisions`.
+  func upstreamRevision(
+    repo: String, directory: String, ref: String, among revisions: [PackageRevision]
+  ) throws(OrchestrationError) -> PackageRevision {
     let wanted = Registry.normalise(repo).replacingOccurrences(of: ".git", with: "")
     let registrations = try registry.list(namespace: nil).filter {
       Registry.normalise($0.url).replacingOccurrences(of: ".git", with: "") == wanted
@@ -134,7 +134,6 @@ extension PackageLifecycle {
         "the upstream \(repo) is not a registered repository; register it with stoop repo register to upgrade from it"
       )
     }
-    let revisions = try registry.packageRevisions(namespace: nil, offline: true)
     for registration in registrations {
       let prefix = registration.directory.isEmpty ? "" : registration.directory + "/"
       let path = directory.hasPrefix(prefix) ? String(directory.dropFirst(prefix.count)) : directory

@@ -187,7 +187,7 @@ public struct Renderer {
     Package]
   {
     var packages: [String: Package] = [:]
-    for file in files where file.path == "Kptfile" || file.path.hasSuffix("/Kptfile") {
+    for file in files where Kptfile.isKptfile(path: file.path) {
       let directory = file.path == "Kptfile" ? "" : String(file.path.dropLast("/Kptfile".count))
       let absolute = directory.isEmpty ? root.path : root.path + "/" + directory
       guard file.yaml.documents.count == 1 else {

@@ -127,7 +127,9 @@ public struct PackageMerge: Sendable {
     var conflicts: [MergeConflict] = []
 
     // Kptfiles: the root's and each subpackage's.
-    let kptfiles = Set([origin, updated, local].flatMap(\.keys)).filter(Self.isKptfile).sorted()
+    let kptfiles = Set([origin, updated, local].flatMap(\.keys)).filter {
+      Kptfile.isKptfile(path: $0)
+    }.sorted()
     for path in kptfiles {
       let root = path == Kptfile.fileName
       switch (origin[path] != nil, updated[path] != nil, local[path] != nil) {
@@ -229,7 +231,7 @@ public struct PackageMerge: Sendable {
 
     // Everything else, file by file (kpt.md §3.3 step 3).
     let other = Set([origin, updated, local].flatMap(\.keys)).filter {
-      !Self.isKptfile($0)
+      !Kptfile.isKptfile(path: $0)
         && !(localSet.files[$0] != nil || originSet.files[$0] != nil
           || updatedSet.files[$0] != nil)
     }
@@ -254,7 +256,7 @@ public struct PackageMerge: Sendable {
 
   /// kpt refuses a subpackage that local and upstream both added.
   func checkSubpackages() throws(PackageMergeError) {
-    for path in updated.keys where Self.isKptfile(path) && path != Kptfile.fileName {
+    for path in updated.keys where Kptfile.isKptfile(path: path) && path != Kptfile.fileName {
       if local[path] != nil && origin[path] == nil {
         let directory = String(path.dropLast(Kptfile.fileName.count + 1))
         throw PackageMergeError(
@@ -262,10 +264,6 @@ public struct PackageMerge: Sendable {
         )
       }
     }
-  }
-
-  static func isKptfile(_ path: String) -> Bool {
-    path == Kptfile.fileName || path.hasSuffix("/" + Kptfile.fileName)
   }
 
   /// The Kptfile merge (kpt.md §3.7): labels, annotations, info, pipeline and the rest merged;
@@ -295,11 +293,21 @@ public struct PackageMerge: Sendable {
       theirs.entries.removeAll { $0.key.value == key }
       originRoot?.entries.removeAll { $0.key.value == key }
     }
-    for key in ["name", "namespace"] {
-      theirs.set(document.root.node(at: ["metadata", key]), at: ["metadata", key])
-      if originRoot != nil {
-        originRoot?.set(document.root.node(at: ["metadata", key]), at: ["metadata", key])
+    // Name and namespace are local's: the other sides get local's before the merge.
+    func takeLocalIdentity(_ node: inout YAMLNode) {
+      for key in ["name", "namespace"] {
+        let path = ["metadata", key]
+        if let mine = document.root.node(at: path) {
+          node.set(mine, at: path)
+        } else {
+          node.remove(at: path)
+        }
       }
+    }
+    takeLocalIdentity(&theirs)
+    if var base = originRoot {
+      takeLocalIdentity(&base)
+      originRoot = base
     }
     var mine = document.root
     var kept: [YAMLEntry] = []
@@ -321,21 +329,6 @@ public struct PackageMerge: Sendable {
     document.root = result
     file.documents[0] = document
     return file.bytes()
-  }
-}
-
-extension YAMLNode {
-  /// Sets or removes (nil) the node at `path`.
-  mutating func set(_ node: YAMLNode?, at path: [String]) {
-    if let node {
-      _ = set(node, at: path)
-    } else if path.count >= 1 {
-      let parent = Array(path.dropLast())
-      guard var container = parent.isEmpty ? self : self.node(at: parent), container.isMapping
-      else { return }
-      container.entries.removeAll { $0.key.value == path.last }
-      if parent.isEmpty { self = container } else { _ = set(container, at: parent) }
-    }
   }
 }
 
@@ -363,7 +356,7 @@ struct ResourceSet {
         Annotation.path, Annotation.index, Annotation.internalPath, Annotation.internalIndex,
         "config.k8s.io/merge-source", "config.kubernetes.io/merge-source",
       ] {
-        root.set(nil, at: ["metadata", "annotations", key])
+        root.remove(at: ["metadata", "annotations", key])
       }
       return root
     }
