@@ -485,10 +485,10 @@ _stoop_rpkg_copy() {
 
 _stoop_rpkg_upgrade() {
     repeating_flags=()
-    non_repeating_flags=(--latest --version -h --help)
-    repeating_options=()
-    non_repeating_options=(--revision --workspace --strategy --on-conflict -n --namespace)
-    __stoop_offer_flags_options 1
+    non_repeating_flags=(--latest --all --version -h --help)
+    repeating_options=(--repository)
+    non_repeating_options=(--revision --workspace --strategy --on-conflict --discover --upstream -n --namespace)
+    __stoop_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
@@ -502,6 +502,15 @@ _stoop_rpkg_upgrade() {
         return
         ;;
     '--on-conflict')
+        return
+        ;;
+    '--discover')
+        return
+        ;;
+    '--upstream')
+        return
+        ;;
+    '--repository')
         return
         ;;
     '-n'|'--namespace')

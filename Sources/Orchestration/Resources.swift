@@ -81,8 +81,15 @@ extension PackageLifecycle {
 
   /// The revision's Kptfile, when it has a readable one.
   public func kptfile(of revision: PackageRevision) -> Kptfile? {
-    guard let bytes = try? files(of: revision)["Kptfile"]?.bytes,
-      let yaml = try? YAMLFile(parsing: bytes, name: "Kptfile"), let document = yaml.documents.first
+    let directory = registry.home.repository(
+      namespace: revision.namespace, name: revision.repository)
+    let path = revision.fullPath.isEmpty ? Kptfile.fileName : revision.fullPath + "/Kptfile"
+    guard let clone = try? Repository.open(directory + "/clone.git"),
+      let tree = try? clone.commit(revision.commit).tree,
+      let entry = try? clone.entry(at: path, in: tree), entry.mode != .tree,
+      let bytes = try? clone.blob(entry.id),
+      let yaml = try? YAMLFile(parsing: bytes, name: Kptfile.fileName),
+      let document = yaml.documents.first
     else { return nil }
     return Kptfile(document: document)
   }

@@ -40,25 +40,7 @@ extension PackageLifecycle {
     let revisions = try registry.packageRevisions(namespace: nil, offline: true)
     let old = try upstreamRevision(
       repo: lock.repo, directory: lock.directory, ref: lock.ref, among: revisions)
-    let candidates = revisions.filter {
-      $0.namespace == old.namespace && $0.repository == old.repository && $0.path == old.path
-        && $0.revision > 0
-        && ($0.lifecycle == .published || $0.lifecycle == .deletionProposed)
-    }
-    let new: PackageRevision
-    if let revision {
-      guard let found = candidates.first(where: { $0.revision == revision }) else {
-        throw .lifecycle(
-          "upstream \(old.repository)/\(old.path) has no published revision v\(revision); see stoop rpkg get \(old.repository)/\(old.path)"
-        )
-      }
-      new = found
-    } else {
-      guard let newest = candidates.max(by: { $0.revision < $1.revision }) else {
-        throw .lifecycle("upstream \(old.repository)/\(old.path) has no published revision")
-      }
-      new = newest
-    }
+    let new = try upgradeTarget(of: old, revision: revision, among: revisions)
     if new.revision <= old.revision && revision == nil {
       throw .lifecycle(
         "\(source.name) is up to date with \(new.name) (v\(new.revision)); nothing to upgrade")

@@ -5,20 +5,34 @@ private func git(_ arguments: [String]) throws -> String {
   String(decoding: try run("/usr/bin/env", ["git"] + arguments).stdout, as: UTF8.self)
 }
 
-/// A blueprint published twice, a downstream clone edited and published, then upgraded: the
-/// new Draft carries upstream's changes and local edits, lists the conflict, records Porch's
-/// upgrade task; --on-conflict=fail writes nothing, =local keeps the local value.
-@Test func upgradeMergesUpstreamChangesIntoANewDraft() throws {
-  let work = temporaryDirectory("upgrade")
-  defer { try? FileManager.default.removeItem(atPath: work) }
-  let blueprints = try makeBareRemote(in: work)
-  let deployments = try makeDeploymentRemote(in: work)
-  let env = ["STOOP_HOME": work + "/home", "GIT_CONFIG_GLOBAL": "/dev/null"]
+/// Two bare remotes registered as `blueprints` and `deployments` (a deployment repository),
+/// and the stoop steps every upgrade test repeats.
+struct UpgradeWorld {
+  let work: String
+  let blueprints: String
+  let deployments: String
+  let env: [String: String]
+
+  init(_ name: String) throws {
+    work = temporaryDirectory(name)
+    blueprints = try makeBareRemote(in: work)
+    deployments = try makeDeploymentRemote(in: work)
+    env = ["STOOP_HOME": work + "/home", "GIT_CONFIG_GLOBAL": "/dev/null"]
+  }
+
   @discardableResult
   func stoop(_ arguments: [String]) throws -> Run {
-    let result = try run(stoopBinary, arguments, environment: env)
-    return result
+    try run(stoopBinary, arguments, environment: env)
   }
+
+  /// stdout of a command expected to succeed.
+  func output(_ arguments: [String]) throws -> String {
+    let result = try stoop(arguments)
+    #expect(result.status == 0, "\(arguments): \(result.stderr)")
+    return String(decoding: result.stdout, as: UTF8.self)
+  }
+
+  /// Pulls a revision, rewrites its deploy.yaml and pushes it back.
   func edit(_ name: String, _ change: (String) -> String) throws {
     let directory = work + "/" + name.replacingOccurrences(of: ".", with: "-")
     #expect(try stoop(["rpkg", "pull", name, directory]).status == 0)
@@ -27,34 +41,64 @@ private func git(_ arguments: [String]) throws -> String {
     try change(before).write(toFile: path, atomically: false, encoding: .utf8)
     let pushed = try stoop(["rpkg", "push", name, directory])
     #expect(pushed.status == 0, "\(pushed.stderr)")
+    try? FileManager.default.removeItem(atPath: directory)
   }
+
   func publish(_ name: String) throws {
     #expect(try stoop(["rpkg", "propose", name]).status == 0)
     #expect(try stoop(["rpkg", "approve", name]).status == 0)
   }
-  #expect(try stoop(["repo", "register", blueprints, "--create-branch"]).status == 0)
-  #expect(
-    try stoop(["repo", "register", deployments, "--create-branch", "--deployment"]).status == 0)
-  #expect(
-    try stoop(["rpkg", "init", "app", "--repository", "blueprints", "--workspace", "v1"]).status
-      == 0)
-  try edit("blueprints.app.v1") { _ in
-    """
-    apiVersion: apps/v1
-    kind: Deployment
-    metadata:
-      name: web # the web tier
-    spec:
-      replicas: 1
-      template:
-        spec:
-          containers:
-            - name: app
-              image: nginx:1.0
 
-    """
+  /// Registers both remotes and publishes blueprints/app@v1: a Deployment `web`, one replica
+  /// of nginx:1.0.
+  func registerAndPublishBlueprint() throws {
+    #expect(try stoop(["repo", "register", blueprints, "--create-branch"]).status == 0)
+    #expect(
+      try stoop(["repo", "register", deployments, "--create-branch", "--deployment"]).status == 0)
+    #expect(
+      try stoop(["rpkg", "init", "app", "--repository", "blueprints", "--workspace", "v1"])
+        .status == 0)
+    try edit("blueprints.app.v1") { _ in
+      """
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata:
+        name: web # the web tier
+      spec:
+        replicas: 1
+        template:
+          spec:
+            containers:
+              - name: app
+                image: nginx:1.0
+
+      """
+    }
+    try publish("blueprints.app.v1")
   }
-  try publish("blueprints.app.v1")
+
+  /// blueprints/app@v2: nginx:2.0 and three replicas.
+  func publishBlueprintV2() throws {
+    #expect(try stoop(["rpkg", "copy", "blueprints/app@v1", "--workspace", "v2"]).status == 0)
+    try edit("blueprints.app.v2") {
+      $0.replacingOccurrences(of: "nginx:1.0", with: "nginx:2.0")
+        .replacingOccurrences(of: "replicas: 1", with: "replicas: 3")
+    }
+    try publish("blueprints.app.v2")
+  }
+}
+
+/// A blueprint published twice, a downstream clone edited and published, then upgraded: the
+/// new Draft carries upstream's changes and local edits, lists the conflict, records Porch's
+/// upgrade task; --on-conflict=fail writes nothing, =local keeps the local value.
+@Test func upgradeMergesUpstreamChangesIntoANewDraft() throws {
+  let world = try UpgradeWorld("upgrade")
+  let deployments = world.deployments
+  defer { try? FileManager.default.removeItem(atPath: world.work) }
+  func stoop(_ arguments: [String]) throws -> Run { try world.stoop(arguments) }
+  func edit(_ name: String, _ change: (String) -> String) throws { try world.edit(name, change) }
+  func publish(_ name: String) throws { try world.publish(name) }
+  try world.registerAndPublishBlueprint()
   #expect(
     try stoop(["rpkg", "clone", "blueprints/app@v1", "web", "--repository", "deployments"]).status
       == 0)
@@ -65,12 +109,7 @@ private func git(_ arguments: [String]) throws -> String {
         with: "  name: web # the web tier\n  labels:\n    team: shop\n")
   }
   try publish("deployments.web.v1")
-  #expect(try stoop(["rpkg", "copy", "blueprints/app@v1", "--workspace", "v2"]).status == 0)
-  try edit("blueprints.app.v2") {
-    $0.replacingOccurrences(of: "nginx:1.0", with: "nginx:2.0")
-      .replacingOccurrences(of: "replicas: 1", with: "replicas: 3")
-  }
-  try publish("blueprints.app.v2")
+  try world.publishBlueprintV2()
 
   // Refused on conflict: nothing written, exit 5, the conflict named.
   let refused = try stoop([
@@ -119,4 +158,93 @@ private func git(_ arguments: [String]) throws -> String {
   #expect(missing.status == 1 && missing.stderr.contains("has no published revision v7"))
   let taken = try stoop(["rpkg", "upgrade", "deployments/web@v1", "--workspace", "v2"])
   #expect(taken.status == 1 && taken.stderr.contains("workspaceNames must be unique"))
+}
+
+/// Two downstream clones of one blueprint: --discover lists what each can move to, porchctl's
+/// tables; --all --upstream makes one Draft per package, refuses the one with a conflict under
+/// --on-conflict=fail, and reports a package already on the target as up to date.
+@Test func discoverAndBulkUpgradeCoverEveryDownstreamPackage() throws {
+  let world = try UpgradeWorld("bulk-upgrade")
+  defer { try? FileManager.default.removeItem(atPath: world.work) }
+  try world.registerAndPublishBlueprint()
+  for name in ["web", "api"] {
+    _ = try world.output([
+      "rpkg", "clone", "blueprints/app@v1", name, "--repository", "deployments",
+    ])
+  }
+  try world.edit("deployments.web.v1") {
+    $0.replacingOccurrences(of: "replicas: 1", with: "replicas: 5")
+  }
+  try world.publish("deployments.web.v1")
+  try world.publish("deployments.api.v1")
+
+  #expect(
+    try world.output(["rpkg", "upgrade", "--discover", "downstream"])
+      == "All downstream packages are up to date.\n")
+  try world.publishBlueprintV2()
+
+  let upstream = try world.output([
+    "rpkg", "upgrade", "--discover=upstream", "deployments.web.v1", "blueprints.app.v1",
+  ])
+  #expect(
+    upstream == """
+      PACKAGE REVISION     UPSTREAM REPOSITORY   UPSTREAM UPDATES
+      deployments.web.v1   blueprints            v2
+      blueprints.app.v1                          No update available
+
+      """)
+  let downstream = try world.output(["rpkg", "upgrade", "--discover", "downstream"])
+  #expect(
+    downstream == """
+      PACKAGE REVISION    DOWNSTREAM PACKAGE   DOWNSTREAM UPDATE
+      blueprints.app.v2   deployments.api.v1   v1->v2
+      blueprints.app.v2   deployments.web.v1   v1->v2
+
+      """)
+
+  // Under fail, web's replicas conflict refuses web alone; api gets its Draft. Exit 5.
+  let refused = try world.stoop([
+    "rpkg", "upgrade", "--all", "--upstream", "blueprints/app", "--on-conflict", "fail",
+  ])
+  #expect(refused.status == 5, "\(refused.stderr)")
+  #expect(
+    String(decoding: refused.stdout, as: UTF8.self) == """
+      DOWNSTREAM           UPDATE   RESULT      CONFLICTS   NEW REVISION
+      deployments.api.v1   v1->v2   created     0           deployments.api.upgrade-v2
+      deployments.web.v1   v1->v2   conflicts   1
+
+      """)
+  #expect(refused.stderr.contains("spec.replicas: origin \"1\", upstream \"3\", local \"5\""))
+  let refs = String(
+    decoding: try run("/usr/bin/env", ["git", "-C", world.deployments, "for-each-ref"]).stdout,
+    as: UTF8.self)
+  #expect(refs.contains("refs/heads/drafts/api/upgrade-v2"))
+  #expect(!refs.contains("refs/heads/drafts/web/upgrade-v2"))
+
+  // Once api's Draft is published it is up to date; web upgrades with upstream winning.
+  try world.publish("deployments.api.upgrade-v2")
+  let bulk = try world.stoop([
+    "rpkg", "upgrade", "--all", "--upstream", "blueprints.app.v1", "--repository", "deployments",
+    "--workspace", "next",
+  ])
+  #expect(bulk.status == 0, "\(bulk.stderr)")
+  #expect(
+    String(decoding: bulk.stdout, as: UTF8.self) == """
+      DOWNSTREAM                   UPDATE   RESULT       CONFLICTS   NEW REVISION
+      deployments.api.upgrade-v2   v2       up to date   0
+      deployments.web.v1           v1->v2   created      1           deployments.web.next
+
+      """)
+  #expect(
+    bulk.stderr.contains("deployments.web.v1: conflict resolved for upstream: deploy.yaml"))
+
+  // Bad input: --all without --upstream, an unknown repository, an unknown blueprint.
+  let noUpstream = try world.stoop(["rpkg", "upgrade", "--all"])
+  #expect(noUpstream.status == 64 && noUpstream.stderr.contains("--all needs --upstream"))
+  let unknownRepository = try world.stoop([
+    "rpkg", "upgrade", "--all", "--upstream", "blueprints/app", "--repository", "nowhere",
+  ])
+  #expect(unknownRepository.status == 4, "\(unknownRepository.stderr)")
+  let unknownBlueprint = try world.stoop(["rpkg", "upgrade", "--all", "--upstream", "blueprints/x"])
+  #expect(unknownBlueprint.status == 4, "\(unknownBlueprint.stderr)")
 }
