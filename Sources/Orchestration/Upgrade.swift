@@ -79,7 +79,15 @@ extension PackageLifecycle {
       + "},\"newUpstreamRef\":{\"name\":" + GoJSON.quote(new.name)
       + "},\"localPackageRevisionRef\":{\"name\":" + GoJSON.quote(source.name)
       + "},\"strategy\":" + GoJSON.quote(strategy) + "}}"
-    let executable = local.filter(\.value.executable).keys
+    // The mode merges three ways too: upstream's change of a file's mode wins, else local's.
+    let executable = Set(
+      result.keys.filter { path in
+        let upstream = updated.files[path]?.executable
+        if let upstream, upstream != (origin[path]?.executable ?? false) || local[path] == nil {
+          return upstream
+        }
+        return local[path]?.executable ?? upstream ?? false
+      })
     let created = try withSession(
       source.repository, namespace: source.namespace, package: source.path
     ) { session in

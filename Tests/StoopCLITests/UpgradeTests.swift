@@ -32,13 +32,19 @@ struct UpgradeWorld {
     return String(decoding: result.stdout, as: UTF8.self)
   }
 
-  /// Pulls a revision, rewrites its deploy.yaml and pushes it back.
-  func edit(_ name: String, _ change: (String) -> String) throws {
+  /// Pulls a revision, rewrites its deploy.yaml, adds `script` as an executable hook.sh when
+  /// given, and pushes it back.
+  func edit(_ name: String, script: String? = nil, _ change: (String) -> String) throws {
     let directory = work + "/" + name.replacingOccurrences(of: ".", with: "-")
     #expect(try stoop(["rpkg", "pull", name, directory]).status == 0)
     let path = directory + "/deploy.yaml"
     let before = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
     try change(before).write(toFile: path, atomically: false, encoding: .utf8)
+    if let script {
+      FileManager.default.createFile(
+        atPath: directory + "/hook.sh", contents: Data(script.utf8),
+        attributes: [.posixPermissions: 0o755])
+    }
     let pushed = try stoop(["rpkg", "push", name, directory])
     #expect(pushed.status == 0, "\(pushed.stderr)")
     try? FileManager.default.removeItem(atPath: directory)
@@ -80,7 +86,7 @@ struct UpgradeWorld {
   /// blueprints/app@v2: nginx:2.0 and three replicas.
   func publishBlueprintV2() throws {
     #expect(try stoop(["rpkg", "copy", "blueprints/app@v1", "--workspace", "v2"]).status == 0)
-    try edit("blueprints.app.v2") {
+    try edit("blueprints.app.v2", script: "#!/bin/sh\necho hook\n") {
       $0.replacingOccurrences(of: "nginx:1.0", with: "nginx:2.0")
         .replacingOccurrences(of: "replicas: 1", with: "replicas: 3")
     }
@@ -132,6 +138,9 @@ struct UpgradeWorld {
   let file = try git(["-C", deployments, "show", "drafts/web/v2:web/deploy.yaml"])
   #expect(file.contains("  name: web # the web tier\n") && file.contains("    team: shop\n"))
   #expect(file.contains("  replicas: 3\n") && file.contains("image: nginx:2.0"))
+  // The script upstream added arrives executable.
+  #expect(
+    try git(["-C", deployments, "ls-tree", "drafts/web/v2", "web/hook.sh"]).hasPrefix("100755 "))
   let kptfile = try git(["-C", deployments, "show", "drafts/web/v2:web/Kptfile"])
   #expect(kptfile.contains("    ref: app/v2\n"))
   let message = try git(["-C", deployments, "log", "-1", "--format=%B", "drafts/web/v2"])
