@@ -46,7 +46,7 @@ public enum UpstreamRewrite {
   /// Kptfile. Best effort, as in kpt: a file that does not parse stays as it is.
   public static func ensureMergeKeys(_ files: [String: [UInt8]]) -> [String: [UInt8]] {
     var result = files
-    for (path, bytes) in files where isYAML(path) {
+    for (path, bytes) in files where isYAML(path) && !Kptfile.isKptfile(path: path) {
       guard var file = try? YAMLFile(parsing: bytes, name: path) else { continue }
       var changed = false
       for index in file.documents.indices {

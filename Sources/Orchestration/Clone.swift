@@ -113,73 +113,42 @@ extension PackageLifecycle {
         files: try files(of: revision), lock: lock, task: task, description: revision.name)
     case .git(let rawURL, let rawDirectory, let ref):
       let url = Registry.normalise(rawURL)
-      if !url.contains("://") && url.hasPrefix("/") && !FileManager.default.fileExists(atPath: url)
-      {
-        throw .lifecycle("no git repository at \(url); check the path of the upstream repository")
-      }
       let directory = Registration.trimmed(rawDirectory)
+      let checkout = try UpstreamCheckout.open(url, registry: registry, namespace: namespace)
+      defer { checkout.close() }
+      let fetched = try checkout.package(directory: directory, ref: ref)
       let described = url + (directory.isEmpty ? "" : "/" + directory) + "@" + ref
-      let scratch =
-        registry.home.path + "/tmp/clone-" + UUID().uuidString.lowercased().prefix(12)
-      defer { try? FileManager.default.removeItem(atPath: scratch) }
-      do {
-        try FileManager.default.createDirectory(
-          atPath: registry.home.path + "/tmp", withIntermediateDirectories: true)
-        let credentials = registry.credentials(forURL: url, namespace: namespace)
-        let clone = try Repository.clone(url: url, into: scratch, credentials: credentials)
-        guard
-          let (resolvedRef, commit) = try Self.resolve(ref: ref, directory: directory, in: clone)
-        else {
-          throw OrchestrationError.lifecycle(
-            "cannot find ref \"\(ref)\" in \(url) (tried \(directory.isEmpty ? "" : "\(directory)/\(ref), ")\(ref) as tag, branch and commit); name an existing tag, branch or commit with --ref"
-          )
-        }
-        let tree = try clone.commit(commit).tree
-        let root: ObjectID
-        if directory.isEmpty {
-          root = tree
-        } else {
-          guard let entry = try clone.entry(at: directory, in: tree), entry.mode == .tree else {
-            throw OrchestrationError.lifecycle(
-              "\(url) has no directory \"\(directory)\" at \(resolvedRef); check --directory")
-          }
-          root = entry.id
-        }
-        var files: [String: PackageFileContent] = [:]
-        for (path, entry) in try clone.files(in: root) {
-          files[path] = PackageFileContent(
-            bytes: try clone.blob(entry.id), executable: entry.mode == .executable)
-        }
-        guard files[Kptfile.fileName] != nil else {
-          throw OrchestrationError.lifecycle(
-            "\(described) is not a kpt package: it has no Kptfile; check --directory and --ref")
-        }
-        let lockDirectory = rawDirectory.isEmpty ? "/" : rawDirectory
-        let lock = UpstreamLock(
-          type: "git", repo: UpstreamRewrite.lockRepository(url),
-          directory: directory, ref: resolvedRef, commit: commit.hex)
-        let task =
-          "{\"type\":\"clone\",\"clone\":{\"upstreamRef\":{\"type\":\"git\",\"git\":{\"repo\":"
-          + GoJSON.quote(url) + ",\"ref\":" + GoJSON.quote(ref) + ",\"directory\":"
-          + GoJSON.quote(lockDirectory) + ",\"secretRef\":{\"name\":\"\"}}}}}"
-        return FetchedUpstream(files: files, lock: lock, task: task, description: described)
-      } catch let error as OrchestrationError {
-        throw error
-      } catch let error as GitError {
-        throw .git(error, url: url)
-      } catch {
-        throw .io(path: scratch, reason: "\(error)")
+      guard fetched.files[Kptfile.fileName] != nil else {
+        throw .lifecycle(
+          "\(described) is not a kpt package: it has no Kptfile; check --directory and --ref")
       }
+      let lockDirectory = rawDirectory.isEmpty ? "/" : rawDirectory
+      let lock = UpstreamLock(
+        type: "git", repo: UpstreamRewrite.lockRepository(url),
+        directory: directory, ref: fetched.ref, commit: fetched.commit.hex)
+      let task =
+        "{\"type\":\"clone\",\"clone\":{\"upstreamRef\":{\"type\":\"git\",\"git\":{\"repo\":"
+        + GoJSON.quote(url) + ",\"ref\":" + GoJSON.quote(ref) + ",\"directory\":"
+        + GoJSON.quote(lockDirectory) + ",\"secretRef\":{\"name\":\"\"}}}}}"
+      return FetchedUpstream(files: fetched.files, lock: lock, task: task, description: described)
     }
   }
 
-  /// kpt's and Porch's ref resolution: `<directory>/<ref>` first, then `<ref>`, each as a tag,
-  /// a branch, a full ref name or a commit.
+  /// kpt's and Porch's ref resolution: `<directory>/<ref>` first (and, as kpt, the same under
+  /// each shorter directory prefix), then `<ref>`, each as a tag, a branch, a full ref name or a
+  /// commit.
   static func resolve(ref: String, directory: String, in clone: Repository) throws -> (
     String, ObjectID
   )? {
+    // kpt's directory-scoped tags: `a/b/<ref>`, then `a/<ref>`, then `<ref>`.
     var candidates = [ref]
-    if !directory.isEmpty { candidates.insert(directory + "/" + ref, at: 0) }
+    var prefix = directory
+    while !prefix.isEmpty {
+      candidates.insert(prefix + "/" + ref, at: candidates.count - 1)
+      prefix =
+        prefix.contains("/")
+        ? String(prefix[..<(prefix.lastIndex(of: "/") ?? prefix.startIndex)]) : ""
+    }
     for candidate in candidates {
       let names =
         candidate.hasPrefix("refs/")

@@ -43,7 +43,22 @@ public struct PackageMerge: Sendable {
     self.policy = policy
   }
 
+  /// Merges as kpt does: first every object of the three versions gets its merge key (so a
+  /// blueprint that never had them compares equal to an untouched local copy that has them),
+  /// then the strategy. A local file the merge left as it was keeps its original bytes.
   public func run() throws(PackageMergeError) -> PackageMergeResult {
+    var keyed = self
+    keyed.origin = UpstreamRewrite.ensureMergeKeys(origin)
+    keyed.updated = UpstreamRewrite.ensureMergeKeys(updated)
+    keyed.local = UpstreamRewrite.ensureMergeKeys(local)
+    var result = try keyed.merge()
+    for (path, bytes) in result.files where bytes == keyed.local[path] {
+      result.files[path] = local[path]
+    }
+    return result
+  }
+
+  func merge() throws(PackageMergeError) -> PackageMergeResult {
     switch strategy {
     case "resource-merge":
       return try resourceMerge()

@@ -1,0 +1,168 @@
+import Foundation
+import Git
+import KRM
+
+/// kpt's package argument `REPO.git[/DIRECTORY][@REF]`.
+public struct KptPackageURL: Sendable, Equatable {
+  /// The repository as kpt records it: without the `.git` that marked where it ends.
+  public var repo: String
+  /// The package's directory with a leading `/` (`/` for the repository root).
+  public var directory: String
+  /// The ref as typed; nil means the repository's default branch.
+  public var ref: String?
+
+  public init(repo: String, directory: String, ref: String?) {
+    self.repo = repo
+    self.directory = directory
+    self.ref = ref
+  }
+
+  /// Splits kpt's form at the first `.git` followed by `/`, `@` or the end; anything else is
+  /// ambiguous, as kpt says.
+  public static func parse(_ argument: String) throws(OrchestrationError) -> KptPackageURL {
+    guard let range = argument.range(of: #"\.git(/|@|$)"#, options: .regularExpression) else {
+      throw .invalidOperation(
+        "ambiguous repo/dir@version \"\(argument)\": write .git where the repository ends, as in https://example.com/org/repo.git/package@v1"
+      )
+    }
+    let repo = String(argument[..<range.lowerBound])
+    var rest = String(argument[argument.index(range.lowerBound, offsetBy: 4)...])
+    var ref: String?
+    if let at = rest.lastIndex(of: "@") {
+      let typed = String(rest[rest.index(after: at)...])
+      ref = typed.hasSuffix("/") ? String(typed.dropLast()) : typed
+      rest = String(rest[..<at])
+      if ref?.isEmpty == true {
+        throw .invalidOperation(
+          "\"\(argument)\" has an empty ref after @; name a tag, branch or commit")
+      }
+    }
+    let directory = Registration.trimmed(rest)
+    guard !repo.isEmpty else {
+      throw .invalidOperation("\"\(argument)\" names no repository before .git")
+    }
+    return KptPackageURL(repo: repo, directory: "/" + directory, ref: ref)
+  }
+}
+
+/// A package read from an upstream git repository: its files at a resolved ref.
+public struct FetchedPackage: Sendable {
+  public var files: [String: PackageFileContent]
+  /// The ref that resolved (after kpt's directory-scoped tag rule), or the commit given.
+  public var ref: String
+  public var commit: ObjectID
+}
+
+/// A scratch clone of an upstream repository, from which packages are read at any ref or
+/// commit. The clone is removed by `close()`.
+public struct UpstreamCheckout {
+  public let url: String
+  let clone: Repository
+  let scratch: String
+
+  /// Clones `repo` into a scratch directory under `home/tmp`. A repository recorded without
+  /// `.git` (as kpt records it) is tried with `.git` first, as git's own transports do.
+  public static func open(_ repo: String, registry: Registry, namespace: String = "default")
+    throws(OrchestrationError) -> UpstreamCheckout
+  {
+    let normalised = Registry.normalise(repo)
+    var candidates = [normalised]
+    if !normalised.hasSuffix(".git") { candidates.insert(normalised + ".git", at: 0) }
+    if !normalised.contains("://") {
+      candidates = candidates.filter { FileManager.default.fileExists(atPath: $0) }
+      guard !candidates.isEmpty else {
+        throw .lifecycle(
+          "no git repository at \(normalised); check the path of the upstream repository")
+      }
+    }
+    let root = registry.home.path + "/tmp"
+    var lastError: GitError?
+    for url in candidates {
+      let scratch = root + "/upstream-" + UUID().uuidString.lowercased().prefix(12)
+      do {
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+      } catch {
+        throw .io(path: root, reason: error.localizedDescription)
+      }
+      do {
+        let credentials = registry.credentials(forURL: url, namespace: namespace)
+        let clone = try Repository.clone(url: url, into: scratch, credentials: credentials)
+        return UpstreamCheckout(url: url, clone: clone, scratch: scratch)
+      } catch {
+        try? FileManager.default.removeItem(atPath: scratch)
+        lastError = error
+      }
+    }
+    throw .git(lastError ?? GitError(.notFound, "no repository"), url: normalised)
+  }
+
+  public func close() {
+    try? FileManager.default.removeItem(atPath: scratch)
+  }
+
+  /// The default branch: the only branch, else `main`, else `master`.
+  public func defaultBranch() throws(OrchestrationError) -> String {
+    let branches: [String]
+    do {
+      branches = try clone.references(under: "refs/remotes/origin/").keys.map {
+        String($0.dropFirst("refs/remotes/origin/".count))
+      }.filter { !$0.hasPrefix("drafts/") && !$0.hasPrefix("proposed/") && $0 != "HEAD" }
+    } catch {
+      throw .git(error, url: url)
+    }
+    if branches.count == 1, let only = branches.first { return only }
+    if let found = ["main", "master"].first(where: branches.contains) { return found }
+    throw .lifecycle("\(url) has no main or master branch; name the ref with @REF")
+  }
+
+  /// The package at `directory` as of `ref` (kpt's and Porch's resolution: directory-scoped
+  /// tags `<dir prefix>/<ref>` from the longest prefix, then `<ref>` as tag, branch or commit).
+  public func package(directory: String, ref: String) throws(OrchestrationError)
+    -> FetchedPackage
+  {
+    let trimmed = Registration.trimmed(directory)
+    let found: (String, ObjectID)?
+    do {
+      found = try PackageLifecycle.resolve(ref: ref, directory: trimmed, in: clone)
+    } catch {
+      throw .git(error as? GitError ?? GitError(.libgit2(code: -1), "\(error)"), url: url)
+    }
+    guard let (resolved, commit) = found else {
+      throw .lifecycle(
+        "unknown ref \"\(ref)\" in \(url) (tried \(trimmed.isEmpty ? "" : "\(trimmed)/\(ref), ")\(ref) as tag, branch and commit); name an existing tag, branch or commit"
+      )
+    }
+    return FetchedPackage(
+      files: try files(at: commit, directory: trimmed, described: "\(url)@\(resolved)"),
+      ref: resolved, commit: commit)
+  }
+
+  /// Every file under `directory` at `commit`, with its mode.
+  func files(at commit: ObjectID, directory: String, described: String) throws(OrchestrationError)
+    -> [String: PackageFileContent]
+  {
+    do {
+      let tree = try clone.commit(commit).tree
+      var root = tree
+      if !directory.isEmpty {
+        guard let entry = try clone.entry(at: directory, in: tree), entry.mode == .tree else {
+          throw OrchestrationError.lifecycle(
+            "path \"/\(directory)\" does not exist in \(described); check the package directory")
+        }
+        root = entry.id
+      }
+      var files: [String: PackageFileContent] = [:]
+      for (path, entry) in try clone.files(in: root) where entry.mode != .link {
+        files[path] = PackageFileContent(
+          bytes: try clone.blob(entry.id), executable: entry.mode == .executable)
+      }
+      return files
+    } catch let error as OrchestrationError {
+      throw error
+    } catch let error as GitError {
+      throw .git(error, url: url)
+    } catch {
+      throw .io(path: scratch, reason: "\(error)")
+    }
+  }
+}
