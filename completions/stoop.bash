@@ -173,13 +173,13 @@ _stoop() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    repo|rpkg|fn|help)
+    repo|rpkg|pkg|fn|help)
         # Offer subcommand argument completions
         "_stoop_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'repo rpkg fn help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'repo rpkg pkg fn help' -- "${cur}"))
         ;;
     esac
 }
@@ -589,6 +589,130 @@ _stoop_rpkg_del() {
     # Offer option value completions
     case "${prev}" in
     '-n'|'--namespace')
+        return
+        ;;
+    esac
+}
+
+_stoop_pkg() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __stoop_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    init|get|update|diff)
+        # Offer subcommand argument completions
+        "_stoop_pkg_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'init get update diff' -- "${cur}"))
+        ;;
+    esac
+}
+
+_stoop_pkg_init() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=(--keywords)
+    non_repeating_options=(--description --site)
+    __stoop_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--description')
+        return
+        ;;
+    '--keywords')
+        return
+        ;;
+    '--site')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __stoop_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_stoop_pkg_get() {
+    repeating_flags=()
+    non_repeating_flags=(--for-deployment --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--strategy)
+    __stoop_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '--strategy')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    2)
+        __stoop_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_stoop_pkg_update() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--strategy --on-conflict)
+    __stoop_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--strategy')
+        return
+        ;;
+    '--on-conflict')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __stoop_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_stoop_pkg_diff() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--diff-type)
+    __stoop_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--diff-type')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __stoop_add_completions -d
         return
         ;;
     esac

@@ -100,9 +100,8 @@ public enum UpstreamRewrite {
     ].joined(separator: "|")
     let path = ["metadata", "annotations", identifierAnnotation]
     if root.node(at: path)?.string != value {
-      root.set(
-        .scalar(value, style: ScalarFormatter.isPlainSafe(value) ? .plain : .singleQuoted),
-        at: path)
+      // Single-quoted, as kpt writes it, so that files stoop and kpt key compare equal.
+      root.set(.scalar(value, style: .singleQuoted), at: path)
     }
     guard root != document.root else { return false }
     document.root = root

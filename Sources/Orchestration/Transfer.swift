@@ -98,22 +98,26 @@ public enum PackageTransfer {
     try writeFiles(all, to: directory)
   }
 
-  /// Writes files under `directory`, creating it and any folders (0750; files 0600, executables
-  /// 0700).
-  static func writeFiles(_ files: [String: PackageFileContent], to directory: String)
+  /// Writes files under `directory`, creating it and any folders: private ones (0750; files
+  /// 0600, executables 0700) for pulled revisions, or as kpt writes a package (0644 and 0755,
+  /// folders by the umask). Each file is replaced whole by a rename.
+  static func writeFiles(
+    _ files: [String: PackageFileContent], to directory: String, private: Bool = true
+  )
     throws(OrchestrationError)
   {
+    let folders: [FileAttributeKey: Any]? = `private` ? [.posixPermissions: 0o750] : nil
     do {
       try FileManager.default.createDirectory(
-        atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750]
-      )
-      for (path, content) in files {
+        atPath: directory, withIntermediateDirectories: true, attributes: folders)
+      for (path, content) in files.sorted(by: { $0.key < $1.key }) {
         let target = directory + "/" + path
         try FileManager.default.createDirectory(
           atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
-          attributes: [.posixPermissions: 0o750])
-        try Registry.writeAtomically(
-          content.bytes, to: target, mode: content.executable ? 0o700 : 0o600)
+          attributes: folders)
+        let mode: mode_t =
+          `private` ? (content.executable ? 0o700 : 0o600) : (content.executable ? 0o755 : 0o644)
+        try Registry.writeAtomically(content.bytes, to: target, mode: mode)
       }
     } catch let error as OrchestrationError {
       throw error

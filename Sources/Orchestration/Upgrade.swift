@@ -49,45 +49,20 @@ extension PackageLifecycle {
     let local = try files(of: source)
     let origin = try files(of: old)
     let updated = try fetchUpstream(.revision(new), namespace: source.namespace)
-    let merge = PackageMerge(
-      origin: origin.mapValues(\.bytes), updated: updated.files.mapValues(\.bytes),
-      local: local.mapValues(\.bytes), strategy: strategy, policy: policy)
-    let merged: PackageMergeResult
-    do {
-      merged = try merge.run()
-    } catch {
-      let listed = error.conflicts.map { "\n  " + $0.description }.joined()
-      let message = "cannot upgrade \(source.name): \(error.description)" + listed
-      throw error.conflicts.isEmpty ? .lifecycle(message) : .validationFailed(message)
-    }
-    var result = merged.files
-    guard let kptfileBytes = result[Kptfile.fileName],
-      var kptfile = try? Kptfile.parse(kptfileBytes, file: Kptfile.fileName)
-    else {
-      throw .lifecycle("cannot upgrade \(source.name): the merged package has no readable Kptfile")
-    }
-    kptfile.name = kptfile.name ?? source.path
-    kptfile.upstream = Upstream(
-      type: "git", repo: updated.lock.repo, directory: updated.lock.directory,
-      ref: updated.lock.ref, updateStrategy: kptfile.upstream?.updateStrategy)
-    kptfile.upstreamLock = updated.lock
-    result[Kptfile.fileName] = kptfile.bytes()
-    result = UpstreamRewrite.ensureMergeKeys(result)
+    // The new upstream keeps the downstream's update strategy.
+    let strategyField = kptfile(of: source)?.upstream?.updateStrategy
+    let merged = try PackageFileContent.merge(
+      origin: origin, updated: updated.files, local: local, strategy: strategy, policy: policy,
+      upstream: Upstream(
+        type: "git", repo: updated.lock.repo, directory: updated.lock.directory,
+        ref: updated.lock.ref, updateStrategy: strategyField),
+      lock: updated.lock, name: source.path, refusal: "cannot upgrade \(source.name)")
 
     let task =
       "{\"type\":\"upgrade\",\"upgrade\":{\"oldUpstreamRef\":{\"name\":" + GoJSON.quote(old.name)
       + "},\"newUpstreamRef\":{\"name\":" + GoJSON.quote(new.name)
       + "},\"localPackageRevisionRef\":{\"name\":" + GoJSON.quote(source.name)
       + "},\"strategy\":" + GoJSON.quote(strategy) + "}}"
-    // The mode merges three ways too: upstream's change of a file's mode wins, else local's.
-    let executable = Set(
-      result.keys.filter { path in
-        let upstream = updated.files[path]?.executable
-        if let upstream, upstream != (origin[path]?.executable ?? false) || local[path] == nil {
-          return upstream
-        }
-        return local[path]?.executable ?? upstream ?? false
-      })
     let created = try withSession(
       source.repository, namespace: source.namespace, package: source.path
     ) { session in
@@ -98,10 +73,7 @@ extension PackageLifecycle {
         )
       }
       let rendered = try renderedTree(
-        files: Dictionary(
-          uniqueKeysWithValues: result.map { path, bytes in
-            (path, PackageFileContent(bytes: bytes, executable: executable.contains(path)))
-          }), package: source.path, in: session.clone,
+        files: merged.files, package: source.path, in: session.clone,
         refusal: "cannot upgrade \(source.name): rendering failed")
       return try Self.createDraft(
         path: source.path, workspace: workspace, packageTree: rendered,

@@ -137,6 +137,21 @@ public struct UpstreamCheckout {
       ref: resolved, commit: commit)
   }
 
+  /// The package at `directory` as of a commit (an upstreamLock's), full or abbreviated.
+  public func package(directory: String, commit hex: String) throws(OrchestrationError)
+    -> FetchedPackage
+  {
+    guard let commit = clone.commit(abbreviated: hex) else {
+      throw .lifecycle(
+        "commit \(hex) of the upstreamLock is not in \(url); the upstream history was rewritten, so fix upstreamLock.git.commit by hand"
+      )
+    }
+    let trimmed = Registration.trimmed(directory)
+    return FetchedPackage(
+      files: try files(at: commit, directory: trimmed, described: "\(url)@\(hex)"), ref: hex,
+      commit: commit)
+  }
+
   /// Every file under `directory` at `commit`, with its mode.
   func files(at commit: ObjectID, directory: String, described: String) throws(OrchestrationError)
     -> [String: PackageFileContent]

@@ -155,7 +155,7 @@ import Testing
         name: my-bucket # kpt-set: ${name}
         namespace: config-control
         annotations:
-          internal.kpt.dev/upstream-identifier: storage.cnrm.cloud.google.com|StorageBucket|config-control|my-bucket
+          internal.kpt.dev/upstream-identifier: 'storage.cnrm.cloud.google.com|StorageBucket|config-control|my-bucket'
 
       """)
   let bucketKptfile = try String(contentsOfFile: bucket + "/Kptfile", encoding: .utf8)

@@ -97,7 +97,8 @@ public struct PackageMerge: Sendable {
     return changed
   }
 
-  static func sameIgnoringUpstream(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+  /// Whether two Kptfiles differ in nothing but name, upstream and upstreamLock.
+  public static func sameIgnoringUpstream(_ a: [UInt8], _ b: [UInt8]) -> Bool {
     func stripped(_ bytes: [UInt8]) -> YAMLNode? {
       guard var root = try? YAMLFile(parsing: bytes, name: Kptfile.fileName).documents.first?.root
       else { return nil }

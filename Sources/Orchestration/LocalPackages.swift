@@ -1,0 +1,409 @@
+import CaD
+import Foundation
+import Git
+import KRM
+
+/// What `pkg update` changed in a package directory.
+public struct PackageUpdateOutcome: Sendable {
+  public var written: [String]
+  public var removed: [String]
+  public var conflicts: [MergeConflict]
+  /// The ref the package now stands on, and its commit.
+  public var ref: String
+  public var commit: String
+}
+
+/// kpt's `pkg` group on package directories of this disk: init, get, update and diff, built on
+/// the same CaD merge and git reads as the lifecycle commands.
+public struct LocalPackages {
+  public let registry: Registry
+  /// Progress lines for people (kpt prints them on stderr).
+  public var progress: @Sendable (String) -> Void
+
+  public init(registry: Registry, progress: @escaping @Sendable (String) -> Void = { _ in }) {
+    self.registry = registry
+    self.progress = progress
+  }
+
+  // MARK: init
+
+  /// `kpt pkg init`: the directory (created if needed) gets a Kptfile, package-context.yaml and
+  /// README.md, each only if it is not there yet. Returns the files written.
+  public func initialize(
+    _ directory: String, description: String = "sample description", keywords: [String] = [],
+    site: String? = nil
+  ) throws(OrchestrationError) -> [String] {
+    let absolute = Self.absolute(directory)
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory),
+      !isDirectory.boolValue
+    {
+      throw .invalidOperation("\(directory) is a file; pkg init needs a directory")
+    }
+    let name = URL(fileURLWithPath: absolute).lastPathComponent
+    try PackageLifecycle.validate(packagePath: name)
+    let files = PackageLifecycle.initialFiles(
+      name: name, description: description, keywords: keywords, site: site)
+    var written: [String] = []
+    for path in files.keys.sorted()
+    where !FileManager.default.fileExists(atPath: absolute + "/" + path) {
+      written.append(path)
+    }
+    try Self.write(
+      files.filter { written.contains($0.key) }.mapValues { PackageFileContent(bytes: $0) },
+      into: absolute)
+    return written
+  }
+
+  // MARK: get
+
+  /// `kpt pkg get`: the package at `source`, written to `destination` (or, when that directory
+  /// exists, to a directory named after the package inside it). The Kptfile is named after the
+  /// new directory and records `upstream` as typed and `upstreamLock` as resolved; every object
+  /// gets its merge key. Written to a scratch directory first and moved in place whole, so a
+  /// failure leaves nothing behind. Returns the package directory.
+  public func get(
+    _ source: KptPackageURL, into destination: String, strategy: String? = "resource-merge",
+    forDeployment: Bool = false
+  ) throws(OrchestrationError) -> String {
+    if let strategy, !UpstreamRewrite.strategies.contains(strategy) {
+      throw .invalidOperation(
+        "unknown update strategy \"\(strategy)\"; use one of "
+          + UpstreamRewrite.strategies.joined(separator: ", "))
+    }
+    var target = Self.absolute(destination)
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory) {
+      guard isDirectory.boolValue else {
+        throw .invalidOperation("destination \(destination) is a file; name a directory")
+      }
+      let base =
+        Registration.trimmed(source.directory).split(separator: "/").last.map(String.init)
+        ?? URL(fileURLWithPath: source.repo).lastPathComponent
+      target += "/" + base
+      guard !FileManager.default.fileExists(atPath: target) else {
+        throw .invalidOperation(
+          "destination directory \"\(target)\" already exists; choose a new directory")
+      }
+    } else {
+      let parent = (target as NSString).deletingLastPathComponent
+      guard FileManager.default.fileExists(atPath: parent) else {
+        throw .invalidOperation("parent directory \"\(parent)\" does not exist; create it first")
+      }
+    }
+    let name = URL(fileURLWithPath: target).lastPathComponent
+    progress("Package \"\(name)\":\n")
+    let checkout = try UpstreamCheckout.open(source.repo, registry: registry)
+    defer { checkout.close() }
+    let ref: String
+    if let typed = source.ref { ref = typed } else { ref = try checkout.defaultBranch() }
+    progress("Fetching \(source.repo)@\(ref)\n")
+    let fetched = try checkout.package(directory: source.directory, ref: ref)
+
+    var kptfile: Kptfile
+    if let bytes = fetched.files[Kptfile.fileName]?.bytes {
+      do {
+        kptfile = try Kptfile.parse(bytes, file: Kptfile.fileName)
+      } catch {
+        throw .invalidOperation("the upstream Kptfile of \(source.repo)@\(ref): \(error)")
+      }
+      kptfile.document.root.remove(at: ["metadata", "namespace"])
+    } else {
+      kptfile = Kptfile(name: name)
+    }
+    kptfile.name = name
+    kptfile.upstream = Upstream(
+      type: "git", repo: source.repo, directory: source.directory, ref: ref,
+      updateStrategy: strategy)
+    kptfile.upstreamLock = UpstreamLock(
+      repo: source.repo, directory: source.directory, ref: fetched.ref,
+      commit: fetched.commit.hex)
+    Self.placeUpstreamAfterMetadata(&kptfile)
+    var bytes = fetched.files.mapValues(\.bytes)
+    bytes[Kptfile.fileName] = kptfile.bytes()
+    if forDeployment { bytes = UpstreamRewrite.packageContexts(bytes, packagePath: name) }
+    bytes = UpstreamRewrite.ensureMergeKeys(bytes)
+    var files: [String: PackageFileContent] = [:]
+    for (path, content) in bytes {
+      files[path] = PackageFileContent(
+        bytes: content, executable: fetched.files[path]?.executable == true)
+    }
+
+    let scratch =
+      (target as NSString).deletingLastPathComponent + "/.stoop-get-"
+      + UUID().uuidString.lowercased().prefix(12)
+    do {
+      try Self.write(files, into: scratch)
+      try FileManager.default.moveItem(atPath: scratch, toPath: target)
+    } catch {
+      try? FileManager.default.removeItem(atPath: scratch)
+      throw error as? OrchestrationError ?? .io(path: target, reason: error.localizedDescription)
+    }
+    let display = Registration.trimmed(source.directory)
+    progress("Adding package \"\(display.isEmpty ? name : display)\".\n\nFetched 1 package(s).\n")
+    return target
+  }
+
+  /// kpt's field order: `upstream` and `upstreamLock` right after `metadata`.
+  static func placeUpstreamAfterMetadata(_ kptfile: inout Kptfile) {
+    var entries = kptfile.document.root.entries
+    let moved = entries.filter { ["upstream", "upstreamLock"].contains($0.key.value) }
+    entries.removeAll { ["upstream", "upstreamLock"].contains($0.key.value) }
+    let at = (entries.firstIndex { $0.key.value == "metadata" } ?? entries.count - 1) + 1
+    entries.insert(contentsOf: moved, at: min(at, entries.count))
+    kptfile.document.root.entries = entries
+  }
+
+  // MARK: update
+
+  /// `kpt pkg update`: the package at `directory` moved to `ref` (default: the ref its Kptfile
+  /// records) by a three-way merge of its files against the upstream its lock names, with the
+  /// strategy given, else the Kptfile's, else resource-merge. Everything is computed before the
+  /// first write: a fetch, merge or `fail` conflict refusal leaves the directory untouched.
+  public func update(
+    _ directory: String, ref newRef: String? = nil, strategy: String? = nil,
+    policy: ConflictPolicy = .upstream
+  ) throws(OrchestrationError) -> PackageUpdateOutcome {
+    let root = Self.absolute(directory)
+    let local = try Self.read(package: root)
+    let kptfile = try Self.kptfile(in: local, at: directory)
+    guard let upstream = kptfile.upstream, upstream.type == "git", !upstream.repo.isEmpty else {
+      throw .invalidOperation(
+        "package \(directory) must have an upstream reference: its Kptfile has no upstream.git; get it with stoop pkg get first"
+      )
+    }
+    let chosen = strategy ?? upstream.updateStrategy ?? "resource-merge"
+    guard UpstreamRewrite.strategies.contains(chosen) else {
+      throw .invalidOperation(
+        "unknown update strategy \"\(chosen)\"; use one of "
+          + UpstreamRewrite.strategies.joined(separator: ", "))
+    }
+    let ref = newRef ?? upstream.ref
+    let name = kptfile.name ?? URL(fileURLWithPath: root).lastPathComponent
+    progress("Package \"\(name)\":\n")
+    let checkout = try UpstreamCheckout.open(upstream.repo, registry: registry)
+    defer { checkout.close() }
+    progress("Fetching upstream from \(upstream.repo)@\(ref)\n")
+    let updated = try checkout.package(directory: upstream.directory, ref: ref)
+    var origin: [String: PackageFileContent] = [:]
+    if let lock = kptfile.upstreamLock, !lock.commit.isEmpty {
+      progress("Fetching origin from \(upstream.repo)@\(lock.commit.prefix(12))\n")
+      origin = try checkout.package(directory: lock.directory, commit: lock.commit).files
+    }
+    progress("Updating package \"\(name)\" with strategy \"\(chosen)\".\n")
+
+    let merged = try PackageFileContent.merge(
+      origin: origin, updated: updated.files, local: local, strategy: chosen, policy: policy,
+      upstream: Upstream(
+        type: "git", repo: upstream.repo, directory: upstream.directory, ref: ref,
+        updateStrategy: strategy ?? upstream.updateStrategy),
+      lock: UpstreamLock(
+        repo: upstream.repo, directory: upstream.directory, ref: updated.ref,
+        commit: updated.commit.hex), name: name, refusal: "cannot update \(directory)")
+    let result = merged.files
+    var changes: [String: PackageFileContent] = [:]
+    for (path, content) in result where local[path] != content { changes[path] = content }
+    let removed = local.keys.filter { result[$0] == nil }.sorted()
+    try Self.write(changes, into: root)
+    for path in removed {
+      try? FileManager.default.removeItem(atPath: root + "/" + path)
+      Self.pruneEmptyDirectories(from: (path as NSString).deletingLastPathComponent, in: root)
+    }
+    progress("\nUpdated 1 package(s).\n")
+    return PackageUpdateOutcome(
+      written: changes.keys.sorted(), removed: removed, conflicts: merged.conflicts,
+      ref: updated.ref, commit: updated.commit.hex)
+  }
+
+  // MARK: diff
+
+  /// What `pkg diff` compares.
+  public enum DiffType: String, Sendable, CaseIterable {
+    /// The upstream the lock names against the local package: the local changes.
+    case local
+    /// The upstream the lock names against the upstream at the ref: what an update brings.
+    case remote
+    /// The upstream at the ref against the local package.
+    case combined
+  }
+
+  /// Unified diffs between two versions of a package; the Kptfile only when it differs in more
+  /// than its name, upstream and lock. Empty when they are the same.
+  public func diff(_ directory: String, ref newRef: String? = nil, type: DiffType = .local)
+    throws(OrchestrationError) -> String
+  {
+    let root = Self.absolute(directory)
+    let local = try Self.read(package: root).mapValues(\.bytes)
+    let kptfile = try Self.kptfile(
+      in: local.mapValues { PackageFileContent(bytes: $0) }, at: directory)
+    guard let upstream = kptfile.upstream, !upstream.repo.isEmpty,
+      let lock = kptfile.upstreamLock, !lock.commit.isEmpty
+    else {
+      throw .invalidOperation(
+        "package \(directory) has no upstream and upstreamLock in its Kptfile; nothing to compare with"
+      )
+    }
+    let checkout = try UpstreamCheckout.open(upstream.repo, registry: registry)
+    defer { checkout.close() }
+    let origin = UpstreamRewrite.ensureMergeKeys(
+      try checkout.package(directory: lock.directory, commit: lock.commit).files.mapValues(\.bytes))
+    let originName = "\(lock.ref.isEmpty ? String(lock.commit.prefix(12)) : lock.ref)"
+    let old: [String: [UInt8]]
+    let new: [String: [UInt8]]
+    let names: (String, String)
+    switch type {
+    case .local:
+      (old, new, names) = (origin, local, ("upstream@" + originName, "local"))
+    case .remote, .combined:
+      let ref = newRef ?? upstream.ref
+      let updated = UpstreamRewrite.ensureMergeKeys(
+        try checkout.package(directory: upstream.directory, ref: ref).files.mapValues(\.bytes))
+      (old, new, names) =
+        type == .remote
+        ? (origin, updated, ("upstream@" + originName, "upstream@" + ref))
+        : (updated, local, ("upstream@" + ref, "local"))
+    }
+    var out = ""
+    for path in Set(old.keys).union(new.keys).sorted() {
+      let a = old[path] ?? []
+      let b = new[path] ?? []
+      if Kptfile.isKptfile(path: path), PackageMerge.sameIgnoringUpstream(a, b) { continue }
+      out += TextDiff.unified(
+        a, b, oldName: old[path] == nil ? "/dev/null" : "\(names.0)/\(path)",
+        newName: new[path] == nil ? "/dev/null" : "\(names.1)/\(path)")
+    }
+    return out
+  }
+
+  // MARK: Files
+
+  static func absolute(_ path: String) -> String {
+    URL(
+      fileURLWithPath: path,
+      relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    )
+    .standardizedFileURL.path
+  }
+
+  static func kptfile(in files: [String: PackageFileContent], at directory: String)
+    throws(OrchestrationError) -> Kptfile
+  {
+    guard let bytes = files[Kptfile.fileName]?.bytes else {
+      throw .invalidOperation(
+        "\(directory) is not a kpt package: it has no Kptfile; run stoop pkg get or stoop pkg init first"
+      )
+    }
+    do {
+      return try Kptfile.parse(bytes, file: directory + "/Kptfile")
+    } catch {
+      throw .invalidOperation("\(error)")
+    }
+  }
+
+  /// Every regular file of a package directory by relative path, `.git` left out.
+  public static func read(package directory: String) throws(OrchestrationError) -> [String:
+    PackageFileContent]
+  {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory),
+      isDirectory.boolValue
+    else {
+      throw .invalidOperation("\(directory) does not exist; name a package directory")
+    }
+    guard let walker = FileManager.default.enumerator(atPath: directory) else {
+      throw .io(path: directory, reason: "cannot read the directory")
+    }
+    var files: [String: PackageFileContent] = [:]
+    while let path = walker.nextObject() as? String {
+      if path == ".git" || path.hasPrefix(".git/") {
+        walker.skipDescendants()
+        continue
+      }
+      let full = directory + "/" + path
+      guard let attributes = try? FileManager.default.attributesOfItem(atPath: full),
+        attributes[.type] as? FileAttributeType == .typeRegular,
+        let data = FileManager.default.contents(atPath: full)
+      else { continue }
+      let permissions = attributes[.posixPermissions] as? Int ?? 0
+      files[path] = PackageFileContent(bytes: Array(data), executable: permissions & 0o100 != 0)
+    }
+    return files
+  }
+
+  /// Writes files under `directory` (created as needed) as kpt writes a package.
+  static func write(_ files: [String: PackageFileContent], into directory: String)
+    throws(OrchestrationError)
+  {
+    try PackageTransfer.writeFiles(files, to: directory, private: false)
+  }
+
+  /// Removes `relative` and its parents inside `root` while they are empty.
+  static func pruneEmptyDirectories(from relative: String, in root: String) {
+    var current = relative
+    while !current.isEmpty, current != "." {
+      let full = root + "/" + current
+      guard (try? FileManager.default.contentsOfDirectory(atPath: full))?.isEmpty == true else {
+        return
+      }
+      try? FileManager.default.removeItem(atPath: full)
+      current = (current as NSString).deletingLastPathComponent
+    }
+  }
+}
+
+extension PackageFileContent {
+  /// File modes merged three ways: a mode upstream changed (or a file upstream added) wins,
+  /// otherwise the local mode stays.
+  static func mergedExecutables(
+    _ paths: Set<String>, origin: [String: PackageFileContent],
+    updated: [String: PackageFileContent], local: [String: PackageFileContent]
+  ) -> Set<String> {
+    paths.filter { path in
+      let upstream = updated[path]?.executable
+      if let upstream, upstream != (origin[path]?.executable ?? false) || local[path] == nil {
+        return upstream
+      }
+      return local[path]?.executable ?? upstream ?? false
+    }
+  }
+
+  /// A three-way merge of package files (conflicts refused under `fail` as a validation
+  /// failure), the Kptfile pointed at the new upstream and lock, merge keys ensured and file
+  /// modes merged. `refusal` begins the error message.
+  static func merge(
+    origin: [String: PackageFileContent], updated: [String: PackageFileContent],
+    local: [String: PackageFileContent], strategy: String, policy: ConflictPolicy,
+    upstream: Upstream, lock: UpstreamLock, name: String, refusal: String
+  ) throws(OrchestrationError) -> (files: [String: PackageFileContent], conflicts: [MergeConflict])
+  {
+    let merge = PackageMerge(
+      origin: origin.mapValues(\.bytes), updated: updated.mapValues(\.bytes),
+      local: local.mapValues(\.bytes), strategy: strategy, policy: policy)
+    let merged: PackageMergeResult
+    do {
+      merged = try merge.run()
+    } catch {
+      let listed = error.conflicts.map { "\n  " + $0.description }.joined()
+      let message = "\(refusal): \(error.description)" + listed
+      throw error.conflicts.isEmpty ? .invalidOperation(message) : .validationFailed(message)
+    }
+    var result = merged.files
+    guard let bytes = result[Kptfile.fileName],
+      var kptfile = try? Kptfile.parse(bytes, file: Kptfile.fileName)
+    else {
+      throw .invalidOperation("\(refusal): the merged package has no readable Kptfile")
+    }
+    kptfile.name = kptfile.name ?? name
+    kptfile.upstream = upstream
+    kptfile.upstreamLock = lock
+    result[Kptfile.fileName] = kptfile.bytes()
+    result = UpstreamRewrite.ensureMergeKeys(result)
+    let executables = mergedExecutables(
+      Set(result.keys), origin: origin, updated: updated, local: local)
+    var files: [String: PackageFileContent] = [:]
+    for (path, bytes) in result {
+      files[path] = PackageFileContent(bytes: bytes, executable: executables.contains(path))
+    }
+    return (files, merged.conflicts)
+  }
+}
