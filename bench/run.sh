@@ -160,3 +160,85 @@ steps() {  # per-step wall time in ms for init, push, propose, approve on reposi
 }
 echo "stoop lifecycle steps, ms (target 50 each): 1,000 packages: $(steps catalog)"
 echo "stoop lifecycle steps, ms (target 50 each): 1 package:      $(steps single)"
+
+# Upstream and downstream: rpkg upgrade of a 1,500-resource downstream whose upstream changed 100
+# objects and whose local copy changed 100 others (target 0.5 s), the same update with stoop pkg
+# update and with kpt pkg update, and rpkg clone of a 100-resource package against kpt pkg get
+# (target: stoop at least 3x faster). Pipelines are left out so that only merging is measured.
+export STOOP_HOME="$work/home-upgrade"
+git init -q --bare -b main "$work/bp.git"
+git init -q --bare -b main "$work/dep.git"
+"$STOOP" repo register "$work/bp.git" --name bp --create-branch >/dev/null
+"$STOOP" repo register "$work/dep.git" --name dep --create-branch --deployment >/dev/null
+publish() {  # publish REVISION DIR: push DIR's files as the draft REVISION and approve it
+  "$STOOP" rpkg pull "$1" "$work/pull-$1" >/dev/null
+  cp "$work/pull-$1/.KptRevisionMetadata" "$2/"
+  "$STOOP" rpkg push "$1" "$2" >/dev/null 2>&1
+  rm "$2/.KptRevisionMetadata"
+  "$STOOP" rpkg propose "$1" >/dev/null && "$STOOP" rpkg approve "$1" >/dev/null
+}
+for size in 1500 100; do
+  python3 "$here/genpkg.py" "$work/gen$size" "$size"
+  sed -i '/^pipeline:/,$d' "$work/gen$size/Kptfile"
+  "$STOOP" rpkg init "app$size" --repository bp --workspace v1 >/dev/null
+  publish "bp.app$size.v1" "$work/gen$size"
+done
+"$STOOP" rpkg clone bp/app1500@v1 web --repository dep >/dev/null
+"$STOOP" rpkg pull dep.web.v1 "$work/web" >/dev/null
+rm "$work/web/.KptRevisionMetadata"
+python3 "$here/edits.py" "$work/web" 7 15 100 benchLocal edited >/dev/null
+publish dep.web.v1 "$work/web"
+"$STOOP" rpkg copy bp/app1500@v1 --workspace v2 >/dev/null
+"$STOOP" rpkg pull bp.app1500.v2 "$work/bp2" >/dev/null
+rm "$work/bp2/.KptRevisionMetadata"
+python3 "$here/edits.py" "$work/bp2" 0 15 100 benchUpstream v2 >/dev/null
+publish bp.app1500.v2 "$work/bp2"
+round=0
+upgrade_once() {
+  round=$((round + 1))
+  "$STOOP" rpkg upgrade dep/web@v1 --workspace "up$round" >/dev/null 2>&1
+}
+ums=$(best upgrade_once)
+echo "stoop rpkg upgrade (1,500 resources, 100 upstream + 100 local changes): ${ums} ms (target 500 ms)"
+
+# The same update on a package directory, with stoop and with kpt.
+"$STOOP" pkg get "file://$work/bp.git/app1500@v1" "$work/local-v1" >/dev/null 2>&1
+python3 "$here/edits.py" "$work/local-v1" 7 15 100 benchLocal edited >/dev/null
+pkg_update_once() {
+  rm -rf "$work/local"; cp -r "$work/local-v1" "$work/local"
+  "$STOOP" pkg update "$work/local@v2" >/dev/null 2>&1
+}
+pms=$(best pkg_update_once)
+echo "stoop pkg update (the same merge, on a directory, includes a copy of it): ${pms} ms"
+if command -v kpt >/dev/null; then
+  kpt_update_once() {
+    rm -rf "$work/local"; cp -r "$work/local-v1" "$work/local"
+    (cd "$work" && KPT_CACHE_DIR="$work/kpt-cache" kpt pkg update local@v2 >/dev/null 2>&1)
+  }
+  # One run only: kpt takes minutes here.
+  kstart=$(date +%s%N); kpt_update_once; kend=$(date +%s%N)
+  kums=$(( (kend - kstart) / 1000000 ))
+  echo "kpt pkg update (the same, one run): ${kums} ms; stoop is $(python3 -c "print(f'{$kums/max($pms,1):.1f}')")x faster"
+fi
+
+round=0
+clone_once() {
+  round=$((round + 1))
+  "$STOOP" rpkg clone bp/app100@v1 "c$round" --repository dep >/dev/null
+}
+cms=$(best clone_once)
+echo "stoop rpkg clone (100 resources, registered upstream): ${cms} ms"
+get_once() {
+  rm -rf "$work/got"
+  "$STOOP" pkg get "file://$work/bp.git/app100@v1" "$work/got" >/dev/null 2>&1
+}
+sgms=$(best get_once)
+echo "stoop pkg get (the same package from its git URL): ${sgms} ms"
+if command -v kpt >/dev/null; then
+  kpt_get_once() {
+    rm -rf "$work/got"
+    KPT_CACHE_DIR="$work/kpt-cache" kpt pkg get "file://$work/bp.git/app100@v1" "$work/got" >/dev/null 2>&1
+  }
+  kgms=$(best kpt_get_once)
+  echo "kpt pkg get (the same): ${kgms} ms; stoop rpkg clone is $(python3 -c "print(f'{$kgms/max($cms,1):.1f}')")x faster (target 3x), stoop pkg get $(python3 -c "print(f'{$kgms/max($sgms,1):.1f}')")x"
+fi

@@ -46,7 +46,8 @@ public enum UpstreamRewrite {
   /// Kptfile. Best effort, as in kpt: a file that does not parse stays as it is.
   public static func ensureMergeKeys(_ files: [String: [UInt8]]) -> [String: [UInt8]] {
     var result = files
-    for (path, bytes) in files where isYAML(path) && !Kptfile.isKptfile(path: path) {
+    for (path, bytes) in files
+    where isYAML(path) && !Kptfile.isKptfile(path: path) && !looksKeyed(bytes) {
       guard var file = try? YAMLFile(parsing: bytes, name: path) else { continue }
       var changed = false
       for index in file.documents.indices {
@@ -55,6 +56,49 @@ public enum UpstreamRewrite {
       if changed { result[path] = file.bytes() }
     }
     return result
+  }
+
+  /// A look at the text, without parsing: every top-level `metadata:` line carries its
+  /// `kpt-merge:` comment and the identifier annotation is there as often, so keying the file
+  /// would change nothing. (A file this cannot vouch for is parsed and keyed.)
+  static func looksKeyed(_ bytes: [UInt8]) -> Bool {
+    let metadata = Array("metadata:".utf8)
+    var objects = 0
+    var keyed = 0
+    var identifiers = 0
+    var start = 0
+    while start < bytes.count {
+      var end = start
+      while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+      let line = bytes[start..<end]
+      if line.starts(with: metadata) {
+        objects += 1
+        if contains(line, "kpt-merge:") { keyed += 1 }
+      }
+      if contains(line, "upstream-identifier") { identifiers += 1 }
+      start = end + 1
+    }
+    return objects > 0 && keyed == objects && identifiers >= objects
+  }
+
+  /// Whether `line` contains `needle` (ASCII), by a plain scan.
+  static func contains(_ line: ArraySlice<UInt8>, _ needle: StaticString) -> Bool {
+    let count = needle.utf8CodeUnitCount
+    guard line.count >= count else { return false }
+    return needle.withUTF8Buffer { pattern in
+      guard let first = pattern.first else { return true }
+      var i = line.startIndex
+      let last = line.endIndex - count
+      while i <= last {
+        if line[i] == first {
+          var j = 1
+          while j < count && line[i + j] == pattern[j] { j += 1 }
+          if j == count { return true }
+        }
+        i += 1
+      }
+      return false
+    }
   }
 
   static func isYAML(_ path: String) -> Bool {

@@ -108,11 +108,8 @@ private let kptfile = """
   #expect(deploy.contains("- name: B\n              value: \"b\"\n"))
   #expect(deploy.contains("args: [\"--upstream\"]"))
   #expect(deploy.contains("- name: logger\n          image: fluentd:1\n"))
-  // What arrives from upstream carries its merge key, as kpt writes it.
   #expect(
-    text(result, "new.yaml")
-      == "apiVersion: v1\nkind: ServiceAccount\nmetadata: # kpt-merge: /new\n  name: new\n"
-      + "  annotations:\n    internal.kpt.dev/upstream-identifier: '|ServiceAccount|default|new'\n")
+    text(result, "new.yaml") == "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: new\n")
   #expect(text(result, "README.md") == "v2\n")
   #expect(text(result, "NOTES.txt") == "mine\n")
   #expect(text(result, "Kptfile") == kptfile)
@@ -144,12 +141,6 @@ private let kptfile = """
   let cm = { (name: String, value: String) in
     "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \(name)\ndata:\n  k: \(value)\n"
   }
-  // A resource as the merge writes it: with kpt's merge key.
-  let keyed = { (name: String, value: String) in
-    "apiVersion: v1\nkind: ConfigMap\nmetadata: # kpt-merge: /\(name)\n  name: \(name)\n"
-      + "  annotations:\n    internal.kpt.dev/upstream-identifier: '|ConfigMap|default|\(name)'\n"
-      + "data:\n  k: \(value)\n"
-  }
   let untouched = "# keep   these bytes\napiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n"
   let origin = files([
     "Kptfile": kptfile, "cms.yaml": cm("gone", "1") + "---\n" + cm("edited", "1"),
@@ -168,16 +159,16 @@ private let kptfile = """
   let result = try PackageMerge(origin: origin, updated: updated, local: local).run()
   // `gone` was unchanged locally and deleted upstream; `edited` was changed locally: kept and
   // reported.
-  #expect(text(result, "cms.yaml") == keyed("edited", "local"))
+  #expect(text(result, "cms.yaml") == cm("edited", "local"))
   #expect(
     result.conflicts.map(\.description) == [
       "cms.yaml: ConfigMap edited: .: origin \"present\", upstream (absent), local \"changed\""
     ])
   // Upstream moved `mover` to another file: one copy, in the new file, with upstream's change.
   #expect(text(result, "moved.yaml") == nil)
-  #expect(text(result, "elsewhere.yaml") == keyed("mover", "2"))
+  #expect(text(result, "elsewhere.yaml") == cm("mover", "2"))
   #expect(text(result, "secret.yaml") == untouched)
-  #expect(text(result, "sub/cm.yaml") == keyed("sub", "1"))
+  #expect(text(result, "sub/cm.yaml") == cm("sub", "1"))
   #expect(text(result, "sub/Kptfile") != nil)
 
   // A subpackage both sides added is refused.

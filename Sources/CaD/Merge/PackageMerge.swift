@@ -43,19 +43,11 @@ public struct PackageMerge: Sendable {
     self.policy = policy
   }
 
-  /// Merges as kpt does: first every object of the three versions gets its merge key (so a
-  /// blueprint that never had them compares equal to an untouched local copy that has them),
-  /// then the strategy. A local file the merge left as it was keeps its original bytes.
+  /// Merges with the strategy. Objects match by the identity their merge keys record (or, with
+  /// none, their metadata), so versions with and without keys merge alike; the caller keys the
+  /// result, as kpt re-keys a package after an update.
   public func run() throws(PackageMergeError) -> PackageMergeResult {
-    var keyed = self
-    keyed.origin = UpstreamRewrite.ensureMergeKeys(origin)
-    keyed.updated = UpstreamRewrite.ensureMergeKeys(updated)
-    keyed.local = UpstreamRewrite.ensureMergeKeys(local)
-    var result = try keyed.merge()
-    for (path, bytes) in result.files where bytes == keyed.local[path] {
-      result.files[path] = local[path]
-    }
-    return result
+    try merge()
   }
 
   func merge() throws(PackageMergeError) -> PackageMergeResult {
@@ -63,7 +55,10 @@ public struct PackageMerge: Sendable {
     case "resource-merge":
       return try resourceMerge()
     case "fast-forward":
-      let changed = Self.locallyChanged(local: local, origin: origin)
+      // Keyed alike first, so a blueprint without merge keys equals its untouched clone.
+      let changed = Self.locallyChanged(
+        local: UpstreamRewrite.ensureMergeKeys(local),
+        origin: UpstreamRewrite.ensureMergeKeys(origin))
       if !changed.isEmpty {
         throw PackageMergeError(
           "local package files have been modified: \(goList(changed)); use a different update --strategy"
@@ -162,9 +157,13 @@ public struct PackageMerge: Sendable {
       }
     }
 
-    // Resources.
+    // Resources. A resource file upstream left byte for byte as it was brings no change: the
+    // local copy stands as it is, and is not even parsed.
+    let untouched = Set(origin.keys).filter {
+      ResourceSet.isResourceFile($0) && origin[$0] == updated[$0]
+    }
     let sets = try [origin, updated, local].map { files throws(PackageMergeError) in
-      try ResourceSet(files: files)
+      try ResourceSet(files: files.filter { !untouched.contains($0.key) })
     }
     let (originSet, updatedSet, localSet) = (sets[0], sets[1], sets[2])
     var documents = localSet.documentsByFile
@@ -189,6 +188,10 @@ public struct PackageMerge: Sendable {
               file: resource.file, resource: description, field: ".",
               origin: "present", updated: nil, local: "changed"))
         }
+      case (let o?, let u?)
+      where o.file == u.file && o.document.headComments == u.document.headComments
+        && o.document.root == u.document.root:
+        continue  // upstream left it exactly as it was: the local copy stands
       default:
         var merge = FieldMerge(
           policy: policy == .fail ? .upstream : policy, file: resource.file, resource: description,
@@ -247,7 +250,7 @@ public struct PackageMerge: Sendable {
 
     // Everything else, file by file (kpt.md §3.3 step 3).
     let other = Set([origin, updated, local].flatMap(\.keys)).filter {
-      !Kptfile.isKptfile(path: $0)
+      !Kptfile.isKptfile(path: $0) && !untouched.contains($0)
         && !(localSet.files[$0] != nil || originSet.files[$0] != nil
           || updatedSet.files[$0] != nil)
     }
@@ -371,8 +374,13 @@ struct ResourceSet {
       for key in [
         Annotation.path, Annotation.index, Annotation.internalPath, Annotation.internalIndex,
         "config.k8s.io/merge-source", "config.kubernetes.io/merge-source",
+        UpstreamRewrite.identifierAnnotation,
       ] {
         root.remove(at: ["metadata", "annotations", key])
+      }
+      // A merge key adds the annotations map; without it the object is the same.
+      if root.node(at: ["metadata", "annotations"])?.entries.isEmpty == true {
+        root.remove(at: ["metadata", "annotations"])
       }
       return root
     }
