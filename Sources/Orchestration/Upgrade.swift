@@ -47,8 +47,14 @@ extension PackageLifecycle {
     }
 
     let local = try files(of: source)
-    let origin = try files(of: old)
-    let updated = try fetchUpstream(.revision(new), namespace: source.namespace)
+    var origin = try files(of: old)
+    var updated = try fetchUpstream(.revision(new), namespace: source.namespace)
+    // A deployment repository's clone got its package context; both upstream versions get the
+    // same, so that it is neither a local change nor replaced by the blueprint's.
+    if try registry.get(source.repository, namespace: source.namespace).deployment {
+      origin = Self.withPackageContexts(origin, package: source.path)
+      updated.files = Self.withPackageContexts(updated.files, package: source.path)
+    }
     // The new upstream keeps the downstream's update strategy.
     let strategyField = kptfile(of: source)?.upstream?.updateStrategy
     let merged = try PackageFileContent.merge(
@@ -109,5 +115,25 @@ extension PackageLifecycle {
     throw .lifecycle(
       "the upstream revision \(directory)@\(ref) of \(repo) is not a published revision any more; it cannot serve as the merge base"
     )
+  }
+
+  /// `files` with the package contexts a clone named `package` got (the root's named after
+  /// the package, as the clone renamed its Kptfile); the Kptfiles themselves stay as they are.
+  static func withPackageContexts(_ files: [String: PackageFileContent], package: String)
+    -> [String: PackageFileContent]
+  {
+    var named = files.mapValues(\.bytes)
+    if let bytes = named[Kptfile.fileName],
+      var kptfile = try? Kptfile.parse(bytes, file: Kptfile.fileName)
+    {
+      kptfile.name = package
+      named[Kptfile.fileName] = kptfile.bytes()
+    }
+    var result = files
+    for (path, bytes) in UpstreamRewrite.packageContexts(named, packagePath: package)
+    where !Kptfile.isKptfile(path: path) && named[path] != bytes {
+      result[path] = PackageFileContent(bytes: bytes)
+    }
+    return result
   }
 }

@@ -325,6 +325,16 @@ private func read(_ path: String) -> String? {
   #expect(read(ff + "/deploy.yaml")?.contains("replicas: 9") == true)
   #expect(read(ff + "/Kptfile")?.contains("updateStrategy: resource-merge") == true)
 
+  // An untouched package fast-forwards: its merge keys are not local changes.
+  let clean = work + "/clean"
+  #expect(
+    try stoop(["pkg", "get", "--strategy", "fast-forward", upstream.bare + "/basic@v1", clean])
+      .status == 0)
+  let forwarded = try stoop(["pkg", "update", clean + "@v2"])
+  #expect(forwarded.status == 0, "\(forwarded.stderr)")
+  #expect(read(clean + "/deploy.yaml")?.contains("replicas: 3") == true)
+  #expect(read(clean + "/Kptfile")?.contains("updateStrategy: fast-forward") == true)
+
   let replaced = work + "/replaced"
   #expect(try stoop(["pkg", "get", upstream.bare + "/basic@v1", replaced]).status == 0)
   try deploy(9).write(toFile: replaced + "/deploy.yaml", atomically: false, encoding: .utf8)

@@ -41,7 +41,7 @@ struct UpgradeWorld {
     let before = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
     try change(before).write(toFile: path, atomically: false, encoding: .utf8)
     if let script {
-      FileManager.default.createFile(
+      _ = FileManager.default.createFile(
         atPath: directory + "/hook.sh", contents: Data(script.utf8),
         attributes: [.posixPermissions: 0o755])
     }
@@ -246,6 +246,12 @@ struct UpgradeWorld {
       """)
   #expect(
     bulk.stderr.contains("deployments.web.v1: conflict resolved for upstream: deploy.yaml"))
+
+  // An untouched clone fast-forwards: the merge keys the clone added are not local changes.
+  let forwarded = try world.stoop([
+    "rpkg", "upgrade", "deployments/api@v1", "--workspace", "ff", "--strategy", "fast-forward",
+  ])
+  #expect(forwarded.status == 0, "\(forwarded.stderr)")
 
   // Bad input: --all without --upstream, an unknown repository, an unknown blueprint.
   let noUpstream = try world.stoop(["rpkg", "upgrade", "--all"])
