@@ -77,8 +77,37 @@ echo "   rendered with the new package context: $("$STOOP" rpkg pull deployments
 "$STOOP" rpkg pull deployments.web.v1 | grep -A24 'kind: Kptfile' | sed 's/^/   /'
 
 echo
+echo "== upstream moves on: web scales to 5 downstream, the blueprint's v2 takes nginx:1.28,"
+echo "   discovery lists the update, and the upgrade merges both into a new Draft (render output left out)"
+"$STOOP" rpkg propose deployments.web.v1 2>/dev/null && "$STOOP" rpkg approve deployments.web.v1 2>/dev/null
+"$STOOP" rpkg pull deployments.web.v1 "$work/web-v1"
+sed -i 's/replicas: 2/replicas: 5/' "$work/web-v1/deployment.yaml"
+"$STOOP" rpkg copy deployments/web@v1 --workspace v2 2>/dev/null
+"$STOOP" rpkg pull deployments.web.v2 "$work/web-v2"
+cp "$work/web-v1/deployment.yaml" "$work/web-v2/deployment.yaml"
+"$STOOP" rpkg push deployments.web.v2 "$work/web-v2" 2>/dev/null
+"$STOOP" rpkg propose deployments.web.v2 2>/dev/null && "$STOOP" rpkg approve deployments.web.v2 2>/dev/null
+rm -rf "$work/v2" && "$STOOP" rpkg pull blueprints.nginx.v2 "$work/v2"
+sed -i 's/nginx:1.27/nginx:1.28/' "$work/v2/deployment.yaml"
+"$STOOP" rpkg push blueprints.nginx.v2 "$work/v2" 2>/dev/null
+"$STOOP" rpkg propose blueprints.nginx.v2 2>/dev/null && "$STOOP" rpkg approve blueprints.nginx.v2 2>/dev/null
+"$STOOP" rpkg upgrade --discover=downstream
+"$STOOP" rpkg upgrade --all --upstream blueprints/nginx --workspace v3 2>/dev/null
+"$STOOP" rpkg pull deployments.web.v3 | grep -E '^ +(replicas|image):' | sed 's/^ */   /'
+
+echo
+echo "== the same on plain directories, as kpt's pkg group: get, edit, diff, update"
+echo "   (@v1 finds the tag nginx/v1 first, as kpt does)"
+"$STOOP" pkg get "$work/blueprints.git/nginx@v1" "$work/local-web"
+sed -i 's/replicas: 2/replicas: 4/' "$work/local-web/deployment.yaml"
+"$STOOP" pkg diff "$work/local-web" | sed 's/^/   /'
+"$STOOP" pkg update "$work/local-web@v2"
+grep -E '^ +(replicas|image):' "$work/local-web/deployment.yaml" | sed 's/^ */   /'
+grep -A6 '^upstreamLock:' "$work/local-web/Kptfile" | sed 's/^/   /'
+
+echo
 echo "== deleting: a draft at once, a published revision after propose-delete"
-"$STOOP" rpkg del blueprints.nginx.v2
+"$STOOP" rpkg del deployments.web.v3
 "$STOOP" rpkg propose-delete blueprints/nginx@v1
 "$STOOP" rpkg del blueprints/nginx@v1
 "$STOOP" rpkg get
