@@ -263,3 +263,30 @@ struct UpgradeWorld {
   let unknownBlueprint = try world.stoop(["rpkg", "upgrade", "--all", "--upstream", "blueprints/x"])
   #expect(unknownBlueprint.status == 4, "\(unknownBlueprint.stderr)")
 }
+
+/// A package rpkg clone wrote (Porch's Kptfile: `.git` repository, directory without `/`, tag
+/// ref) updates with stoop pkg update, and with kpt pkg update when kpt is installed.
+@Test func clonedPackagesUpdateWithPkgUpdateAndKpt() throws {
+  let world = try UpgradeWorld("clone-kpt")
+  defer { try? FileManager.default.removeItem(atPath: world.work) }
+  try world.registerAndPublishBlueprint()
+  _ = try world.output(["rpkg", "clone", "blueprints/app@v1", "web", "--repository", "deployments"])
+  try world.publishBlueprintV2()
+  var tools = [("stoop", [stoopBinary, "pkg", "update"])]
+  if let kpt = kptPath { tools.append(("kpt", [kpt, "pkg", "update"])) }
+  for (tool, command) in tools {
+    let directory = world.work + "/by-" + tool
+    _ = try world.output(["rpkg", "pull", "deployments.web.v1", directory])
+    try FileManager.default.removeItem(atPath: directory + "/.KptRevisionMetadata")
+    let updated = try run(
+      "/bin/sh", ["-c", "cd \(world.work) && \(command.joined(separator: " ")) by-\(tool)@v2"],
+      environment: world.env.merging([
+        "KPT_CACHE_DIR": world.work + "/kpt-cache", "HOME": world.work,
+      ]) { $1 })
+    #expect(updated.status == 0, "\(tool): \(updated.stderr)")
+    let deploy = try String(contentsOfFile: directory + "/deploy.yaml", encoding: .utf8)
+    #expect(deploy.contains("image: nginx:2.0") && deploy.contains("replicas: 3"), "\(tool)")
+    let kptfile = try String(contentsOfFile: directory + "/Kptfile", encoding: .utf8)
+    #expect(kptfile.contains("    ref: app/v2\n"), "\(tool): \(kptfile)")
+  }
+}

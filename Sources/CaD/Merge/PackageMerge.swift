@@ -397,7 +397,12 @@ struct ResourceSet {
 
   init(files input: [String: [UInt8]]) throws(PackageMergeError) {
     for (path, bytes) in input where Self.isResourceFile(path) {
-      guard let file = try? YAMLFile(parsing: bytes, name: path) else { continue }
+      let file: YAMLFile
+      do {
+        file = try YAMLFile(parsing: bytes, name: path)
+      } catch {
+        throw PackageMergeError("\(error); fix the file and retry")
+      }
       files[path] = file
       for (index, document) in file.documents.enumerated() {
         let root = document.root
