@@ -93,40 +93,46 @@ public struct LocalPackages {
     }
     let name = URL(fileURLWithPath: target).lastPathComponent
     progress("Package \"\(name)\":\n")
-    let checkout = try UpstreamCheckout.open(source.repo, registry: registry)
-    defer { checkout.close() }
+    var checkouts = Checkouts(registry: registry)
+    defer { checkouts.close() }
+    let checkout = try checkouts.checkout(source.repo)
     let ref: String
     if let typed = source.ref { ref = typed } else { ref = try checkout.defaultBranch() }
     progress("Fetching \(source.repo)@\(ref)\n")
     let fetched = try checkout.package(directory: source.directory, ref: ref)
+    var files = try Self.locked(
+      fetched, name: name,
+      upstream: Upstream(
+        type: "git", repo: source.repo, directory: source.directory, ref: ref,
+        updateStrategy: strategy), described: "\(source.repo)@\(ref)")
+    let display = Registration.trimmed(source.directory)
+    progress("Adding package \"\(display.isEmpty ? name : display)\".\n")
 
-    var kptfile: Kptfile
-    if let bytes = fetched.files[Kptfile.fileName]?.bytes {
-      do {
-        kptfile = try Kptfile.parse(bytes, file: Kptfile.fileName)
-      } catch {
-        throw .invalidOperation("the upstream Kptfile of \(source.repo)@\(ref): \(error)")
-      }
-      kptfile.document.root.remove(at: ["metadata", "namespace"])
-    } else {
-      kptfile = Kptfile(name: name)
+    // Remote subpackages declared but not fetched yet (an upstream, no lock) are fetched in
+    // place from their own upstreams, keeping their names, as kpt does.
+    var count = 1
+    while let sub = Self.unfetchedSubpackages(in: files).first, count < 100 {
+      let path = sub + "/" + Kptfile.fileName
+      guard let bytes = files[path]?.bytes,
+        let declared = try? Kptfile.parse(bytes, file: path), let upstream = declared.upstream
+      else { break }
+      progress("\nPackage \"\(name)/\(sub)\":\nFetching \(upstream.repo)@\(upstream.ref)\n")
+      let got = try checkouts.checkout(upstream.repo).package(
+        directory: upstream.directory, ref: upstream.ref)
+      for key in files.keys where key.hasPrefix(sub + "/") { files[key] = nil }
+      let placed = try Self.locked(
+        got, name: declared.name ?? URL(fileURLWithPath: sub).lastPathComponent,
+        upstream: upstream, described: "\(upstream.repo)@\(upstream.ref)")
+      for (key, content) in placed { files[sub + "/" + key] = content }
+      progress("Adding package \"\(Registration.trimmed(upstream.directory))\".\n")
+      count += 1
     }
-    kptfile.name = name
-    kptfile.upstream = Upstream(
-      type: "git", repo: source.repo, directory: source.directory, ref: ref,
-      updateStrategy: strategy)
-    kptfile.upstreamLock = UpstreamLock(
-      repo: source.repo, directory: source.directory, ref: fetched.ref,
-      commit: fetched.commit.hex)
-    Self.placeUpstreamAfterMetadata(&kptfile)
-    var bytes = fetched.files.mapValues(\.bytes)
-    bytes[Kptfile.fileName] = kptfile.bytes()
+
+    var bytes = files.mapValues(\.bytes)
     if forDeployment { bytes = UpstreamRewrite.packageContexts(bytes, packagePath: name) }
     bytes = UpstreamRewrite.ensureMergeKeys(bytes)
-    var files: [String: PackageFileContent] = [:]
     for (path, content) in bytes {
-      files[path] = PackageFileContent(
-        bytes: content, executable: fetched.files[path]?.executable == true)
+      files[path] = PackageFileContent(bytes: content, executable: files[path]?.executable == true)
     }
 
     let scratch =
@@ -139,9 +145,47 @@ public struct LocalPackages {
       try? FileManager.default.removeItem(atPath: scratch)
       throw error as? OrchestrationError ?? .io(path: target, reason: error.localizedDescription)
     }
-    let display = Registration.trimmed(source.directory)
-    progress("Adding package \"\(display.isEmpty ? name : display)\".\n\nFetched 1 package(s).\n")
+    progress("\nFetched \(count) package(s).\n")
     return target
+  }
+
+  /// A fetched package with its Kptfile as kpt writes it on get: named `name`, the upstream's
+  /// info and pipeline kept (its namespace dropped), `upstream` and the resolved lock.
+  static func locked(
+    _ fetched: FetchedPackage, name: String, upstream: Upstream, described: String
+  ) throws(OrchestrationError) -> [String: PackageFileContent] {
+    var kptfile: Kptfile
+    if let bytes = fetched.files[Kptfile.fileName]?.bytes {
+      do {
+        kptfile = try Kptfile.parse(bytes, file: Kptfile.fileName)
+      } catch {
+        throw .invalidOperation("the upstream Kptfile of \(described): \(error)")
+      }
+      kptfile.document.root.remove(at: ["metadata", "namespace"])
+    } else {
+      kptfile = Kptfile(name: name)
+    }
+    kptfile.name = name
+    kptfile.upstream = upstream
+    kptfile.upstreamLock = UpstreamLock(
+      repo: upstream.repo, directory: upstream.directory, ref: fetched.ref,
+      commit: fetched.commit.hex)
+    placeUpstreamAfterMetadata(&kptfile)
+    var files = fetched.files
+    files[Kptfile.fileName] = PackageFileContent(bytes: kptfile.bytes())
+    return files
+  }
+
+  /// Nested packages whose Kptfile declares an upstream but has no lock yet, shallowest first.
+  static func unfetchedSubpackages(in files: [String: PackageFileContent]) -> [String] {
+    files.keys.filter { Kptfile.isKptfile(path: $0) && $0 != Kptfile.fileName }.sorted {
+      ($0.split(separator: "/").count, $0) < ($1.split(separator: "/").count, $1)
+    }.compactMap { path in
+      guard let bytes = files[path]?.bytes, let kptfile = try? Kptfile.parse(bytes, file: path),
+        kptfile.upstream != nil, kptfile.upstreamLock == nil
+      else { return nil }
+      return String(path.dropLast(Kptfile.fileName.count + 1))
+    }
   }
 
   /// kpt's field order: `upstream` and `upstreamLock` right after `metadata`.
@@ -158,14 +202,66 @@ public struct LocalPackages {
 
   /// `kpt pkg update`: the package at `directory` moved to `ref` (default: the ref its Kptfile
   /// records) by a three-way merge of its files against the upstream its lock names, with the
-  /// strategy given, else the Kptfile's, else resource-merge. Everything is computed before the
-  /// first write: a fetch, merge or `fail` conflict refusal leaves the directory untouched.
+  /// strategy given, else the Kptfile's, else resource-merge. Remote subpackages (nested
+  /// packages with an upstream of their own) are updated against their own upstreams, and get
+  /// the new ref too when they follow the same repository at the same ref under the root's
+  /// directory, as kpt does. Everything is computed before the first write: a fetch, merge or
+  /// `fail` conflict refusal leaves the directory untouched.
   public func update(
     _ directory: String, ref newRef: String? = nil, strategy: String? = nil,
     policy: ConflictPolicy = .upstream
   ) throws(OrchestrationError) -> PackageUpdateOutcome {
     let root = Self.absolute(directory)
     let local = try Self.read(package: root)
+    var checkouts = Checkouts(registry: registry)
+    defer { checkouts.close() }
+    let plan = try self.plan(
+      local, at: directory, ref: newRef, strategy: strategy, policy: policy,
+      checkouts: &checkouts)
+    let result = plan.files
+    var changes: [String: PackageFileContent] = [:]
+    for (path, content) in result where local[path] != content { changes[path] = content }
+    let removed = local.keys.filter { result[$0] == nil }.sorted()
+    try Self.write(changes, into: root)
+    for path in removed {
+      try? FileManager.default.removeItem(atPath: root + "/" + path)
+      Self.pruneEmptyDirectories(from: (path as NSString).deletingLastPathComponent, in: root)
+    }
+    progress("\nUpdated \(plan.packages) package(s).\n")
+    return PackageUpdateOutcome(
+      written: changes.keys.sorted(), removed: removed, conflicts: plan.conflicts,
+      ref: plan.ref, commit: plan.commit)
+  }
+
+  /// Scratch clones of upstream repositories, one per repository for a whole update.
+  struct Checkouts {
+    let registry: Registry
+    var open: [String: UpstreamCheckout] = [:]
+
+    mutating func checkout(_ repo: String) throws(OrchestrationError) -> UpstreamCheckout {
+      let key = LockedUpstream.comparable(repo)
+      if let found = open[key] { return found }
+      let checkout = try UpstreamCheckout.open(repo, registry: registry)
+      open[key] = checkout
+      return checkout
+    }
+
+    func close() { for checkout in open.values { checkout.close() } }
+  }
+
+  /// The files of one package (and its remote subpackages) after an update, computed in memory.
+  struct UpdatePlan {
+    var files: [String: PackageFileContent]
+    var conflicts: [MergeConflict]
+    var packages: Int
+    var ref: String
+    var commit: String
+  }
+
+  func plan(
+    _ local: [String: PackageFileContent], at directory: String, ref newRef: String?,
+    strategy: String?, policy: ConflictPolicy, checkouts: inout Checkouts
+  ) throws(OrchestrationError) -> UpdatePlan {
     let kptfile = try Self.kptfile(in: local, at: directory)
     guard let upstream = kptfile.upstream, upstream.type == "git", !upstream.repo.isEmpty else {
       throw .invalidOperation(
@@ -179,10 +275,9 @@ public struct LocalPackages {
           + UpstreamRewrite.strategies.joined(separator: ", "))
     }
     let ref = newRef ?? upstream.ref
-    let name = kptfile.name ?? URL(fileURLWithPath: root).lastPathComponent
+    let name = kptfile.name ?? URL(fileURLWithPath: directory).lastPathComponent
     progress("Package \"\(name)\":\n")
-    let checkout = try UpstreamCheckout.open(upstream.repo, registry: registry)
-    defer { checkout.close() }
+    let checkout = try checkouts.checkout(upstream.repo)
     progress("Fetching upstream from \(upstream.repo)@\(ref)\n")
     let updated = try checkout.package(directory: upstream.directory, ref: ref)
     var origin: [String: PackageFileContent] = [:]
@@ -190,29 +285,70 @@ public struct LocalPackages {
       progress("Fetching origin from \(upstream.repo)@\(lock.commit.prefix(12))\n")
       origin = try checkout.package(directory: lock.directory, commit: lock.commit).files
     }
-    progress("Updating package \"\(name)\" with strategy \"\(chosen)\".\n")
 
+    // Remote subpackages are updated on their own; the merge leaves their directories alone.
+    let remotes = Self.remoteSubpackages(in: local)
+    func outside(_ files: [String: PackageFileContent]) -> [String: PackageFileContent] {
+      files.filter { entry in !remotes.contains { entry.key.hasPrefix($0 + "/") } }
+    }
+    progress("Updating package \"\(name)\" with strategy \"\(chosen)\".\n")
     let merged = try PackageFileContent.merge(
-      origin: origin, updated: updated.files, local: local, strategy: chosen, policy: policy,
+      origin: outside(origin), updated: outside(updated.files), local: outside(local),
+      strategy: chosen, policy: policy,
       upstream: Upstream(
         type: "git", repo: upstream.repo, directory: upstream.directory, ref: ref,
         updateStrategy: strategy ?? upstream.updateStrategy),
       lock: UpstreamLock(
         repo: upstream.repo, directory: upstream.directory, ref: updated.ref,
         commit: updated.commit.hex), name: name, refusal: "cannot update \(directory)")
-    let result = merged.files
-    var changes: [String: PackageFileContent] = [:]
-    for (path, content) in result where local[path] != content { changes[path] = content }
-    let removed = local.keys.filter { result[$0] == nil }.sorted()
-    try Self.write(changes, into: root)
-    for path in removed {
-      try? FileManager.default.removeItem(atPath: root + "/" + path)
-      Self.pruneEmptyDirectories(from: (path as NSString).deletingLastPathComponent, in: root)
+    var plan = UpdatePlan(
+      files: merged.files, conflicts: merged.conflicts, packages: 1, ref: updated.ref,
+      commit: updated.commit.hex)
+    for sub in remotes {
+      let prefix = sub + "/"
+      var files: [String: PackageFileContent] = [:]
+      for (path, content) in local where path.hasPrefix(prefix) {
+        files[String(path.dropFirst(prefix.count))] = content
+      }
+      // kpt moves a subpackage along when it follows the root: same repository, same ref,
+      // a directory under the root's.
+      var subRef: String?
+      let rootDirectory = Registration.trimmed(upstream.directory)
+      if let own = try? Self.kptfile(in: files, at: sub).upstream, newRef != nil,
+        LockedUpstream.comparable(own.repo) == LockedUpstream.comparable(upstream.repo),
+        own.ref == upstream.ref,
+        rootDirectory.isEmpty || Registration.trimmed(own.directory) == rootDirectory
+          || Registration.trimmed(own.directory).hasPrefix(rootDirectory + "/")
+      {
+        subRef = newRef
+      }
+      let subPlan = try self.plan(
+        files, at: directory + "/" + sub, ref: subRef, strategy: strategy, policy: policy,
+        checkouts: &checkouts)
+      for (path, content) in subPlan.files { plan.files[prefix + path] = content }
+      plan.conflicts += subPlan.conflicts.map {
+        var conflict = $0
+        conflict.file = prefix + conflict.file
+        return conflict
+      }
+      plan.packages += subPlan.packages
     }
-    progress("\nUpdated 1 package(s).\n")
-    return PackageUpdateOutcome(
-      written: changes.keys.sorted(), removed: removed, conflicts: merged.conflicts,
-      ref: updated.ref, commit: updated.commit.hex)
+    return plan
+  }
+
+  /// The outermost nested packages whose Kptfile has an upstream of its own.
+  static func remoteSubpackages(in files: [String: PackageFileContent]) -> [String] {
+    var found: [String] = []
+    for path in files.keys.sorted() where Kptfile.isKptfile(path: path) && path != Kptfile.fileName
+    {
+      let directory = String(path.dropLast(Kptfile.fileName.count + 1))
+      if found.contains(where: { directory.hasPrefix($0 + "/") }) { continue }
+      guard let bytes = files[path]?.bytes, let kptfile = try? Kptfile.parse(bytes, file: path),
+        kptfile.upstream != nil
+      else { continue }
+      found.append(directory)
+    }
+    return found
   }
 
   // MARK: diff

@@ -565,3 +565,63 @@ func directorySnapshot(_ directory: String) throws -> [String: Data] {
     #expect(read(kptCopy + "/cm.yaml") == cm)
   }
 }
+
+/// Remote subpackages, as kpt handles them: pkg get fetches a declared but unfetched one from
+/// its own upstream (keeping its name), and pkg update updates it against that upstream while
+/// the root is merged around it.
+@Test func pkgGetAndUpdateHandleRemoteSubpackages() throws {
+  let upstream = try UpstreamRepository(in: temporaryDirectory("pkg-subpackages"))
+  let work = upstream.work
+  defer { try? FileManager.default.removeItem(atPath: work) }
+  let stoop = upstream.stoop
+  let cm = { (value: String) in
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\ndata:\n  k: \(value)\n"
+  }
+  let kptfile = { (name: String) in
+    "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: \(name)\n"
+  }
+  try upstream.publish("shared", ["Kptfile": kptfile("shared"), "cm.yaml": cm("v1")], tags: [])
+  try upstream.publish(
+    "app",
+    [
+      "Kptfile": kptfile("app"),
+      "cm.yaml": cm("app").replacingOccurrences(of: "shared", with: "app"),
+      "deps/Kptfile": kptfile("deps")
+        + "upstream:\n  type: git\n  git:\n    repo: \(upstream.bare)\n    directory: /shared\n    ref: main\n",
+    ], tags: ["app/v1"])
+  let got = try stoop(["pkg", "get", upstream.bare + "/app@v1", work + "/local"])
+  #expect(got.status == 0, "\(got.stderr)")
+  #expect(
+    got.stderr.contains("Package \"local/deps\":")
+      && got.stderr.hasSuffix("Fetched 2 package(s).\n"))
+  let deps = try #require(read(work + "/local/deps/Kptfile"))
+  #expect(
+    deps.contains("  name: deps\n") && deps.contains("upstreamLock:")
+      && deps.contains("    ref: main\n"))
+  #expect(read(work + "/local/deps/cm.yaml")?.contains("k: v1") == true)
+
+  // The shared package moves on upstream; a local edit in the root survives the update.
+  try upstream.publish("shared", ["Kptfile": kptfile("shared"), "cm.yaml": cm("v2")], tags: [])
+  let root = work + "/local/cm.yaml"
+  try #require(read(root)).replacingOccurrences(of: "k: app", with: "k: mine").write(
+    toFile: root, atomically: false, encoding: .utf8)
+  let updated = try stoop(["pkg", "update", work + "/local"])
+  #expect(updated.status == 0, "\(updated.stderr)")
+  #expect(updated.stderr.hasSuffix("Updated 2 package(s).\n"), "\(updated.stderr)")
+  #expect(read(work + "/local/deps/cm.yaml")?.contains("k: v2") == true)
+  #expect(read(root)?.contains("k: mine") == true)
+  let commit = try upstream.git(["rev-parse", "HEAD"], in: upstream.tree)
+    .trimmingCharacters(in: .whitespacesAndNewlines)
+  #expect(read(work + "/local/deps/Kptfile")?.contains("commit: \(commit)") == true)
+
+  if let kpt = kptPath {
+    let byKpt = try run(
+      kpt, ["pkg", "get", upstream.bare + "/app@v1", work + "/by-kpt"],
+      environment: upstream.stoopEnvironment.merging([
+        "KPT_CACHE_DIR": work + "/kpt-cache", "HOME": work,
+      ]) { $1 })
+    #expect(byKpt.status == 0, "\(byKpt.stderr)")
+    #expect(read(work + "/by-kpt/deps/Kptfile")?.contains("commit: \(commit)") == true)
+    #expect(read(work + "/by-kpt/deps/cm.yaml") == read(work + "/local/deps/cm.yaml"))
+  }
+}
