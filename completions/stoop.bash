@@ -487,7 +487,7 @@ _stoop_rpkg_upgrade() {
     repeating_flags=()
     non_repeating_flags=(--latest --all --version -h --help)
     repeating_options=(--repository)
-    non_repeating_options=(--revision --workspace --strategy --on-conflict --discover --upstream -n --namespace)
+    non_repeating_options=(--revision --workspace --strategy --on-conflict --discover --upstream -o --output -n --namespace)
     __stoop_offer_flags_options -1
 
     # Offer option value completions
@@ -511,6 +511,10 @@ _stoop_rpkg_upgrade() {
         return
         ;;
     '--repository')
+        return
+        ;;
+    '-o'|'--output')
+        __stoop_add_completions -W 'table'$'\n''wide'$'\n''yaml'$'\n''json'$'\n''name'
         return
         ;;
     '-n'|'--namespace')

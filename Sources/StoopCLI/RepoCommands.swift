@@ -156,9 +156,9 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// kubectl's `-o yaml|json`: one object as itself, several as a `List`.
 enum ObjectPrinter {
-  static func render(_ objects: [YAMLNode], json: Bool) -> String {
+  static func render(_ objects: [YAMLNode], json: Bool, alwaysList: Bool = false) -> String {
     let object: YAMLNode =
-      objects.count == 1
+      objects.count == 1 && !alwaysList
       ? objects[0]
       : .mapping([
         YAMLEntry(key: .scalar("apiVersion"), value: .scalar("v1")),

@@ -435,6 +435,10 @@ struct RpkgUpgrade: ParsableCommand {
   var upstream: String?
   @Option(help: "With --all: only downstream packages in this repository (repeatable).")
   var repository: [String] = []
+  @Option(
+    name: [.customShort("o", allowingJoined: true), .long],
+    help: "Output format of --discover and --all: table, yaml or json.")
+  var output: OutputFormat = .table
   @OptionGroup var namespace: NamespaceOption
 
   func validate() throws {
@@ -471,13 +475,14 @@ struct RpkgUpgrade: ParsableCommand {
         registry: Registry.current(), progress: Terminal.standardError)
       let target = revision == 0 ? nil : revision
       if let discover {
-        try Self.discover(discover, names: sources, namespace: namespace.namespace, lifecycle)
+        try Self.discover(
+          discover, names: sources, namespace: namespace.namespace, output: output, lifecycle)
       } else if let upstream {
         let blueprint = try lifecycle.resolve(upstream, namespace: namespace.namespace, fetch: true)
         let results = try lifecycle.upgradeAll(
           from: blueprint, to: target, repositories: repository, namespace: namespace.namespace,
           workspace: workspace, strategy: strategy, policy: policy)
-        try Self.report(results, policy: policy, blueprint: blueprint)
+        try Self.report(results, policy: policy, blueprint: blueprint, output: output)
       } else if let source = sources.first, let workspace {
         let sourceRevision = try lifecycle.resolve(
           source, namespace: namespace.namespace, fetch: true)
@@ -496,8 +501,10 @@ struct RpkgUpgrade: ParsableCommand {
 
   /// porchctl's discovery tables (porch-git.md §7.4).
   static func discover(
-    _ direction: String, names: [String], namespace: String, _ lifecycle: PackageLifecycle
+    _ direction: String, names: [String], namespace: String, output: OutputFormat,
+    _ lifecycle: PackageLifecycle
   ) throws {
+    var objects: [YAMLNode] = []
     let all = try lifecycle.registry.packageRevisions(namespace: namespace)
     let named = try names.map { try lifecycle.resolve($0, namespace: namespace, fetch: false) }
     var rows: [[String]]
@@ -510,11 +517,18 @@ struct RpkgUpgrade: ParsableCommand {
           found.revision.name, found.upstreamRepository,
           updates.isEmpty ? "No update available" : updates,
         ])
+        objects.append(
+          object([
+            ("packageRevision", .scalar(found.revision.name)),
+            ("upstreamRepository", .scalar(found.upstreamRepository)),
+            ("current", .scalar(found.current)),
+            ("updates", .sequence(found.updates.map { .scalar($0.name) })),
+          ]))
       }
     } else {
       let found = try lifecycle.downstreamUpdates(
         among: all, upstreams: names.isEmpty ? nil : named)
-      guard !found.isEmpty else {
+      guard !found.isEmpty || output == .yaml || output == .json else {
         Terminal.standardOutput(Array("All downstream packages are up to date.\n".utf8))
         return
       }
@@ -523,16 +537,38 @@ struct RpkgUpgrade: ParsableCommand {
         rows.append([
           row.upstream.name, row.downstream.name, "\(row.current)->v\(row.upstream.revision)",
         ])
+        objects.append(
+          object([
+            ("upstream", .scalar(row.upstream.name)), ("downstream", .scalar(row.downstream.name)),
+            ("current", .scalar(row.current)), ("update", .scalar("v\(row.upstream.revision)")),
+          ]))
       }
     }
-    Terminal.standardOutput(Array(RepoPrinter.table(rows).utf8))
+    emit(rows: rows, objects: objects, as: output)
+  }
+
+  static func object(_ fields: [(String, YAMLNode)]) -> YAMLNode {
+    .mapping(fields.map { YAMLEntry(key: .scalar($0.0), value: $0.1) })
+  }
+
+  /// The table, or the objects as one YAML or JSON list (a list even when it has one item).
+  static func emit(rows: [[String]], objects: [YAMLNode], as output: OutputFormat) {
+    switch output {
+    case .yaml, .json:
+      Terminal.standardOutput(
+        Array(ObjectPrinter.render(objects, json: output == .json, alwaysList: true).utf8))
+    default:
+      Terminal.standardOutput(Array(RepoPrinter.table(rows).utf8))
+    }
   }
 
   /// The bulk upgrade's table on stdout, conflicts and failures on stderr; exit 5 when any
   /// package was refused for its conflicts, 1 when any failed otherwise.
   static func report(
-    _ results: [BulkUpgradeResult], policy: ConflictPolicy, blueprint: PackageRevision
+    _ results: [BulkUpgradeResult], policy: ConflictPolicy, blueprint: PackageRevision,
+    output: OutputFormat
   ) throws {
+    var objects: [YAMLNode] = []
     guard !results.isEmpty else {
       Terminal.standardError(
         "no downstream package was cloned from \(blueprint.repository)/\(blueprint.path)\n")
@@ -545,6 +581,11 @@ struct RpkgUpgrade: ParsableCommand {
       switch result.status {
       case .upToDate:
         rows.append([result.downstream.name, result.current, "up to date", "0", ""])
+        objects.append(
+          object([
+            ("downstream", .scalar(result.downstream.name)), ("current", .scalar(result.current)),
+            ("result", .scalar("up to date")),
+          ]))
       case .created(let outcome):
         for conflict in outcome.conflicts {
           Terminal.standardError(
@@ -554,6 +595,13 @@ struct RpkgUpgrade: ParsableCommand {
           result.downstream.name, update, "created", String(outcome.conflicts.count),
           outcome.revision.name,
         ])
+        objects.append(
+          object([
+            ("downstream", .scalar(result.downstream.name)), ("current", .scalar(result.current)),
+            ("update", .scalar("v\(result.target.revision)")), ("result", .scalar("created")),
+            ("newRevision", .scalar(outcome.revision.name)),
+            ("conflicts", .sequence(outcome.conflicts.map { .scalar($0.description) })),
+          ]))
       case .failed(let error):
         let refused: Bool
         if case .validationFailed = error { refused = true } else { refused = false }
@@ -562,10 +610,17 @@ struct RpkgUpgrade: ParsableCommand {
           result.downstream.name, update, refused ? "conflicts" : "failed",
           refused ? String(error.description.split(separator: "\n").count - 1) : "", "",
         ])
+        objects.append(
+          object([
+            ("downstream", .scalar(result.downstream.name)), ("current", .scalar(result.current)),
+            ("update", .scalar("v\(result.target.revision)")),
+            ("result", .scalar(refused ? "conflicts" : "failed")),
+            ("error", .scalar(error.description)),
+          ]))
         failures.append(error)
       }
     }
-    Terminal.standardOutput(Array(RepoPrinter.table(rows).utf8))
+    emit(rows: rows, objects: objects, as: output)
     if !failures.isEmpty {
       let refusedOnly = failures.allSatisfy {
         if case .validationFailed = $0 as? OrchestrationError { return true }

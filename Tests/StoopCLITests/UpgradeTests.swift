@@ -211,6 +211,15 @@ struct UpgradeWorld {
 
       """)
 
+  // For scripts: the same as a JSON list.
+  let json = try world.output(["rpkg", "upgrade", "--discover", "downstream", "-o", "json"])
+  let list = try #require(
+    try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+  let items = try #require(list["items"] as? [[String: Any]])
+  #expect(items.count == 2 && list["kind"] as? String == "List")
+  #expect(items.first?["downstream"] as? String == "deployments.api.v1")
+  #expect(items.first?["current"] as? String == "v1" && items.first?["update"] as? String == "v2")
+
   // Under fail, web's replicas conflict refuses web alone; api gets its Draft. Exit 5.
   let refused = try world.stoop([
     "rpkg", "upgrade", "--all", "--upstream", "blueprints/app", "--on-conflict", "fail",
