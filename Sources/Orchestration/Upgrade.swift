@@ -32,14 +32,18 @@ extension PackageLifecycle {
         "\(source.name) is \(source.lifecycle.rawValue); upgrade a published revision such as \(source.repository)/\(source.path)@v1"
       )
     }
-    guard let lock = kptfile(of: source)?.upstreamLock else {
+    let revisions = try registry.packageRevisions(namespace: nil, offline: true)
+    let old: PackageRevision
+    if let lock = kptfile(of: source)?.upstreamLock {
+      old = try upstreamRevision(
+        repo: lock.repo, directory: lock.directory, ref: lock.ref, among: revisions)
+    } else if let found = Self.upstreamByTasks(of: source, among: revisions) {
+      old = found
+    } else {
       throw .lifecycle(
-        "\(source.name) has no upstreamLock in its Kptfile; only a package cloned from a registered upstream can be upgraded"
+        "\(source.name) has no upstreamLock in its Kptfile and no clone in its history; only a package cloned from a registered upstream can be upgraded"
       )
     }
-    let revisions = try registry.packageRevisions(namespace: nil, offline: true)
-    let old = try upstreamRevision(
-      repo: lock.repo, directory: lock.directory, ref: lock.ref, among: revisions)
     let new = try upgradeTarget(of: old, revision: revision, among: revisions)
     if new.revision <= old.revision && revision == nil {
       throw .lifecycle(
@@ -135,5 +139,39 @@ extension PackageLifecycle {
       result[path] = PackageFileContent(bytes: bytes)
     }
     return result
+  }
+
+  /// Porch's way to the old upstream when the Kptfile has no lock: the creation task names it
+  /// (clone: its upstream revision; upgrade: its new upstream; edit: follow the revision it was
+  /// copied from).
+  static func upstreamByTasks(of revision: PackageRevision, among all: [PackageRevision])
+    -> PackageRevision?
+  {
+    var current = revision
+    for _ in 0..<all.count {
+      guard let text = current.task,
+        let task = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+      else { return nil }
+      func name(_ path: [String]) -> String? {
+        var node: Any? = task
+        for key in path { node = (node as? [String: Any])?[key] }
+        return node as? String
+      }
+      let named: (String) -> PackageRevision? = { wanted in
+        all.first { $0.name == wanted && $0.namespace == revision.namespace }
+      }
+      switch task["type"] as? String {
+      case "clone":
+        return name(["clone", "upstreamRef", "upstreamRef", "name"]).flatMap(named)
+      case "upgrade":
+        return name(["upgrade", "newUpstreamRef", "name"]).flatMap(named)
+      case "edit":
+        guard let source = name(["edit", "sourceRef", "name"]).flatMap(named) else { return nil }
+        current = source
+      default:
+        return nil
+      }
+    }
+    return nil
   }
 }

@@ -158,6 +158,24 @@ struct UpgradeWorld {
   let kept = try git(["-C", deployments, "show", "drafts/web/v3:web/deploy.yaml"])
   #expect(kept.contains("  replicas: 5\n") && kept.contains("image: nginx:2.0"))
 
+  // A Kptfile whose lock was removed by hand: the old upstream comes from the task history
+  // (this copy's edit task, then web v1's clone task), as Porch finds it.
+  #expect(try stoop(["rpkg", "copy", "deployments/web@v1", "--workspace", "nolock"]).status == 0)
+  let unlocked = world.work + "/nolock"
+  #expect(try stoop(["rpkg", "pull", "deployments.web.nolock", unlocked]).status == 0)
+  let withLock = try String(contentsOfFile: unlocked + "/Kptfile", encoding: .utf8)
+  let withoutLock = withLock.replacingOccurrences(
+    of: #"upstreamLock:\n(  .*\n)+"#, with: "", options: .regularExpression)
+  #expect(withoutLock != withLock && !withoutLock.contains("upstreamLock"))
+  try withoutLock.write(toFile: unlocked + "/Kptfile", atomically: false, encoding: .utf8)
+  #expect(try stoop(["rpkg", "push", "deployments.web.nolock", unlocked]).status == 0)
+  try publish("deployments.web.nolock")
+  let byTasks = try stoop(["rpkg", "upgrade", "deployments.web.nolock", "--workspace", "tasks"])
+  #expect(byTasks.status == 0, "\(byTasks.stderr)")
+  #expect(
+    try git(["-C", deployments, "log", "-1", "--format=%B", "drafts/web/tasks"]).contains(
+      "\"oldUpstreamRef\":{\"name\":\"blueprints.app.v1\"}"))
+
   // Bad input: a draft source, a revision that does not exist, a taken workspace.
   let draft = try stoop(["rpkg", "upgrade", "deployments.web.v2", "--workspace", "v9"])
   #expect(draft.status == 1 && draft.stderr.contains("upgrade a published revision"))
