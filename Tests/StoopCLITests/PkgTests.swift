@@ -204,6 +204,7 @@ private func read(_ path: String) -> String? {
         cm("nulls", "  a: \"1\"\n  b: \"2\"\n"), bar("x, y", "f1"),
       ].joined(separator: "---\n"),
       "subA/Kptfile": sub("subA"), "subA/cm.yaml": cm("a", "  k: v\n"),
+      "mover.yaml": cm("mover", "  k: \"1\"\n"),
     ], tags: ["p2/v1"])
   #expect(try stoop(["pkg", "get", upstream.bare + "/p2@v1", work + "/p2"]).status == 0)
 
@@ -223,6 +224,9 @@ private func read(_ path: String) -> String? {
     of: "        namespace: up-ns\n",
     with: "        namespace: local-ns\n    - image: local-fn:v1\n")
   try localKptfile.write(toFile: work + "/p2/Kptfile", atomically: false, encoding: .utf8)
+  let mover = work + "/p2/mover.yaml"
+  try #require(read(mover)).replacingOccurrences(of: "k: \"1\"", with: "k: local").write(
+    toFile: mover, atomically: false, encoding: .utf8)
 
   try upstream.publish(
     "p2",
@@ -235,6 +239,7 @@ private func read(_ path: String) -> String? {
         bar("x, y", "f1, f2"),
       ].joined(separator: "---\n"),
       "subB/Kptfile": sub("subB"), "subB/cm.yaml": cm("b", "  k: v\n"),
+      "elsewhere/mover.yaml": cm("mover", "  k: \"1\"\n  u: \"2\"\n"),
     ], tags: ["p2/v2"])
 
   // --on-conflict=fail with a conflict-free merge goes through; first, a diff of what comes.
@@ -262,6 +267,11 @@ private func read(_ path: String) -> String? {
     ), "\(newKptfile)")
   #expect(newKptfile.contains("  validators:\n    - image: kubeval:v1\n"))
   #expect(newKptfile.contains("    ref: v2\n") && newKptfile.contains("    ref: p2/v2\n"))
+  // Upstream moved `mover` to another file: one copy, where upstream put it, with the local
+  // edit and upstream's new field (kpt would keep two copies).
+  #expect(!FileManager.default.fileExists(atPath: mover))
+  let moved = try #require(read(work + "/p2/elsewhere/mover.yaml"))
+  #expect(moved.contains("  k: local\n") && moved.contains("  u: \"2\"\n"), "\(moved)")
 
   // Bad input: a missing version; a directory without a Kptfile; a broken upstream.
   let snapshot = try directorySnapshot(work + "/p2")
