@@ -190,7 +190,7 @@ public struct PackageMerge: Sendable {
         }
       case (let o?, let u?)
       where o.file == u.file && o.document.headComments == u.document.headComments
-        && o.document.root == u.document.root:
+        && o.document.root.isIdentical(to: u.document.root):
         continue  // upstream left it exactly as it was: the local copy stands
       default:
         var merge = FieldMerge(

@@ -238,3 +238,25 @@ public struct YAMLNode: Sendable, Equatable {
     }
   }
 }
+
+extension YAMLNode {
+  /// Whether two nodes would be written the same: equal in everything but where their source
+  /// was (`==` also compares source positions, which differ once a file's earlier documents
+  /// change).
+  public func isIdentical(to other: YAMLNode) -> Bool {
+    guard kind == other.kind, value == other.value, style == other.style, tag == other.tag,
+      anchor == other.anchor, isFlow == other.isFlow, raw == other.raw,
+      footComments == other.footComments, entries.count == other.entries.count,
+      items.count == other.items.count
+    else { return false }
+    for (a, b) in zip(entries, other.entries) {
+      guard a.comments == b.comments, a.key.isIdentical(to: b.key),
+        a.value.isIdentical(to: b.value)
+      else { return false }
+    }
+    for (a, b) in zip(items, other.items) {
+      guard a.comments == b.comments, a.node.isIdentical(to: b.node) else { return false }
+    }
+    return true
+  }
+}
