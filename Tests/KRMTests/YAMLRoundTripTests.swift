@@ -134,3 +134,23 @@ func unchangedFilesKeepTheirBytes(_ text: String) throws {
   #expect(ScalarFormatter.format("it's", style: .singleQuoted, indent: 0) == "'it''s'")
   #expect(ScalarFormatter.format("x", style: .plain, indent: 0) == "x")
 }
+
+/// isIdentical ignores where a node was in its source, and nothing else: the same object after
+/// a longer first document is identical; a changed comment, style or value is not.
+@Test func identicalNodesIgnoreOnlySourcePositions() throws {
+  let object = "kind: ConfigMap\nmetadata:\n  name: a # the name\ndata:\n  k: \"1\"\n"
+  let short = try YAMLFile(parsing: Array(("x: 1\n---\n" + object).utf8), name: "a.yaml")
+  let long = try YAMLFile(parsing: Array(("x: 1\ny: 2\n---\n" + object).utf8), name: "b.yaml")
+  let a = short.documents[1].root
+  let b = long.documents[1].root
+  #expect(a != b)
+  #expect(a.isIdentical(to: b))
+  for changed in [
+    object.replacingOccurrences(of: "# the name", with: "# a name"),
+    object.replacingOccurrences(of: "\"1\"", with: "'1'"),
+    object.replacingOccurrences(of: "\"1\"", with: "\"2\""),
+  ] {
+    let other = try YAMLFile(parsing: Array(changed.utf8), name: "c.yaml").documents[0].root
+    #expect(!a.isIdentical(to: other), "\(changed)")
+  }
+}
