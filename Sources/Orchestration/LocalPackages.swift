@@ -369,9 +369,12 @@ public struct LocalPackages {
     throws(OrchestrationError) -> String
   {
     let root = Self.absolute(directory)
-    let local = try Self.read(package: root).mapValues(\.bytes)
-    let kptfile = try Self.kptfile(
-      in: local.mapValues { PackageFileContent(bytes: $0) }, at: directory)
+    let files = try Self.read(package: root)
+    let kptfile = try Self.kptfile(in: files, at: directory)
+    // Remote subpackages have upstreams of their own; they are not part of this comparison.
+    let remotes = Self.remoteSubpackages(in: files)
+    let local = files.filter { entry in !remotes.contains { entry.key.hasPrefix($0 + "/") } }
+      .mapValues(\.bytes)
     guard let upstream = kptfile.upstream, !upstream.repo.isEmpty,
       let lock = kptfile.upstreamLock, !lock.commit.isEmpty
     else {
@@ -383,7 +386,7 @@ public struct LocalPackages {
     defer { checkout.close() }
     let origin = UpstreamRewrite.ensureMergeKeys(
       try checkout.package(directory: lock.directory, commit: lock.commit).files.mapValues(\.bytes))
-    let originName = "\(lock.ref.isEmpty ? String(lock.commit.prefix(12)) : lock.ref)"
+    let originName = lock.ref.isEmpty ? String(lock.commit.prefix(12)) : lock.ref
     let old: [String: [UInt8]]
     let new: [String: [UInt8]]
     let names: (String, String)
@@ -400,7 +403,8 @@ public struct LocalPackages {
         : (updated, local, ("upstream@" + ref, "local"))
     }
     var out = ""
-    for path in Set(old.keys).union(new.keys).sorted() {
+    for path in Set(old.keys).union(new.keys).sorted()
+    where !remotes.contains(where: { path.hasPrefix($0 + "/") }) {
       let a = old[path] ?? []
       let b = new[path] ?? []
       if Kptfile.isKptfile(path: path), PackageMerge.sameIgnoringUpstream(a, b) { continue }

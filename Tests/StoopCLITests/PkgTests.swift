@@ -610,6 +610,11 @@ func directorySnapshot(_ directory: String) throws -> [String: Data] {
       && deps.contains("    ref: main\n"))
   #expect(read(work + "/local/deps/cm.yaml")?.contains("k: v1") == true)
 
+  // A diff of the root leaves the remote subpackage out: it has an upstream of its own.
+  let diff = try stoop(["pkg", "diff", work + "/local"])
+  #expect(
+    diff.status == 0 && diff.stdout.isEmpty, "\(String(decoding: diff.stdout, as: UTF8.self))")
+
   // The shared package moves on upstream; a local edit in the root survives the update.
   try upstream.publish("shared", ["Kptfile": kptfile("shared"), "cm.yaml": cm("v2")], tags: [])
   let root = work + "/local/cm.yaml"
