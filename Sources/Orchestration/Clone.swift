@@ -19,22 +19,14 @@ public enum CloneSource: Sendable, Equatable {
       || source.range(of: #"\.git(/|@|$)"#, options: .regularExpression) != nil
   }
 
-  /// Splits kpt's `<repo>.git[/<directory>][@<ref>]`; other URLs come back whole.
+  /// Splits kpt's `<repo>.git[/<directory>][@<ref>]` (keeping `.git` on the repository, as
+  /// Porch records it); other URLs come back whole.
   public static func splitKptURL(_ source: String) -> (
     url: String, directory: String?, ref: String?
   ) {
-    guard let range = source.range(of: #"\.git(/|@|$)"#, options: .regularExpression) else {
-      return (source, nil, nil)
-    }
-    let url = String(source[..<source.index(range.lowerBound, offsetBy: 4)])
-    var rest = String(source[source.index(range.lowerBound, offsetBy: 4)...])
-    var ref: String?
-    if let at = rest.lastIndex(of: "@") {
-      ref = String(rest[rest.index(after: at)...])
-      rest = String(rest[..<at])
-    }
-    let directory = Registration.trimmed(rest)
-    return (url, directory.isEmpty ? nil : directory, ref)
+    guard let parsed = try? KptPackageURL.parse(source) else { return (source, nil, nil) }
+    let directory = Registration.trimmed(parsed.directory)
+    return (parsed.repo + ".git", directory.isEmpty ? nil : directory, parsed.ref)
   }
 }
 

@@ -450,24 +450,7 @@ public struct LocalPackages {
     else {
       throw .invalidOperation("\(directory) does not exist; name a package directory")
     }
-    guard let walker = FileManager.default.enumerator(atPath: directory) else {
-      throw .io(path: directory, reason: "cannot read the directory")
-    }
-    var files: [String: PackageFileContent] = [:]
-    while let path = walker.nextObject() as? String {
-      if path == ".git" || path.hasPrefix(".git/") {
-        walker.skipDescendants()
-        continue
-      }
-      let full = directory + "/" + path
-      guard let attributes = try? FileManager.default.attributesOfItem(atPath: full),
-        attributes[.type] as? FileAttributeType == .typeRegular,
-        let data = FileManager.default.contents(atPath: full)
-      else { continue }
-      let permissions = attributes[.posixPermissions] as? Int ?? 0
-      files[path] = PackageFileContent(bytes: Array(data), executable: permissions & 0o100 != 0)
-    }
-    return files
+    return try PackageTransfer.regularFiles(in: directory, skippingGit: true)
   }
 
   /// Writes files under `directory` (created as needed) as kpt writes a package.

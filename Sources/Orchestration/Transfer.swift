@@ -130,25 +130,36 @@ public enum PackageTransfer {
   public static func read(directory: String) throws(OrchestrationError) -> (
     files: [String: PackageFileContent], resourceVersion: String?, annotations: [String: String]
   ) {
+    var files = try regularFiles(in: directory)
+    guard let metadata = files.removeValue(forKey: RevisionMetadata.fileName) else {
+      return (files, nil, [:])
+    }
+    let (version, annotations) = RevisionMetadata.read(metadata.bytes)
+    return (files, version, annotations)
+  }
+
+  /// Every regular file under a directory by relative path, with its executable bit; a `.git`
+  /// directory is left out when `skippingGit`.
+  static func regularFiles(in directory: String, skippingGit: Bool = false)
+    throws(OrchestrationError) -> [String: PackageFileContent]
+  {
     guard let walker = FileManager.default.enumerator(atPath: directory) else {
       throw .io(path: directory, reason: "no such directory")
     }
     var files: [String: PackageFileContent] = [:]
-    var version: String?
-    var annotations: [String: String] = [:]
     while let path = walker.nextObject() as? String {
+      if skippingGit && (path == ".git" || path.hasPrefix(".git/")) {
+        walker.skipDescendants()
+        continue
+      }
       let full = directory + "/" + path
       guard let attributes = try? FileManager.default.attributesOfItem(atPath: full),
         attributes[.type] as? FileAttributeType == .typeRegular,
         let data = FileManager.default.contents(atPath: full)
       else { continue }
-      if path == RevisionMetadata.fileName {
-        (version, annotations) = RevisionMetadata.read(Array(data))
-        continue
-      }
       let permissions = attributes[.posixPermissions] as? Int ?? 0
       files[path] = PackageFileContent(bytes: Array(data), executable: permissions & 0o100 != 0)
     }
-    return (files, version, annotations)
+    return files
   }
 }

@@ -24,6 +24,17 @@ extension PackageLifecycle {
     _ source: PackageRevision, to revision: Int?, workspace: String,
     strategy: String = "resource-merge", policy: ConflictPolicy = .upstream
   ) throws(OrchestrationError) -> UpgradeOutcome {
+    try upgrade(
+      source, to: revision, workspace: workspace, strategy: strategy, policy: policy,
+      among: try registry.packageRevisions(namespace: nil, offline: true))
+  }
+
+  /// The same, looking the upstreams up among `revisions` (every registered revision, listed
+  /// once by a caller that upgrades several packages).
+  func upgrade(
+    _ source: PackageRevision, to revision: Int?, workspace: String, strategy: String,
+    policy: ConflictPolicy, among revisions: [PackageRevision]
+  ) throws(OrchestrationError) -> UpgradeOutcome {
     try Registry.validate(name: workspace)
     guard source.lifecycle == .published || source.lifecycle == .deletionProposed,
       !source.isPlaceholder
@@ -32,9 +43,9 @@ extension PackageLifecycle {
         "\(source.name) is \(source.lifecycle.rawValue); upgrade a published revision such as \(source.repository)/\(source.path)@v1"
       )
     }
-    let revisions = try registry.packageRevisions(namespace: nil, offline: true)
+    let sourceKptfile = kptfile(of: source)
     let old: PackageRevision
-    if let lock = kptfile(of: source)?.upstreamLock {
+    if let lock = sourceKptfile?.upstreamLock {
       old = try upstreamRevision(
         repo: lock.repo, directory: lock.directory, ref: lock.ref, among: revisions)
     } else if let found = Self.upstreamByTasks(of: source, among: revisions) {
@@ -60,7 +71,7 @@ extension PackageLifecycle {
       updated.files = Self.withPackageContexts(updated.files, package: source.path)
     }
     // The new upstream keeps the downstream's update strategy.
-    let strategyField = kptfile(of: source)?.upstream?.updateStrategy
+    let strategyField = sourceKptfile?.upstream?.updateStrategy
     let merged = try PackageFileContent.merge(
       origin: origin, updated: updated.files, local: local, strategy: strategy, policy: policy,
       upstream: Upstream(
@@ -97,9 +108,9 @@ extension PackageLifecycle {
   func upstreamRevision(
     repo: String, directory: String, ref: String, among revisions: [PackageRevision]
   ) throws(OrchestrationError) -> PackageRevision {
-    let wanted = Registry.normalise(repo).replacingOccurrences(of: ".git", with: "")
+    let wanted = LockedUpstream.comparable(repo)
     let registrations = try registry.list(namespace: nil).filter {
-      Registry.normalise($0.url).replacingOccurrences(of: ".git", with: "") == wanted
+      LockedUpstream.comparable($0.url) == wanted
     }
     guard !registrations.isEmpty else {
       throw .lifecycle(

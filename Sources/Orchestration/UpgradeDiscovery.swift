@@ -178,7 +178,7 @@ extension PackageLifecycle {
             try upgrade(
               downstream, to: target.revision,
               workspace: workspace ?? "upgrade-v\(target.revision)",
-              strategy: strategy, policy: policy))
+              strategy: strategy, policy: policy, among: all))
         } catch {
           result.status = .failed(error)
         }

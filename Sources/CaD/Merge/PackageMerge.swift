@@ -47,10 +47,6 @@ public struct PackageMerge: Sendable {
   /// none, their metadata), so versions with and without keys merge alike; the caller keys the
   /// result, as kpt re-keys a package after an update.
   public func run() throws(PackageMergeError) -> PackageMergeResult {
-    try merge()
-  }
-
-  func merge() throws(PackageMergeError) -> PackageMergeResult {
     switch strategy {
     case "resource-merge":
       return try resourceMerge()
