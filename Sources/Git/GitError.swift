@@ -13,6 +13,9 @@ public struct GitError: Error, Sendable, CustomStringConvertible, Equatable {
     case rejected(ref: String)
     /// The local object database is damaged.
     case corrupt
+    /// A lock file of git's files backend (`refs/heads/main.lock`, `packed-refs.lock`) is
+    /// there and stayed there: another process is writing, or one was killed while it wrote.
+    case locked(path: String)
   }
 
   public var kind: Kind

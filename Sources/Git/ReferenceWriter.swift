@@ -51,9 +51,9 @@ extension Repository {
         throw refuse("cannot be created: \(error.localizedDescription)")
       }
     }
-    let lock = createExclusively(lockPath)
+    let lock = createLock(lockPath)
     guard lock >= 0 else {
-      if errno == EEXIST { throw refuse("is locked by another writer (\(lockPath) exists)") }
+      if errno == EEXIST { throw GitError.lockHeld(lockPath, updating: name) }
       if target == nil && errno == ENOENT {
         // No directory for it: no loose ref; it can only be packed.
         return try deletePacked(name, if: condition, gitDirectory: gitDirectory)
@@ -67,6 +67,7 @@ extension Repository {
         unlink(lockPath)
       }
     }
+    FaultInjection.point("ref.locked")
     let current = try references(under: name)[name]
     try check(condition, current: current, refuse: refuse)
     if let target {
@@ -82,6 +83,7 @@ extension Repository {
         throw GitError(
           .libgit2(code: -1), "cannot update \(name): \(String(cString: strerror(errno)))")
       }
+      FaultInjection.point("ref.written")
       return
     }
     // Delete: the packed entry first (under the packed-refs lock), then the loose file.
@@ -145,15 +147,13 @@ extension Repository {
     }
     guard found else { return }
     let lockPath = file + ".lock"
-    var descriptor: Int32 = -1
-    for attempt in 0..<50 {
-      descriptor = createExclusively(lockPath)
-      if descriptor >= 0 || errno != EEXIST { break }
-      usleep(useconds_t(2_000 + attempt * 1_000))
-    }
+    let descriptor = createLock(lockPath)
     guard descriptor >= 0 else {
-      throw GitError(.rejected(ref: name), "\(name) cannot be deleted: packed-refs is locked")
+      if errno == EEXIST { throw GitError.lockHeld(lockPath, updating: name) }
+      throw GitError(
+        .libgit2(code: -1), "cannot lock \(lockPath): \(String(cString: strerror(errno)))")
     }
+    FaultInjection.point("packed-refs.locked")
     // Re-read under the lock: another writer may have rewritten the file meanwhile.
     if let fresh = FileManager.default.contents(atPath: file), fresh != original {
       close(descriptor)
@@ -174,4 +174,29 @@ extension Repository {
 /// `Repository` the name `open` means `Repository.open`).
 private func createExclusively(_ path: String) -> Int32 {
   open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+}
+
+/// Creates a lock file, waiting up to about a second for a writer that holds it (a live writer
+/// holds a ref lock for microseconds; git itself waits 100 ms for ref locks and a second for
+/// `packed-refs`). Fails with `EEXIST` when the file stays: its writer is stuck or was killed.
+private func createLock(_ path: String) -> Int32 {
+  var waited: useconds_t = 0
+  var pause: useconds_t = 1_000
+  while true {
+    let descriptor = createExclusively(path)
+    if descriptor >= 0 || errno != EEXIST || waited >= 1_000_000 { return descriptor }
+    usleep(pause)
+    waited += pause
+    pause = min(pause * 2, 100_000)
+  }
+}
+
+extension GitError {
+  /// A lock file that stayed, named as git names it, with what to do about it.
+  static func lockHeld(_ lockPath: String, updating name: String) -> GitError {
+    GitError(
+      .locked(path: lockPath),
+      "cannot update \(name): \(lockPath) exists; another process is writing it, or one was killed while it did; if no other process is running, remove \(lockPath) and run the command again"
+    )
+  }
 }

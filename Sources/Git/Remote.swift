@@ -424,9 +424,11 @@ extension Repository {
     for update in updates {
       if let id = update.target { try copyMissingObjects(from: id, to: target) }
     }
+    FaultInjection.point("push.objects-copied")
     for update in updates {
       try target.compareAndSwap(update)
     }
+    FaultInjection.point("push.refs-moved")
   }
 
   /// Fetch from a repository on this disk with Porch's refspecs and pruning.
@@ -460,45 +462,6 @@ extension Repository {
       try setReference(name, to: id)
     }
     for name in local.keys where expected[name] == nil { try deleteReference(name) }
-  }
-
-  /// Copies an object and everything it reaches into `other`, stopping at objects it already
-  /// has (so an unchanged subtree or an already pushed parent costs one lookup).
-  func copyMissingObjects(from id: ObjectID, to other: Repository) throws(GitError) {
-    var source: OpaquePointer?
-    try check(git_repository_odb(&source, handle))
-    defer { git_odb_free(source) }
-    var destination: OpaquePointer?
-    try check(git_repository_odb(&destination, other.handle))
-    defer { git_odb_free(destination) }
-    var pending = [id]
-    var seen = Set<ObjectID>()
-    while let next = pending.popLast() {
-      guard seen.insert(next).inserted else { continue }
-      var oid = next.raw
-      if git_odb_exists(destination, &oid) == 1 { continue }
-      var object: OpaquePointer?
-      try check(git_odb_read(&object, source, &oid), "cannot read object \(next)")
-      defer { git_odb_object_free(object) }
-      let type = git_odb_object_type(object)
-      var written = git_oid()
-      try check(
-        git_odb_write(
-          &written, destination, git_odb_object_data(object), git_odb_object_size(object), type),
-        "cannot write object \(next)")
-      switch type {
-      case GIT_OBJECT_COMMIT:
-        let commit = try self.commit(next)
-        pending.append(commit.tree)
-        pending.append(contentsOf: commit.parents)
-      case GIT_OBJECT_TREE:
-        for entry in try treeEntries(next) where entry.mode != .commit { pending.append(entry.id) }
-      case GIT_OBJECT_TAG:
-        pending.append(try peelToCommit(next))
-      default:
-        break
-      }
-    }
   }
 
   /// Applies one ref update here only if the ref still holds what the update expects.

@@ -434,6 +434,19 @@ public struct Discovery {
       }
     }
 
+    // A draft or proposal whose workspace was published is what a killed approve left behind
+    // (Porch never lets two revisions of a package share a workspace): list the name once.
+    let publishedWorkspaces = Set(
+      revisions.filter { $0.revision >= 1 }.map { $0.path + "\u{0}" + $0.workspace })
+    revisions.removeAll { revision in
+      guard revision.revision == 0,
+        publishedWorkspaces.contains(revision.path + "\u{0}" + revision.workspace)
+      else { return false }
+      warnings.append(
+        "\(revision.ref): workspace \"\(revision.workspace)\" is already published (skipped)")
+      return true
+    }
+
     // §3.9: the highest published revision of each package is the latest.
     var best: [String: Int] = [:]
     for (i, revision) in revisions.enumerated()

@@ -61,9 +61,13 @@ public struct PackageLifecycle: Sendable {
       if let package {
         // Only the refs of this package, of the packages above it, and the branch: the cost of
         // a step stays flat however many other packages the repository holds.
-        try clone.fetch(
-          credentials: registry.credentials(for: registration),
-          only: Self.scope(of: package, in: registration))
+        let credentials = registry.credentials(for: registration)
+        try clone.fetch(credentials: credentials, only: Self.scope(of: package, in: registration))
+        try Self.finishTransitions(
+          Recovery(
+            registration: registration, clone: clone, credentials: credentials,
+            fullPath: registration.directory.isEmpty
+              ? package : registration.directory + "/" + package))
       }
       var discovery = Discovery(registration: registration, clone: clone)
       var session = Session(
@@ -80,6 +84,17 @@ public struct PackageLifecycle: Sendable {
       throw .git(error, url: registration.url)
     } catch {
       throw .io(path: directory, reason: "\(error)")
+    }
+  }
+
+  /// Rolls forward what a killed command left half done; a racing writer that changed one of
+  /// the refs meanwhile wins, and the session reads what it wrote.
+  static func finishTransitions(_ recovery: Recovery) throws {
+    do {
+      try recovery.finishTransitions()
+    } catch let error as GitError {
+      if case .rejected = error.kind { return }
+      throw error
     }
   }
 
@@ -476,7 +491,10 @@ public struct PackageLifecycle: Sendable {
       let head = session.branchHead
       let tagRef: String
       let approval: ObjectID
-      if let done = try Self.findApproval(of: current, from: head, in: clone) {
+      if let done = try Self.findApproval(
+        ofProposed: current.commit, fullPath: current.fullPath, workspace: current.workspace,
+        from: head, in: clone)
+      {
         // An earlier approve (ours or a racing one) already put it on the branch: finish the job.
         tagRef = "refs/tags/\(current.fullPath)/v\(done.number)"
         approval = done.commit
@@ -485,9 +503,10 @@ public struct PackageLifecycle: Sendable {
           $0.path == current.path
             && ($0.lifecycle == .published || $0.lifecycle == .deletionProposed)
         }
-        var number = (taken.map(\.revision).max() ?? 0) + 1
-        // Never reuse a tag name, even one discovery skipped.
-        while try clone.reference("refs/tags/\(current.fullPath)/v\(number)") != nil { number += 1 }
+        // Approvals on the branch reserve their number before their tag exists: a racing
+        // approve that won the branch first must not get the same number.
+        let number = try Self.nextRevisionNumber(
+          of: current.fullPath, published: taken, head: head, in: clone)
         let proposedTree = try clone.commit(current.commit).tree
         guard let packageTree = try clone.entry(at: current.fullPath, in: proposedTree) else {
           throw OrchestrationError.lifecycle("\(current.name) has no \(current.fullPath) directory")
@@ -513,6 +532,7 @@ public struct PackageLifecycle: Sendable {
               expected: head.map { .value($0) } ?? .absent)
           ],
           credentials: session.credentials)
+        FaultInjection.point("approve.branch-moved")
       }
       var rest = [RefUpdate(name: current.ref, target: nil, expected: .value(current.commit))]
       if try clone.reference(tagRef) != approval {
@@ -523,27 +543,72 @@ public struct PackageLifecycle: Sendable {
     }
   }
 
-  /// An approval commit of this proposed head on the registered branch's recent first-parent
-  /// history, with the number it published.
-  static func findApproval(of revision: PackageRevision, from head: ObjectID?, in clone: Repository)
-    throws
-    -> (commit: ObjectID, number: Int)?
-  {
+  /// One approval commit on the registered branch: the number it published and the proposed
+  /// commit it approved (its second parent).
+  struct Approval {
+    var commit: ObjectID
+    var number: Int
+    var proposed: ObjectID
+    var workspace: String
+  }
+
+  /// The approvals of a package on the registered branch's first-parent history, newest first,
+  /// back to the newest commit that one of the package's tags points at (older approvals are
+  /// tagged or superseded) and at most 1,000 commits back.
+  static func approvals(
+    of fullPath: String, from head: ObjectID?, in clone: Repository
+  ) throws -> [Approval] {
+    let tagged = Set(
+      try clone.references(under: "refs/tags/\(fullPath)/").values.compactMap {
+        try? clone.peelToCommit($0)
+      })
+    var result: [Approval] = []
     var next = head
     var steps = 0
-    while let id = next, steps < 100 {
+    while let id = next, steps < 1_000 {
       let commit = try clone.commit(id)
-      if commit.parents.count == 2, commit.parents[1] == revision.commit,
+      if commit.parents.count == 2,
         let annotation = CommitAnnotation.parse(commit.message).first(where: {
-          $0.package == revision.fullPath && $0.workspaceName == revision.workspace
+          $0.package == fullPath && $0.task == nil
         }), let number = Int(annotation.revision), number >= 1
       {
-        return (id, number)
+        result.append(
+          Approval(
+            commit: id, number: number, proposed: commit.parents[1],
+            workspace: annotation.workspaceName))
       }
+      if tagged.contains(id) { break }
       next = commit.parents.first
       steps += 1
     }
+    return result
+  }
+
+  /// The approval of this proposed commit on the branch whose number is still its own (no tag
+  /// of that number points elsewhere: an approval that lost its number to a racing one is void).
+  static func findApproval(
+    ofProposed proposed: ObjectID, fullPath: String, workspace: String, from head: ObjectID?,
+    in clone: Repository
+  ) throws -> Approval? {
+    for approval in try approvals(of: fullPath, from: head, in: clone)
+    where approval.proposed == proposed && approval.workspace == workspace {
+      let tag = try clone.reference("refs/tags/\(fullPath)/v\(approval.number)")
+      if let tag, try clone.peelToCommit(tag) != approval.commit { continue }
+      return approval
+    }
     return nil
+  }
+
+  /// The number the next approval of a package gets: one past both the highest published
+  /// revision and the highest number an approval on the branch has reserved (its tag may not be
+  /// written yet), skipping any tag name that exists.
+  static func nextRevisionNumber(
+    of fullPath: String, published: [PackageRevision], head: ObjectID?, in clone: Repository
+  ) throws -> Int {
+    let reserved = try approvals(of: fullPath, from: head, in: clone).map(\.number).max() ?? 0
+    var number = max(published.map(\.revision).max() ?? 0, reserved) + 1
+    while try clone.reference("refs/tags/\(fullPath)/v\(number)") != nil { number += 1 }
+    return number
   }
 
   /// porchctl's gate: every readiness gate of the Kptfile needs a condition with status True.

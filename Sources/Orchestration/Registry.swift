@@ -46,7 +46,8 @@ public struct Registry: Sendable {
       throw .alreadyRegistered(name: name, namespace: options.namespace)
     }
     let parent = (directory as NSString).deletingLastPathComponent
-    let staging = parent + "/.\(name).registering-\(UUID().uuidString)"
+    Self.removeAbandonedScratch(in: parent)
+    let staging = parent + "/." + Self.scratchName(name, "registering")
     do {
       try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
     } catch {
@@ -62,6 +63,7 @@ public struct Registry: Sendable {
     } catch {
       throw .git(error, url: url)
     }
+    FaultInjection.point("register.cloned")
     var head: ObjectID?
     do {
       head = try clone.reference("refs/remotes/origin/" + options.branch)
@@ -91,6 +93,7 @@ public struct Registry: Sendable {
       try Self.writeCredentials(options.credentials, to: staging + "/credentials")
     }
     try Self.write(registration, to: staging + "/repository.yaml")
+    FaultInjection.point("register.staged")
     do {
       try FileManager.default.moveItem(atPath: staging, toPath: directory)
     } catch {
@@ -202,7 +205,7 @@ public struct Registry: Sendable {
     defer { lock.release() }
     // Move aside first, so that an interrupted removal never leaves a half registration.
     let doomed =
-      (directory as NSString).deletingLastPathComponent + "/.\(name).removing-\(UUID().uuidString)"
+      (directory as NSString).deletingLastPathComponent + "/." + Self.scratchName(name, "removing")
     do {
       try FileManager.default.moveItem(atPath: directory, toPath: doomed)
       if keepCredentials, FileManager.default.fileExists(atPath: doomed + "/credentials") {
@@ -320,6 +323,28 @@ public struct Registry: Sendable {
 
   // MARK: Files
 
+  /// `NAME.registering-PID-UUID`: a registration or removal in progress, by a process that a
+  /// later one can check on.
+  static func scratchName(_ name: String, _ activity: String) -> String {
+    "\(name).\(activity)-\(getpid())-\(UUID().uuidString)"
+  }
+
+  /// Removes what registrations and removals killed before they finished left in a namespace
+  /// directory: scratch directories whose process is gone.
+  static func removeAbandonedScratch(in namespaceDirectory: String) {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: namespaceDirectory)) ?? []
+    for name in names where name.hasPrefix(".") {
+      guard let range = name.range(of: ".registering-") ?? name.range(of: ".removing-") else {
+        continue
+      }
+      let rest = name[range.upperBound...]
+      guard let pid = rest.split(separator: "-").first.flatMap({ pid_t($0) }), pid > 0,
+        kill(pid, 0) != 0, errno == ESRCH
+      else { continue }
+      try? FileManager.default.removeItem(atPath: namespaceDirectory + "/" + name)
+    }
+  }
+
   static func write(_ registration: Registration, to path: String) throws(OrchestrationError) {
     let text = YAMLDocument(root: registration.object).text(sequenceIndent: .compact)
     try writeAtomically(text, to: path, mode: 0o644)
@@ -401,30 +426,5 @@ public struct Registry: Sendable {
       return "it must start and end with a letter or digit"
     }
     return nil
-  }
-}
-
-/// An advisory lock (flock) on a registration, held while a command reads then writes it.
-final class RepositoryLock {
-  private let fd: Int32
-
-  init(directory: String, name: String, timeout: TimeInterval = 30) throws(OrchestrationError) {
-    fd = open(directory + "/lock", O_RDWR | O_CREAT, 0o644)
-    guard fd >= 0 else {
-      throw .io(path: directory + "/lock", reason: String(cString: strerror(errno)))
-    }
-    let deadline = Date().addingTimeInterval(timeout)
-    while flock(fd, LOCK_EX | LOCK_NB) != 0 {
-      guard errno == EWOULDBLOCK || errno == EINTR, Date() < deadline else {
-        close(fd)
-        throw .locked(name: name)
-      }
-      usleep(20_000)
-    }
-  }
-
-  func release() {
-    flock(fd, LOCK_UN)
-    close(fd)
   }
 }

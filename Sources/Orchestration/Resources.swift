@@ -114,19 +114,27 @@ extension PackageLifecycle {
           "cannot update a package revision with lifecycle value \"\(current.lifecycle.rawValue)\"; package must be Draft"
         )
       }
-      guard current.commit == expected else {
-        throw OrchestrationError.conflict(
-          "\(current.name) moved since it was pulled (pulled \(expected.short), now \(current.commit.short)); "
-            + "pull it again and reapply your changes")
-      }
+      let clone = session.clone
+      let moved = OrchestrationError.conflict(
+        "\(current.name) moved since it was pulled (pulled \(expected.short), now \(current.commit.short)); "
+          + "pull it again and reapply your changes")
+      // The draft moved: either someone else pushed (refused), or this very push already
+      // landed (a retry after a push whose reply was lost or whose process was killed).
+      let head = try clone.commit(current.commit)
+      guard current.commit == expected || head.parents.first == expected else { throw moved }
       let rendered = try rendered(
         files, package: current.path,
         refusal:
           "Package NOT pushed to remote. Fix locally (until 'stoop fn render' succeeds) and retry",
         allowFailure: annotations[PackageRendering.pushOnRenderFailure] == "true")
-      let clone = session.clone
       let packageTree = try clone.writeTree(package: rendered)
-      let base = try clone.commit(current.commit).tree
+      if current.commit != expected {
+        guard try clone.entry(at: current.fullPath, in: head.tree)?.id == packageTree else {
+          throw moved
+        }
+        return "\(current.name) pushed"
+      }
+      let base = head.tree
       let tree = try clone.replacingSubtree(in: base, at: current.fullPath, with: packageTree)
       let message =
         "Rendering package\n\n\n"

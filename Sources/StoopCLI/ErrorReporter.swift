@@ -28,13 +28,15 @@ enum ErrorReporter {
       case .locked, .conflict: return .conflict
       case .validationFailed: return .validation
       case .git(let git, _):
-        if case .rejected = git.kind { return .conflict }
-        return git.kind == .notFound ? .notFound : .failure
+        return exitCode(for: git)
       default: return .failure
       }
     case let error as GitError:
-      if case .rejected = error.kind { return .conflict }
-      return .failure
+      switch error.kind {
+      case .rejected, .locked: return .conflict
+      case .notFound: return .notFound
+      default: return .failure
+      }
     case let error as MultipleFailures:
       return exitCode(for: error.first)
     default:

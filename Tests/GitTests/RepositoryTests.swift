@@ -204,10 +204,16 @@ func makeRemote() throws -> (path: String, repository: Repository, head: ObjectI
   try remote.writeReference(name, to: second, if: .value(head))
   #expect(try git(["rev-parse", name]) == second.hex + "\n")
 
-  // Another writer's lock refuses the write and is left alone.
+  // Another writer's lock refuses the write (after a short wait), is named, and is left alone.
   let lock = path + "/" + name + ".lock"
   try "".write(toFile: lock, atomically: false, encoding: .utf8)
-  #expect(rejected { try remote.writeReference(name, to: head, if: .any) })
+  do {
+    try remote.writeReference(name, to: head, if: .any)
+    Issue.record("a held lock did not refuse the write")
+  } catch {
+    #expect(error.kind == .locked(path: lock))
+    #expect(error.message.contains("if no other process is running, remove \(lock)"))
+  }
   #expect(FileManager.default.fileExists(atPath: lock))
   try FileManager.default.removeItem(atPath: lock)
 

@@ -105,6 +105,9 @@ private let kptsProblems = [
   var checked = 0
   while let path = enumerator?.nextObject() as? String {
     guard path.hasSuffix("/Kptfile") || path == "Kptfile" else { continue }
+    // kpt's own update test data keeps Kptfiles of older layouts that kpt's strict decoding
+    // refuses too (`upstream.git.commit`); one of them is checked below.
+    if path.hasPrefix("conformance/kpt-update/") { continue }
     let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: root + "/" + path)))
     guard let kptfile = try? Kptfile(document: YAMLFile(parsing: bytes, name: path).documents[0])
     else { continue }
@@ -113,6 +116,14 @@ private let kptsProblems = [
     checked += 1
   }
   #expect(checked >= 40)
+  let older =
+    root
+    + "/conformance/kpt-update/src/kpt56/internal/testutil/testdata/updateMergeConflict/Kptfile"
+  if let bytes = FileManager.default.contents(atPath: older) {
+    let kptfile = Kptfile(
+      document: try YAMLFile(parsing: Array(bytes), name: "Kptfile").documents[0])
+    #expect(kptfile.problems == ["line 8: field commit not found in type v1.Git"])
+  }
 }
 
 @Test func unchangedKptfileIsWrittenBackByteForByte() throws {

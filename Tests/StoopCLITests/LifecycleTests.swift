@@ -161,11 +161,20 @@ private func gitOutput(_ arguments: [String]) throws -> String {
     listing.contains("100755 blob") && listing.contains("web/run.sh")
       && listing.contains("web/logo.bin"))
 
-  // The same checkout again: the draft moved since, so nothing is written and the exit code is 3.
+  // The same checkout again (a retry after a lost reply): the remote already holds exactly
+  // this push, so it succeeds and writes nothing.
+  let head = try run("/usr/bin/env", ["git", "-C", remote, "rev-parse", "drafts/web/v1"]).stdout
+  let retried = try stoop(["rpkg", "push", "blueprints.web.v1", checkout])
+  #expect(retried.status == 0, "\(retried.stderr)")
+  #expect(
+    try run("/usr/bin/env", ["git", "-C", remote, "rev-parse", "drafts/web/v1"]).stdout == head)
+  // Changed files at the old version: the draft moved since, so nothing is written, exit 3.
+  try "changed\n".write(toFile: checkout + "/run.sh", atomically: false, encoding: .utf8)
   let stale = try stoop(["rpkg", "push", "blueprints.web.v1", checkout])
   #expect(stale.status == 3)
   #expect(
     stale.stderr.contains("moved since it was pulled") && stale.stderr.contains("pull it again"))
+  try "#!/bin/sh\necho hi\n".write(toFile: checkout + "/run.sh", atomically: false, encoding: .utf8)
 
   // pull | push through a pipe keeps every file, binary and executable bit included.
   let list = try stoop(["rpkg", "pull", "blueprints.web.v1"])
