@@ -46,8 +46,8 @@ public struct Registry: Sendable {
       throw .alreadyRegistered(name: name, namespace: options.namespace)
     }
     let parent = (directory as NSString).deletingLastPathComponent
-    Self.removeAbandonedScratch(in: parent)
-    let staging = parent + "/." + Self.scratchName(name, "registering")
+    Scratch.removeAbandoned(in: parent)
+    let staging = parent + "/" + Scratch.name(name, "registering")
     do {
       try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
     } catch {
@@ -94,10 +94,12 @@ public struct Registry: Sendable {
     }
     try Self.write(registration, to: staging + "/repository.yaml")
     FaultInjection.point("register.staged")
-    do {
-      try FileManager.default.moveItem(atPath: staging, toPath: directory)
-    } catch {
-      throw .io(path: directory, reason: error.localizedDescription)
+    // rename(2) refuses to replace a registration that a racing `register` put there first.
+    guard rename(staging, directory) == 0 else {
+      if errno == EEXIST || errno == ENOTEMPTY {
+        throw .alreadyRegistered(name: name, namespace: options.namespace)
+      }
+      throw .io(path: directory, reason: String(cString: strerror(errno)))
     }
     finished = true
     return registration
@@ -205,7 +207,7 @@ public struct Registry: Sendable {
     defer { lock.release() }
     // Move aside first, so that an interrupted removal never leaves a half registration.
     let doomed =
-      (directory as NSString).deletingLastPathComponent + "/." + Self.scratchName(name, "removing")
+      (directory as NSString).deletingLastPathComponent + "/" + Scratch.name(name, "removing")
     do {
       try FileManager.default.moveItem(atPath: directory, toPath: doomed)
       if keepCredentials, FileManager.default.fileExists(atPath: doomed + "/credentials") {
@@ -322,28 +324,6 @@ public struct Registry: Sendable {
   }
 
   // MARK: Files
-
-  /// `NAME.registering-PID-UUID`: a registration or removal in progress, by a process that a
-  /// later one can check on.
-  static func scratchName(_ name: String, _ activity: String) -> String {
-    "\(name).\(activity)-\(getpid())-\(UUID().uuidString)"
-  }
-
-  /// Removes what registrations and removals killed before they finished left in a namespace
-  /// directory: scratch directories whose process is gone.
-  static func removeAbandonedScratch(in namespaceDirectory: String) {
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: namespaceDirectory)) ?? []
-    for name in names where name.hasPrefix(".") {
-      guard let range = name.range(of: ".registering-") ?? name.range(of: ".removing-") else {
-        continue
-      }
-      let rest = name[range.upperBound...]
-      guard let pid = rest.split(separator: "-").first.flatMap({ pid_t($0) }), pid > 0,
-        kill(pid, 0) != 0, errno == ESRCH
-      else { continue }
-      try? FileManager.default.removeItem(atPath: namespaceDirectory + "/" + name)
-    }
-  }
 
   static func write(_ registration: Registration, to path: String) throws(OrchestrationError) {
     let text = YAMLDocument(root: registration.object).text(sequenceIndent: .compact)

@@ -39,10 +39,12 @@ struct PackageRendering {
   static func render(
     _ files: [String: PackageFileContent], name: String, scratchRoot: String
   ) throws(OrchestrationError) -> Outcome {
-    let scratch = scratchRoot + "/render-" + UUID().uuidString.lowercased().prefix(12)
+    Scratch.removeAbandoned(in: scratchRoot)
+    let scratch = scratchRoot + "/" + Scratch.name("package", "render")
     let directory = scratch + "/" + (name.isEmpty ? "package" : name)
     defer { try? FileManager.default.removeItem(atPath: scratch) }
     try PackageTransfer.writeFiles(files, to: directory)
+    FaultInjection.point("render.scratch-written")
     final class Log: @unchecked Sendable { var text = "" }
     let log = Log()
     let renderer = Renderer(options: FunctionOptions(), log: { log.text += $0 })

@@ -1,5 +1,6 @@
 import CaD
 import Foundation
+import Git
 import KRM
 
 /// How `rpkg pull` and `rpkg push` move a package revision's files in and out: a directory on
@@ -84,18 +85,30 @@ public enum PackageTransfer {
     return (files, version, annotations)
   }
 
-  /// Writes a pulled revision into a new directory (0750; files 0600, executables 0700).
+  /// Writes a pulled revision into a new directory (0750; files 0600, executables 0700). The
+  /// files are written beside it first and the directory appears whole, so an interrupted pull
+  /// leaves no half package for the next `push` to send.
   public static func write(
     files: [String: PackageFileContent], metadata: [UInt8], to directory: String
   )
     throws(OrchestrationError)
   {
-    guard !FileManager.default.fileExists(atPath: directory) else {
+    let target = URL(fileURLWithPath: directory).standardizedFileURL.path
+    guard !FileManager.default.fileExists(atPath: target) else {
       throw .invalidOperation("\(directory) already exists; pull into a new directory")
     }
+    let parent = (target as NSString).deletingLastPathComponent
+    Scratch.removeAbandoned(in: parent)
+    let staging =
+      parent + "/" + Scratch.name((target as NSString).lastPathComponent, "pulling")
+    defer { try? FileManager.default.removeItem(atPath: staging) }
     var all = files
     all[RevisionMetadata.fileName] = PackageFileContent(bytes: metadata)
-    try writeFiles(all, to: directory)
+    try writeFiles(all, to: staging)
+    FaultInjection.point("pull.staged")
+    guard rename(staging, target) == 0 else {
+      throw .io(path: directory, reason: String(cString: strerror(errno)))
+    }
   }
 
   /// Writes files under `directory`, creating it and any folders: private ones (0750; files

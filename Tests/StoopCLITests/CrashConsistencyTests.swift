@@ -4,7 +4,7 @@ import Testing
 /// A remote and a config directory in a chosen state, kept as a template so that every trial
 /// starts from the same bytes. The registration stores absolute paths, so a trial restores the
 /// template into the very directory it was taken from.
-private struct CrashWorld {
+struct CrashWorld {
   let root: String
   var remote: String { root + "/blueprints.git" }
   var home: String { root + "/home" }
