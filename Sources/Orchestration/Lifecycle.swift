@@ -554,7 +554,9 @@ public struct PackageLifecycle: Sendable {
 
   /// The approvals of a package on the registered branch's first-parent history, newest first,
   /// back to the newest commit that one of the package's tags points at (older approvals are
-  /// tagged or superseded) and at most 1,000 commits back.
+  /// tagged or superseded) and at most 200 commits back: an approval whose tag is missing is
+  /// recent (a racing approve between its two pushes) or is finished by the next command on the
+  /// package; one older than that and still untagged lost its number and is void.
   static func approvals(
     of fullPath: String, from head: ObjectID?, in clone: Repository
   ) throws -> [Approval] {
@@ -565,7 +567,7 @@ public struct PackageLifecycle: Sendable {
     var result: [Approval] = []
     var next = head
     var steps = 0
-    while let id = next, steps < 1_000 {
+    while let id = next, steps < 200 {
       let commit = try clone.commit(id)
       if commit.parents.count == 2,
         let annotation = CommitAnnotation.parse(commit.message).first(where: {
