@@ -13,6 +13,12 @@ public struct GitError: Error, Sendable, CustomStringConvertible, Equatable {
     case rejected(ref: String)
     /// The local object database is damaged.
     case corrupt
+    /// The remote stayed silent past the limit (`STOOP_TIMEOUT`).
+    case timedOut
+    /// An ssh server's host key is not the one known_hosts lists for it, or is not listed.
+    case hostKey
+    /// A setting (an environment variable) holds a value stoop cannot use.
+    case invalidSetting(name: String)
   }
 
   public var kind: Kind
@@ -20,9 +26,10 @@ public struct GitError: Error, Sendable, CustomStringConvertible, Equatable {
   public var errorClass: String?
   public var message: String
 
+  /// A password in a URL the message quotes (libgit2 quotes them too) is replaced by `***`.
   public init(_ kind: Kind, _ message: String, errorClass: String? = nil) {
     self.kind = kind
-    self.message = message
+    self.message = RemoteURL.redacted(message)
     self.errorClass = errorClass
   }
 

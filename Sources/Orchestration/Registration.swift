@@ -169,7 +169,10 @@ public enum OrchestrationError: Error, Sendable, CustomStringConvertible {
   /// A function, a render or a merge guardrail refused the operation; nothing was written.
   case validationFailed(String)
 
-  public var description: String {
+  /// The message, with the password of any URL in it replaced by `***`.
+  public var description: String { RemoteURL.redacted(message) }
+
+  private var message: String {
     switch self {
     case .invalidName(let name, let reason):
       return

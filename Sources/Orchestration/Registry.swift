@@ -36,7 +36,10 @@ public struct Registry: Sendable {
   public func register(url rawURL: String, options: RegisterOptions) throws(OrchestrationError)
     -> Registration
   {
-    let url = Self.normalise(rawURL)
+    var options = options
+    let separated = try Self.separatingURLCredentials(rawURL, options.credentials)
+    options.credentials = separated.credentials
+    let url = Self.normalise(separated.url)
     let name = options.name ?? Self.defaultName(for: rawURL)
     try Self.validate(name: name)
     try Self.validate(branch: options.branch)
@@ -97,6 +100,7 @@ public struct Registry: Sendable {
       throw .io(path: directory, reason: error.localizedDescription)
     }
     finished = true
+    if separated.moved { warn(Self.movedPasswordWarning) }
     return registration
   }
 

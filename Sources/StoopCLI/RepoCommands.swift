@@ -183,6 +183,7 @@ enum RepoPrinter {
   )
     -> String
   {
+    let registrations = registrations.map(\.withoutPassword)
     switch format {
     case .name:
       return registrations.map { "repository.config.porch.kpt.dev/\($0.name)\n" }.joined()
