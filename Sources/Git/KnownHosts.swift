@@ -174,7 +174,9 @@ enum SHA1 {
     data.append(0x80)
     while data.count % 64 != 56 { data.append(0) }
     let bits = UInt64(message.count) * 8
-    for shift in stride(from: 56, through: 0, by: -8) { data.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
+    for shift in stride(from: 56, through: 0, by: -8) {
+      data.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift)))
+    }
     var w = [UInt32](repeating: 0, count: 80)
     for chunk in stride(from: 0, to: data.count, by: 64) {
       for i in 0..<16 {

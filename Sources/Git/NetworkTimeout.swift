@@ -59,8 +59,6 @@ final class NetworkCall: @unchecked Sendable {
   private var stopped = false
   private var exited = false
   private(set) var fired = false
-  /// Whether anything arrived from the remote before the limit passed.
-  private(set) var heardFromRemote = false
   private var before: Set<UInt64> = []
   private var traffic: [UInt64: (received: UInt64, acked: UInt64)] = [:]
   /// Set by the host key callback: why the ssh server's key was refused.
@@ -95,9 +93,7 @@ final class NetworkCall: @unchecked Sendable {
       let limitText = NetworkTimeout.describe(limit)
       throw GitError(
         .timedOut,
-        networkCall.heardFromRemote
-          ? "\(shown) stopped answering for \(limitText) (\(NetworkTimeout.variable) sets the limit)"
-          : "\(shown) did not answer within \(limitText) (\(NetworkTimeout.variable) sets the limit)")
+        "\(shown) did not answer within \(limitText) (\(NetworkTimeout.variable) sets the limit)")
     }
     return code
   }
@@ -166,10 +162,8 @@ final class NetworkCall: @unchecked Sendable {
           let now = (received: received, acked: acked)
           if traffic[socket.inode].map({ $0 == now }) == true { continue }
           traffic[socket.inode] = now
-          if now.received > 0 { heardFromRemote = true }
           lastProgress = Date()
         case .receivedRecently:
-          heardFromRemote = true
           lastProgress = Date()
         case .unknown:
           continue

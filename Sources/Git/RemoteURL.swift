@@ -9,8 +9,9 @@ public enum RemoteURL {
   /// `url` without a password in its user info, and the user name and password it carried
   /// (percent-decoded, as git and libgit2 decode them). A URL without a password comes back as
   /// it is, user name included: only a password is a secret.
-  public static func splitPassword(_ url: String) -> (url: String, username: String?, password: String?)
-  {
+  public static func splitPassword(_ url: String) -> (
+    url: String, username: String?, password: String?
+  ) {
     guard let userInfo = userInfoRange(in: url, from: url.startIndex),
       let colon = url[userInfo].firstIndex(of: ":")
     else { return (url, nil, nil) }
