@@ -49,6 +49,7 @@ public struct GitError: Error, Sendable, CustomStringConvertible, Equatable {
       kind = .notFound
     } else if code == GIT_EAUTH.rawValue || message.contains("authentication")
       || message.contains("401")
+      || (klass == Int32(GIT_ERROR_SSH.rawValue) && message.contains("authenticat"))
     {
       kind = .authentication
     } else if ["odb", "zlib", "object", "indexer"].contains(name) {

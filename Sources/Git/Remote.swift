@@ -115,7 +115,10 @@ private let credentialCallback: git_credential_acquire_cb = {
   context.attempts += 1
   // libgit2 asks again after a refusal: one try per kind of credential, then give up.
   guard context.attempts <= 2 else {
-    git_error_set_str(Int32(GIT_ERROR_HTTP.rawValue), "authentication failed")
+    let refused =
+      allowed & GIT_CREDENTIAL_SSH_KEY.rawValue != 0
+      ? "the server refused the ssh key" : "the server refused the credentials"
+    git_error_set_str(Int32(GIT_ERROR_HTTP.rawValue), refused)
     return GIT_EAUTH.rawValue
   }
   let credentials = context.credentials

@@ -87,6 +87,14 @@ public enum RemoteURL {
     return host.isEmpty ? nil : (host, nil)
   }
 
+  /// Whether git reaches `url` over ssh: `ssh://` (and git's aliases) or scp-like `host:path`.
+  public static func isSSH(_ url: String) -> Bool {
+    if let scheme = url.range(of: "://") {
+      return ["ssh", "ssh+git", "git+ssh"].contains(url[..<scheme.lowerBound].lowercased())
+    }
+    return endpoint(url) != nil
+  }
+
   private static func splitHostPort(_ text: String) -> (host: String, port: Int?) {
     if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
       let host = String(text[text.index(after: text.startIndex)..<close])
