@@ -56,7 +56,14 @@ public struct Registry: Sendable {
       throw .io(path: staging, reason: error.localizedDescription)
     }
     var finished = false
-    defer { if !finished { try? FileManager.default.removeItem(atPath: staging) } }
+    defer {
+      if !finished {
+        try? FileManager.default.removeItem(atPath: staging)
+        // The namespace directories it created, when nothing else is in them.
+        rmdir(parent)
+        rmdir((parent as NSString).deletingLastPathComponent)
+      }
+    }
 
     let clone: Repository
     do {

@@ -123,6 +123,7 @@ private func timed<T>(_ body: () throws -> T) rethrows -> (T, TimeInterval) {
         == "Error: \(url) did not answer within 2 s (STOOP_TIMEOUT sets the limit)\n")
     #expect(seconds >= 2 && seconds < 10, "\(url) took \(seconds) s")
     #expect(tree(home).isEmpty)
+    #expect(!FileManager.default.fileExists(atPath: home + "/repositories/default"))
   }
 }
 
@@ -174,6 +175,25 @@ private func timed<T>(_ body: () throws -> T) rethrows -> (T, TimeInterval) {
     #expect(seconds >= 2 && seconds < 10, "\(arguments) took \(seconds) s")
   }
   #expect(try refs(fixture.remote) == remoteBefore)
+  #expect(try refs(fixture.clone) == localBefore)
+
+  // A pack cut off halfway: the fetch leaves no partial pack and no moved ref in the clone.
+  let work = fixture.root + "/work"
+  var noise = SystemRandomNumberGenerator()
+  try Data((0..<2_000_000).map { _ in UInt8.random(in: 0...255, using: &noise) }).write(
+    to: URL(fileURLWithPath: work + "/noise.bin"))
+  _ = try shell(["git", "-C", work, "add", "noise.bin"])
+  _ = try shell([
+    "git", "-C", work, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "noise",
+  ])
+  _ = try shell(["git", "-C", work, "push", "-q", fixture.remote, "main"])
+  let files = { () -> [String] in tree(fixture.clone).keys.sorted() }
+  let filesBefore = files()
+  try fixture.stall("half")
+  let cut = try fixture.stoop(["repo", "sync", "blueprints"])
+  #expect(cut.status == 1)
+  #expect(cut.stderr == "Error: \(url) did not answer within 2 s (STOOP_TIMEOUT sets the limit)\n")
+  #expect(files() == filesBefore)
   #expect(try refs(fixture.clone) == localBefore)
 
   // Once the remote answers again the same proposal goes through.

@@ -6,7 +6,7 @@ usage: git-http-server.py ROOT USER PASSWORD
 
 A file ROOT/.stall makes the server hang instead of answering, as a remote that stopped
 responding does: `all` for every request, `pack` for the POSTs that carry packs (so the ref
-advertisement still arrives).
+advertisement still arrives), `half` to send half of each POST's answer first.
 """
 import base64
 import http.server
@@ -35,6 +35,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             with open(os.path.join(root, ".stall")) as f:
                 mode = f.read().strip()
         except FileNotFoundError:
+            return False
+        if mode == "half" and self.command == "POST":
+            self.half = True
             return False
         return mode == "all" or (mode == "pack" and self.command == "POST")
 
@@ -92,6 +95,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_header(key, value)
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
+        if getattr(self, "half", False):
+            self.wfile.write(payload[: len(payload) // 2])
+            self.wfile.flush()
+            threading.Event().wait()
         self.wfile.write(payload)
 
     do_GET = handle_any
