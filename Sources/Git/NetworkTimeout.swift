@@ -73,6 +73,8 @@ final class NetworkCall: @unchecked Sendable {
   /// because the watchdog ended it throws a timeout naming `url` (without its password); one
   /// that failed on the ssh host key throws why.
   static func run(url: String, _ call: () -> Int32) throws(GitError) -> Int32 {
+    // A repository on this disk has no socket to watch, and may take its time.
+    if Repository.localPath(url) != nil { return call() }
     let limit = try NetworkTimeout.configured()
     serial.lock()
     defer { serial.unlock() }

@@ -91,6 +91,8 @@ public struct UpstreamCheckout {
         return UpstreamCheckout(url: url, clone: clone, scratch: scratch)
       } catch {
         try? FileManager.default.removeItem(atPath: scratch)
+        // A silent server or a refused host key answers no differently without `.git`.
+        if error.kind == .timedOut || error.kind == .hostKey { throw .git(error, url: url) }
         lastError = error
       }
     }
