@@ -16,6 +16,12 @@ public struct GitError: Error, Sendable, CustomStringConvertible, Equatable {
     /// A lock file of git's files backend (`refs/heads/main.lock`, `packed-refs.lock`) is
     /// there and stayed there: another process is writing, or one was killed while it wrote.
     case locked(path: String)
+    /// The remote stayed silent past the limit (`STOOP_TIMEOUT`).
+    case timedOut
+    /// An ssh server's host key is not the one known_hosts lists for it, or is not listed.
+    case hostKey
+    /// A setting (an environment variable) holds a value stoop cannot use.
+    case invalidSetting(name: String)
   }
 
   public var kind: Kind
@@ -23,9 +29,10 @@ public struct GitError: Error, Sendable, CustomStringConvertible, Equatable {
   public var errorClass: String?
   public var message: String
 
+  /// A password in a URL the message quotes (libgit2 quotes them too) is replaced by `***`.
   public init(_ kind: Kind, _ message: String, errorClass: String? = nil) {
     self.kind = kind
-    self.message = message
+    self.message = RemoteURL.redacted(message)
     self.errorClass = errorClass
   }
 
@@ -45,6 +52,7 @@ public struct GitError: Error, Sendable, CustomStringConvertible, Equatable {
       kind = .notFound
     } else if code == GIT_EAUTH.rawValue || message.contains("authentication")
       || message.contains("401")
+      || (klass == Int32(GIT_ERROR_SSH.rawValue) && message.contains("authenticat"))
     {
       kind = .authentication
     } else if ["odb", "zlib", "object", "indexer"].contains(name) {

@@ -111,10 +111,14 @@ private func context(_ payload: UnsafeMutableRawPointer?) -> CallbackContext? {
 private let credentialCallback: git_credential_acquire_cb = {
   out, _, usernameFromURL, allowed, payload in
   guard let context = context(payload), let out else { return -1 }
+  NetworkCall.noteProgress()
   context.attempts += 1
   // libgit2 asks again after a refusal: one try per kind of credential, then give up.
   guard context.attempts <= 2 else {
-    git_error_set_str(Int32(GIT_ERROR_HTTP.rawValue), "authentication failed")
+    let refused =
+      allowed & GIT_CREDENTIAL_SSH_KEY.rawValue != 0
+      ? "the server refused the ssh key" : "the server refused the credentials"
+    git_error_set_str(Int32(GIT_ERROR_HTTP.rawValue), refused)
     return GIT_EAUTH.rawValue
   }
   let credentials = context.credentials
@@ -139,6 +143,7 @@ private let credentialCallback: git_credential_acquire_cb = {
 }
 
 private let progressCallback: git_indexer_progress_cb = { stats, payload in
+  NetworkCall.noteProgress()
   guard let context = context(payload), context.showProgress, let stats else { return 0 }
   let total = Int(stats.pointee.total_objects)
   guard total > 0 else { return 0 }
@@ -246,10 +251,13 @@ extension Repository {
     options.callbacks.credentials = credentialCallback
     options.callbacks.transfer_progress = progressCallback
     options.callbacks.payload = payload.toOpaque()
+    installNetworkCallbacks(&options.callbacks)
     try retryingVanishedRefs { () throws(GitError) in
-      let code = withStrArray(headers(credentials)) { array in
-        options.custom_headers = array
-        return git_remote_fetch(remote, nil, &options, "fetch")
+      let code = try NetworkCall.run(url: url) {
+        withStrArray(headers(credentials)) { array in
+          options.custom_headers = array
+          return git_remote_fetch(remote, nil, &options, "fetch")
+        }
       }
       try check(
         code, "cannot fetch \(git_remote_url(remote).map { String(cString: $0) } ?? "origin")")
@@ -303,8 +311,12 @@ extension Repository {
     try check(git_remote_init_callbacks(&callbacks, UInt32(GIT_REMOTE_CALLBACKS_VERSION)))
     callbacks.credentials = credentialCallback
     callbacks.payload = payload.toOpaque()
-    let code = withStrArray(headers(credentials)) { array in
-      git_remote_connect(remote, direction, &callbacks, nil, &array)
+    installNetworkCallbacks(&callbacks)
+    let url = git_remote_url(remote).map { String(cString: $0) } ?? ""
+    let code = try NetworkCall.run(url: url) {
+      withStrArray(headers(credentials)) { array in
+        git_remote_connect(remote, direction, &callbacks, nil, &array)
+      }
     }
     try check(
       code, "cannot reach \(git_remote_url(remote).map { String(cString: $0) } ?? "origin")")
@@ -369,9 +381,12 @@ extension Repository {
     options.callbacks.credentials = credentialCallback
     options.callbacks.push_update_reference = pushStatusCallback
     options.callbacks.payload = payload.toOpaque()
-    let code = withStrArray(headers(credentials)) { headerArray in
-      options.custom_headers = headerArray
-      return withStrArray(refspecs) { array in git_remote_push(remote, &array, &options) }
+    installNetworkCallbacks(&options.callbacks)
+    let code = try NetworkCall.run(url: url) {
+      withStrArray(headers(credentials)) { headerArray in
+        options.custom_headers = headerArray
+        return withStrArray(refspecs) { array in git_remote_push(remote, &array, &options) }
+      }
     }
     if code < 0 {
       let error = GitError.last(

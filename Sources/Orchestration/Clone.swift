@@ -104,6 +104,7 @@ extension PackageLifecycle {
       return FetchedUpstream(
         files: try files(of: revision), lock: lock, task: task, description: revision.name)
     case .git(let rawURL, let rawDirectory, let ref):
+      try Registry.refusePassword(inUpstream: rawURL)
       let url = Registry.normalise(rawURL)
       let directory = Registration.trimmed(rawDirectory)
       let checkout = try UpstreamCheckout.open(url, registry: registry, namespace: namespace)

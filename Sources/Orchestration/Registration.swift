@@ -169,7 +169,10 @@ public enum OrchestrationError: Error, Sendable, CustomStringConvertible {
   /// A function, a render or a merge guardrail refused the operation; nothing was written.
   case validationFailed(String)
 
-  public var description: String {
+  /// The message, with the password of any URL in it replaced by `***`.
+  public var description: String { RemoteURL.redacted(message) }
+
+  private var message: String {
     switch self {
     case .invalidName(let name, let reason):
       return
@@ -200,8 +203,15 @@ public enum OrchestrationError: Error, Sendable, CustomStringConvertible {
     case .git(let error, let url):
       switch error.kind {
       case .authentication:
+        // libgit2's "cannot reach URL: " prefix would name the URL twice.
+        let reason = error.message.replacingOccurrences(
+          of: #"^cannot (reach|fetch|push to) \S+: "#, with: "", options: .regularExpression)
+        if RemoteURL.isSSH(url) {
+          return
+            "authentication to \(url) failed: \(reason); check --repo-ssh-key (without one, the ssh agent's keys) and that its public key is in the server's authorized_keys for the URL's user (git when the URL names none)"
+        }
         return
-          "authentication to \(url) failed: \(error.message); check the username and password or token"
+          "authentication to \(url) failed: \(reason); check the username and password or token"
       default:
         if error.message.contains("non-bare") {
           return error.message

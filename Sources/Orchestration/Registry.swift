@@ -36,7 +36,10 @@ public struct Registry: Sendable {
   public func register(url rawURL: String, options: RegisterOptions) throws(OrchestrationError)
     -> Registration
   {
-    let url = Self.normalise(rawURL)
+    var options = options
+    let separated = try Self.separatingURLCredentials(rawURL, options.credentials)
+    options.credentials = separated.credentials
+    let url = Self.normalise(separated.url)
     let name = options.name ?? Self.defaultName(for: rawURL)
     try Self.validate(name: name)
     try Self.validate(branch: options.branch)
@@ -54,7 +57,14 @@ public struct Registry: Sendable {
       throw .io(path: staging, reason: error.localizedDescription)
     }
     var finished = false
-    defer { if !finished { try? FileManager.default.removeItem(atPath: staging) } }
+    defer {
+      if !finished {
+        try? FileManager.default.removeItem(atPath: staging)
+        // The namespace directories it created, when nothing else is in them.
+        rmdir(parent)
+        rmdir((parent as NSString).deletingLastPathComponent)
+      }
+    }
 
     let clone: Repository
     do {
@@ -102,6 +112,7 @@ public struct Registry: Sendable {
       throw .io(path: directory, reason: String(cString: strerror(errno)))
     }
     finished = true
+    if separated.moved { warn(Self.movedPasswordWarning) }
     return registration
   }
 

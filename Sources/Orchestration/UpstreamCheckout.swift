@@ -20,6 +20,7 @@ public struct KptPackageURL: Sendable, Equatable {
   /// Splits kpt's form at the first `.git` followed by `/`, `@` or the end; anything else is
   /// ambiguous, as kpt says.
   public static func parse(_ argument: String) throws(OrchestrationError) -> KptPackageURL {
+    try Registry.refusePassword(inUpstream: argument)
     guard let range = argument.range(of: #"\.git(/|@|$)"#, options: .regularExpression) else {
       throw .invalidOperation(
         "ambiguous repo/dir@version \"\(argument)\": write .git where the repository ends, as in https://example.com/org/repo.git/package@v1"
@@ -90,6 +91,8 @@ public struct UpstreamCheckout {
         return UpstreamCheckout(url: url, clone: clone, scratch: scratch)
       } catch {
         try? FileManager.default.removeItem(atPath: scratch)
+        // A silent server or a refused host key answers no differently without `.git`.
+        if error.kind == .timedOut || error.kind == .hostKey { throw .git(error, url: url) }
         lastError = error
       }
     }

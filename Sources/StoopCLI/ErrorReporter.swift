@@ -80,8 +80,9 @@ enum Terminal {
     FileHandle.standardOutput.write(Data(bytes))
   }
 
+  /// Errors, warnings and progress, with the password of any URL in them replaced by `***`.
   static func standardError(_ text: String) {
-    FileHandle.standardError.write(Data(text.utf8))
+    FileHandle.standardError.write(Data(RemoteURL.redacted(text).utf8))
   }
 
   static func readStandardInput() -> [UInt8] {

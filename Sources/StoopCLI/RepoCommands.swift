@@ -38,7 +38,10 @@ struct Register: ParsableCommand {
       REPOSITORY is a local path (a bare repository or a directory with .git), a file://, \
       https:// or ssh:// URL, or scp-like user@host:path. Credentials go to a file of mode 0600 \
       in the config directory; prefer --repo-password-stdin or the STOOP_REPO_PASSWORD \
-      environment variable over --repo-password, which other users can see in `ps`.
+      environment variable over --repo-password, which other users can see in `ps`. A password \
+      in the URL (https://user:password@host/...) moves to that file too and out of the URL. \
+      An ssh server's host key must be listed for it in ~/.ssh/known_hosts or \
+      /etc/ssh/ssh_known_hosts, as ssh requires with StrictHostKeyChecking.
       """,
     aliases: ["reg"]
   )
@@ -183,6 +186,7 @@ enum RepoPrinter {
   )
     -> String
   {
+    let registrations = registrations.map(\.withoutPassword)
     switch format {
     case .name:
       return registrations.map { "repository.config.porch.kpt.dev/\($0.name)\n" }.joined()

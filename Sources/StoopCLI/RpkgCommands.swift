@@ -113,7 +113,8 @@ enum RpkgPrinter {
           $0.name == revision.repository && $0.namespace == revision.namespace
         }
         return revision.object(
-          repositoryURL: registration?.url ?? "", deployment: registration?.deployment ?? false,
+          repositoryURL: RemoteURL.redacted(registration?.url ?? ""),
+          deployment: registration?.deployment ?? false,
           kptfile: kptfile(revision))
       }
       return ObjectPrinter.render(objects, json: format == .json)

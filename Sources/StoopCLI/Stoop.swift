@@ -11,7 +11,8 @@ public struct Stoop: ParsableCommand {
     abstract: "Porch's package lifecycle on plain git, with kpt's functions built in.",
     discussion: """
       Exit codes: 0 ok, 1 failure, 3 conflict (pull again or retry), 4 not found, \
-      5 validation failed, 64 usage.
+      5 validation failed, 64 usage. A remote that stays silent for STOOP_TIMEOUT seconds \
+      (default 30) ends the command with exit 1 and nothing written.
       """,
     version:
       "stoop \(version) (libgit2 \(LibGit2.version), \(LibYAML.version == "" ? "libyaml" : "libyaml \(LibYAML.version)"))",

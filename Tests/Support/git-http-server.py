@@ -3,6 +3,10 @@
 running `git http-backend` as a CGI program. Prints the port on its first line of output.
 
 usage: git-http-server.py ROOT USER PASSWORD
+
+A file ROOT/.stall makes the server hang instead of answering, as a remote that stopped
+responding does: `all` for every request, `pack` for the POSTs that carry packs (so the ref
+advertisement still arrives), `half` to send half of each POST's answer first.
 """
 import base64
 import http.server
@@ -10,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 
 # The parent may have started us with SIGTERM blocked (a signal mask is inherited).
 signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
@@ -25,7 +30,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def stall(self):
+        try:
+            with open(os.path.join(root, ".stall")) as f:
+                mode = f.read().strip()
+        except FileNotFoundError:
+            return False
+        if mode == "half" and self.command == "POST":
+            self.half = True
+            return False
+        return mode == "all" or (mode == "pack" and self.command == "POST")
+
     def handle_any(self):
+        if self.stall():
+            threading.Event().wait()
         if self.headers.get("Authorization") != expected:
             self.send_response(401)
             self.send_header("WWW-Authenticate", 'Basic realm="git"')
@@ -77,6 +95,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_header(key, value)
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
+        if getattr(self, "half", False):
+            self.wfile.write(payload[: len(payload) // 2])
+            self.wfile.flush()
+            threading.Event().wait()
         self.wfile.write(payload)
 
     do_GET = handle_any
