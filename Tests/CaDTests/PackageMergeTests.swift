@@ -222,3 +222,79 @@ private let kptfile = """
   ).run()
   #expect(Set(replaced.files.keys) == ["Kptfile", "b.yaml"])
 }
+
+@Test func anElementUpstreamDeletedLeavesItsKeyedListWhole() throws {
+  func service(_ ports: String) -> String {
+    "apiVersion: v1\nkind: Service\nmetadata: # kpt-merge: /web\n  name: web\nspec:\n  ports:\n"
+      + ports
+  }
+  let origin = files(["svc.yaml": service("    - port: 8080\n      targetPort: 8080\n")])
+  let updated = files(["svc.yaml": service("    - port: 80\n      targetPort: 80\n")])
+  // Local left the element alone: it goes, with no `- {}` in its place.
+  let untouched = try PackageMerge(origin: origin, updated: updated, local: origin).run()
+  #expect(
+    text(untouched, "svc.yaml") == service("    - port: 80\n      targetPort: 80\n"),
+    "\(text(untouched, "svc.yaml") ?? "")")
+  // Local added a field to it: what local added stays, under the element's key.
+  let local = files([
+    "svc.yaml": service("    - port: 8080\n      targetPort: 8080\n      name: http\n")
+  ])
+  let edited = try PackageMerge(origin: origin, updated: updated, local: local).run()
+  let merged = text(edited, "svc.yaml") ?? ""
+  #expect(merged.contains("    - port: 8080\n      name: http\n"), "\(merged)")
+  #expect(merged.contains("    - port: 80\n      targetPort: 80\n"), "\(merged)")
+  #expect(!merged.contains("{}"))
+  // The same for containers matched by name and env matched by name.
+  let pod = { (env: String) in
+    "apiVersion: v1\nkind: Pod\nmetadata: # kpt-merge: /p\n  name: p\nspec:\n  containers:\n    - name: app\n      env:\n"
+      + env
+  }
+  let result = try PackageMerge(
+    origin: files(["p.yaml": pod("        - name: A\n          value: \"1\"\n")]),
+    updated: files(["p.yaml": pod("        - name: B\n          value: \"2\"\n")]),
+    local: files(["p.yaml": pod("        - name: A\n          value: \"1\"\n")])
+  ).run()
+  #expect(text(result, "p.yaml") == pod("        - name: B\n          value: \"2\"\n"))
+}
+
+@Test func fastForwardAcceptsTheKptfilePkgGetMadeForAnUpstreamWithoutOne() throws {
+  let resource = "apiVersion: v1\nkind: A\nmetadata:\n  name: a\n"
+  let origin = files(["a.yaml": resource])
+  let updated = files([
+    "a.yaml": resource, "b.yaml": resource.replacingOccurrences(of: "a\n", with: "b\n"),
+  ])
+  // What pkg get wrote: a name, the upstream (its strategy changed locally) and the lock.
+  let made = """
+    apiVersion: kpt.dev/v1
+    kind: Kptfile
+    metadata:
+      name: web
+    upstream:
+      type: git
+      git:
+        repo: up.git
+        directory: /
+        ref: main
+      updateStrategy: fast-forward
+    upstreamLock:
+      type: git
+      git:
+        repo: up.git
+        directory: /
+        ref: main
+        commit: 0123456789012345678901234567890123456789
+
+    """
+  var local = origin
+  local["Kptfile"] = Array(made.utf8)
+  let result = try PackageMerge(
+    origin: origin, updated: updated, local: local, strategy: "fast-forward"
+  ).run()
+  #expect(Set(result.files.keys) == ["Kptfile", "a.yaml", "b.yaml"])
+  // A Kptfile with anything more than that is a local change.
+  local["Kptfile"] = Array((made + "info:\n  description: mine\n").utf8)
+  #expect(throws: PackageMergeError.self) {
+    try PackageMerge(origin: origin, updated: updated, local: local, strategy: "fast-forward")
+      .run()
+  }
+}

@@ -261,10 +261,16 @@ struct FieldMerge {
       guard
         let merged = value(
           local: item.node, origin: originByID[id]?.node, updated: updatedByID[id]?.node,
-          path: elementPath)
+          path: elementPath),
+        !isEmptyElement(merged)
       else { continue }
       var kept = item
-      kept.node = merged
+      // Pipeline functions are matched by name or image and need no key back.
+      kept.node =
+        kptfile
+        ? merged
+        : restoringKey(
+          merged, key: key, from: [item.node, originByID[id]?.node, updatedByID[id]?.node])
       items.append(kept)
     }
     // Elements local does not have: upstream additions, and (re-created with upstream's
@@ -280,23 +286,40 @@ struct FieldMerge {
       guard
         let merged = value(
           local: nil, origin: originByID[id]?.node, updated: updatedByID[id]?.node,
-          path: elementPath)
+          path: elementPath),
+        !isEmptyElement(merged)
       else { continue }
-      var element = merged
-      if originByID[id] != nil, element.isMapping, case .fields(let fields, _) = key {
-        // A re-created element needs its key.
-        for name in fields.reversed() where element.index(ofKey: name) == nil {
-          if let value = updatedByID[id]?.node[name] {
-            element.entries.insert(YAMLEntry(key: .scalar(name), value: value), at: 0)
-          }
-        }
-      }
+      // A re-created element needs its key.
+      let element =
+        originByID[id] == nil
+        ? merged : restoringKey(merged, key: key, from: [updatedByID[id]?.node])
       items.append(YAMLItem(element, comments: updatedByID[id]?.comments ?? item.comments))
     }
     var result = local ?? updated ?? .sequence()
     result.items = items
     if local == nil && items.isEmpty { return nil }
     return result
+  }
+
+  /// An element whose fields the merge removed (upstream deleted it and local changed nothing
+  /// that survives): it goes, rather than staying as `- {}`, which Kubernetes refuses.
+  private func isEmptyElement(_ node: YAMLNode) -> Bool {
+    node.isMapping && node.entries.isEmpty
+  }
+
+  /// An element of a keyed list with the key fields the merge dropped put back first (an
+  /// element upstream deleted that keeps a field local added still needs its identity).
+  private func restoringKey(_ node: YAMLNode, key: ListKey, from sources: [YAMLNode?])
+    -> YAMLNode
+  {
+    guard node.isMapping, case .fields(let fields, _) = key else { return node }
+    var element = node
+    for name in fields.reversed() where element.index(ofKey: name) == nil {
+      if let value = sources.lazy.compactMap({ $0?[name] }).first {
+        element.entries.insert(YAMLEntry(key: .scalar(name), value: value), at: 0)
+      }
+    }
+    return element
   }
 
   // MARK: Helpers

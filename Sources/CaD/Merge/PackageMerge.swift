@@ -83,10 +83,19 @@ public struct PackageMerge: Sendable {
       let b = origin[path]
       if a == b { continue }
       if path == Kptfile.fileName, let a, let b, sameIgnoringUpstream(a, b) { continue }
+      // An upstream without a Kptfile: the one `pkg get` made up (a name, the upstream and its
+      // lock: kpt's default Kptfile) is no local change.
+      if path == Kptfile.fileName, let a, b == nil, sameIgnoringUpstream(a, defaultKptfile) {
+        continue
+      }
       changed.append(path)
     }
     return changed
   }
+
+  /// kpt's default Kptfile: what a package without one is taken to have.
+  static let defaultKptfile = Array(
+    "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: x\n".utf8)
 
   /// Whether two Kptfiles differ in nothing but name, upstream and upstreamLock.
   public static func sameIgnoringUpstream(_ a: [UInt8], _ b: [UInt8]) -> Bool {
