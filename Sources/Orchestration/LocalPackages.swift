@@ -280,10 +280,20 @@ public struct LocalPackages {
     let checkout = try checkouts.checkout(upstream.repo)
     progress("Fetching upstream from \(upstream.repo)@\(ref)\n")
     let updated = try checkout.package(directory: upstream.directory, ref: ref)
+    // The origin is what the lock names, in the lock's own repository; a lock that names
+    // nothing readable fails the update (merging against no origin would take every local edit
+    // for an addition and never apply upstream's deletions).
     var origin: [String: PackageFileContent] = [:]
-    if let lock = kptfile.upstreamLock, !lock.commit.isEmpty {
-      progress("Fetching origin from \(upstream.repo)@\(lock.commit.prefix(12))\n")
-      origin = try checkout.package(directory: lock.directory, commit: lock.commit).files
+    if let lock = kptfile.upstreamLock {
+      let repo = lock.repo.isEmpty ? upstream.repo : lock.repo
+      guard !lock.commit.isEmpty else {
+        throw .invalidOperation(
+          "the upstreamLock of \(directory)/Kptfile names no commit; get the package again with stoop pkg get"
+        )
+      }
+      progress("Fetching origin from \(repo)@\(lock.commit.prefix(12))\n")
+      origin = try checkouts.checkout(repo).package(directory: lock.directory, commit: lock.commit)
+        .files
     }
 
     // Remote subpackages are updated on their own; the merge leaves their directories alone.

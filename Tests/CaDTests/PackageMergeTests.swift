@@ -298,3 +298,24 @@ private let kptfile = """
       .run()
   }
 }
+
+@Test func aLocalSubpackageUpstreamDeletedGoesOrStaysWhole() throws {
+  let sub = "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: bar\n"
+  let deploy = "apiVersion: apps/v1\nkind: Deployment\nmetadata: # kpt-merge: /d\n  name: d\n"
+  let origin = files(["Kptfile": kptfile, "bar/Kptfile": sub, "bar/d.yaml": deploy])
+  let updated = files(["Kptfile": kptfile])
+  // Untouched locally: the whole subpackage goes.
+  let untouched = try PackageMerge(origin: origin, updated: updated, local: origin).run()
+  #expect(Set(untouched.files.keys) == ["Kptfile"])
+  // Edited locally: the whole subpackage stays, its Kptfile included.
+  var local = origin
+  local["bar/d.yaml"] = Array((deploy + "spec:\n  replicas: 3\n").utf8)
+  let edited = try PackageMerge(origin: origin, updated: updated, local: local).run()
+  #expect(Set(edited.files.keys) == ["Kptfile", "bar/Kptfile", "bar/d.yaml"])
+  #expect(edited.files["bar/d.yaml"] == local["bar/d.yaml"])
+  // Upstream keeps the directory but drops its Kptfile: the local Kptfile stays, as in kpt.
+  let unpackaged = try PackageMerge(
+    origin: origin, updated: files(["Kptfile": kptfile, "bar/d.yaml": deploy]), local: origin
+  ).run()
+  #expect(Set(unpackaged.files.keys) == ["Kptfile", "bar/Kptfile", "bar/d.yaml"])
+}

@@ -353,6 +353,34 @@ private func read(_ path: String) -> String? {
   #expect(forced.status == 0, "\(forced.stderr)")
   #expect(!FileManager.default.fileExists(atPath: replaced + "/extra.txt"))
   #expect(read(replaced + "/deploy.yaml")?.contains("replicas: 3") == true)
+
+  // The origin is read from the lock's own repository: a lock naming one that does not exist
+  // fails the update, and one without a commit too; nothing is written either way.
+  let locked = work + "/locked"
+  #expect(try stoop(["pkg", "get", upstream.bare + "/basic@v1", locked]).status == 0)
+  let original = read(locked + "/Kptfile") ?? ""
+  let lockStart = try #require(original.range(of: "upstreamLock:"))
+  let lockText = String(original[lockStart.lowerBound...])
+  for (broken, message) in [
+    (
+      String(original[..<lockStart.lowerBound])
+        + lockText.replacingOccurrences(
+          of: #"repo: \S+"#, with: "repo: \(work)/fake", options: .regularExpression),
+      "fake"
+    ),
+    (
+      original.replacingOccurrences(
+        of: #"commit: [0-9a-f]{40}"#, with: "commit: \"\"", options: .regularExpression),
+      "names no commit"
+    ),
+  ] {
+    #expect(broken != original)
+    try broken.write(toFile: locked + "/Kptfile", atomically: false, encoding: .utf8)
+    let before = try directorySnapshot(locked)
+    let failed = try stoop(["pkg", "update", locked + "@v2"])
+    #expect(failed.status == 1 && failed.stderr.contains(message), "\(failed.stderr)")
+    #expect(try directorySnapshot(locked) == before)
+  }
 }
 
 /// Interoperability with kpt itself, when it is installed: a package kpt fetched updates with

@@ -139,6 +139,39 @@ public struct PackageMerge: Sendable {
 
   func resourceMerge() throws(PackageMergeError) -> PackageMergeResult {
     try checkSubpackages()
+    // A subpackage upstream deleted is a unit, as in kpt: it goes whole when local left it as
+    // it was, and stays whole (its Kptfile too) when local changed anything in it; the rest of
+    // the package merges as usual.
+    var gone: [String] = []
+    var keptWhole: [String] = []
+    for path in origin.keys.sorted()
+    where Kptfile.isKptfile(path: path) && path != Kptfile.fileName && local[path] != nil {
+      let directory = String(path.dropLast(Kptfile.fileName.count))
+      guard !(gone + keptWhole).contains(where: { directory.hasPrefix($0) }),
+        !updated.keys.contains(where: { $0.hasPrefix(directory) })
+      else { continue }
+      if Self.sameTree(
+        origin.filter { $0.key.hasPrefix(directory) }, local.filter { $0.key.hasPrefix(directory) })
+      {
+        gone.append(directory)
+      } else {
+        keptWhole.append(directory)
+      }
+    }
+    guard gone.isEmpty && keptWhole.isEmpty else {
+      func outside(_ files: [String: [UInt8]]) -> [String: [UInt8]] {
+        files.filter { entry in !(gone + keptWhole).contains { entry.key.hasPrefix($0) } }
+      }
+      var result = try PackageMerge(
+        origin: outside(origin), updated: outside(updated), local: outside(local),
+        strategy: strategy, policy: policy
+      ).resourceMerge()
+      for (path, bytes) in local where keptWhole.contains(where: { path.hasPrefix($0) }) {
+        result.files[path] = bytes
+      }
+      return result
+    }
+
     var files = local
     var conflicts: [MergeConflict] = []
 
@@ -152,7 +185,11 @@ public struct PackageMerge: Sendable {
       case (_, true, false) where origin[path] == nil:
         files[path] = updated[path]
       case (true, false, true) where !root:
-        if local[path] == origin[path] { files[path] = nil }
+        // Upstream removed the Kptfile but kept the directory: kpt keeps the local Kptfile.
+        let directory = String(path.dropLast(Kptfile.fileName.count))
+        if local[path] == origin[path], !updated.keys.contains(where: { $0.hasPrefix(directory) }) {
+          files[path] = nil
+        }
       case (_, true, true):
         if let merged = try mergeKptfile(path: path, root: root, conflicts: &conflicts) {
           files[path] = merged
@@ -276,6 +313,18 @@ public struct PackageMerge: Sendable {
         conflicts: kept)
     }
     return PackageMergeResult(files: files, conflicts: kept)
+  }
+
+  /// Whether two versions of a directory hold the same files (resources compared with their
+  /// merge keys ensured, Kptfiles without their name, upstream and lock), as kpt's package diff.
+  static func sameTree(_ a: [String: [UInt8]], _ b: [String: [UInt8]]) -> Bool {
+    guard Set(a.keys) == Set(b.keys) else { return false }
+    let (x, y) = (UpstreamRewrite.ensureMergeKeys(a), UpstreamRewrite.ensureMergeKeys(b))
+    return x.allSatisfy { path, bytes in
+      guard let other = y[path] else { return false }
+      return bytes == other
+        || (Kptfile.isKptfile(path: path) && sameIgnoringUpstream(bytes, other))
+    }
   }
 
   /// kpt refuses a subpackage that local and upstream both added.
