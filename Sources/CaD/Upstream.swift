@@ -101,7 +101,7 @@ public enum UpstreamRewrite {
     }
   }
 
-  static func isYAML(_ path: String) -> Bool {
+  public static func isYAML(_ path: String) -> Bool {
     let base = path.split(separator: "/").last.map(String.init) ?? path
     return base == Kptfile.fileName || base.hasSuffix(".yaml") || base.hasSuffix(".yml")
   }

@@ -198,169 +198,6 @@ public struct LocalPackages {
     kptfile.document.root.entries = entries
   }
 
-  // MARK: update
-
-  /// `kpt pkg update`: the package at `directory` moved to `ref` (default: the ref its Kptfile
-  /// records) by a three-way merge of its files against the upstream its lock names, with the
-  /// strategy given, else the Kptfile's, else resource-merge. Remote subpackages (nested
-  /// packages with an upstream of their own) are updated against their own upstreams, and get
-  /// the new ref too when they follow the same repository at the same ref under the root's
-  /// directory, as kpt does. Everything is computed before the first write: a fetch, merge or
-  /// `fail` conflict refusal leaves the directory untouched.
-  public func update(
-    _ directory: String, ref newRef: String? = nil, strategy: String? = nil,
-    policy: ConflictPolicy = .upstream
-  ) throws(OrchestrationError) -> PackageUpdateOutcome {
-    let root = Self.absolute(directory)
-    let local = try Self.read(package: root)
-    var checkouts = Checkouts(registry: registry)
-    defer { checkouts.close() }
-    let plan = try self.plan(
-      local, at: directory, ref: newRef, strategy: strategy, policy: policy,
-      checkouts: &checkouts)
-    let result = plan.files
-    var changes: [String: PackageFileContent] = [:]
-    for (path, content) in result where local[path] != content { changes[path] = content }
-    let removed = local.keys.filter { result[$0] == nil }.sorted()
-    try Self.write(changes, into: root)
-    for path in removed {
-      try? FileManager.default.removeItem(atPath: root + "/" + path)
-      Self.pruneEmptyDirectories(from: (path as NSString).deletingLastPathComponent, in: root)
-    }
-    progress("\nUpdated \(plan.packages) package(s).\n")
-    return PackageUpdateOutcome(
-      written: changes.keys.sorted(), removed: removed, conflicts: plan.conflicts,
-      ref: plan.ref, commit: plan.commit)
-  }
-
-  /// Scratch clones of upstream repositories, one per repository for a whole update.
-  struct Checkouts {
-    let registry: Registry
-    var open: [String: UpstreamCheckout] = [:]
-
-    mutating func checkout(_ repo: String) throws(OrchestrationError) -> UpstreamCheckout {
-      let key = LockedUpstream.comparable(repo)
-      if let found = open[key] { return found }
-      let checkout = try UpstreamCheckout.open(repo, registry: registry)
-      open[key] = checkout
-      return checkout
-    }
-
-    func close() { for checkout in open.values { checkout.close() } }
-  }
-
-  /// The files of one package (and its remote subpackages) after an update, computed in memory.
-  struct UpdatePlan {
-    var files: [String: PackageFileContent]
-    var conflicts: [MergeConflict]
-    var packages: Int
-    var ref: String
-    var commit: String
-  }
-
-  func plan(
-    _ local: [String: PackageFileContent], at directory: String, ref newRef: String?,
-    strategy: String?, policy: ConflictPolicy, checkouts: inout Checkouts
-  ) throws(OrchestrationError) -> UpdatePlan {
-    let kptfile = try Self.kptfile(in: local, at: directory)
-    guard let upstream = kptfile.upstream, upstream.type == "git", !upstream.repo.isEmpty else {
-      throw .invalidOperation(
-        "package \(directory) must have an upstream reference: its Kptfile has no upstream.git; get it with stoop pkg get first"
-      )
-    }
-    let chosen = strategy ?? upstream.updateStrategy ?? "resource-merge"
-    guard UpstreamRewrite.strategies.contains(chosen) else {
-      throw .invalidOperation(
-        "unknown update strategy \"\(chosen)\"; use one of "
-          + UpstreamRewrite.strategies.joined(separator: ", "))
-    }
-    let ref = newRef ?? upstream.ref
-    let name = kptfile.name ?? URL(fileURLWithPath: directory).lastPathComponent
-    progress("Package \"\(name)\":\n")
-    let checkout = try checkouts.checkout(upstream.repo)
-    progress("Fetching upstream from \(upstream.repo)@\(ref)\n")
-    let updated = try checkout.package(directory: upstream.directory, ref: ref)
-    // The origin is what the lock names, in the lock's own repository; a lock that names
-    // nothing readable fails the update (merging against no origin would take every local edit
-    // for an addition and never apply upstream's deletions).
-    var origin: [String: PackageFileContent] = [:]
-    if let lock = kptfile.upstreamLock {
-      let repo = lock.repo.isEmpty ? upstream.repo : lock.repo
-      guard !lock.commit.isEmpty else {
-        throw .invalidOperation(
-          "the upstreamLock of \(directory)/Kptfile names no commit; get the package again with stoop pkg get"
-        )
-      }
-      progress("Fetching origin from \(repo)@\(lock.commit.prefix(12))\n")
-      origin = try checkouts.checkout(repo).package(directory: lock.directory, commit: lock.commit)
-        .files
-    }
-
-    // Remote subpackages are updated on their own; the merge leaves their directories alone.
-    let remotes = Self.remoteSubpackages(in: local)
-    func outside(_ files: [String: PackageFileContent]) -> [String: PackageFileContent] {
-      files.filter { entry in !remotes.contains { entry.key.hasPrefix($0 + "/") } }
-    }
-    progress("Updating package \"\(name)\" with strategy \"\(chosen)\".\n")
-    let merged = try PackageFileContent.merge(
-      origin: outside(origin), updated: outside(updated.files), local: outside(local),
-      strategy: chosen, policy: policy,
-      upstream: Upstream(
-        type: "git", repo: upstream.repo, directory: upstream.directory, ref: ref,
-        updateStrategy: strategy ?? upstream.updateStrategy),
-      lock: UpstreamLock(
-        repo: upstream.repo, directory: upstream.directory, ref: updated.ref,
-        commit: updated.commit.hex), name: name, refusal: "cannot update \(directory)")
-    var plan = UpdatePlan(
-      files: merged.files, conflicts: merged.conflicts, packages: 1, ref: updated.ref,
-      commit: updated.commit.hex)
-    for sub in remotes {
-      let prefix = sub + "/"
-      var files: [String: PackageFileContent] = [:]
-      for (path, content) in local where path.hasPrefix(prefix) {
-        files[String(path.dropFirst(prefix.count))] = content
-      }
-      // kpt moves a subpackage along when it follows the root: same repository, same ref,
-      // a directory under the root's.
-      var subRef: String?
-      let rootDirectory = Registration.trimmed(upstream.directory)
-      if let own = try? Self.kptfile(in: files, at: sub).upstream, newRef != nil,
-        LockedUpstream.comparable(own.repo) == LockedUpstream.comparable(upstream.repo),
-        own.ref == upstream.ref,
-        rootDirectory.isEmpty || Registration.trimmed(own.directory) == rootDirectory
-          || Registration.trimmed(own.directory).hasPrefix(rootDirectory + "/")
-      {
-        subRef = newRef
-      }
-      let subPlan = try self.plan(
-        files, at: directory + "/" + sub, ref: subRef, strategy: strategy, policy: policy,
-        checkouts: &checkouts)
-      for (path, content) in subPlan.files { plan.files[prefix + path] = content }
-      plan.conflicts += subPlan.conflicts.map {
-        var conflict = $0
-        conflict.file = prefix + conflict.file
-        return conflict
-      }
-      plan.packages += subPlan.packages
-    }
-    return plan
-  }
-
-  /// The outermost nested packages whose Kptfile has an upstream of its own.
-  static func remoteSubpackages(in files: [String: PackageFileContent]) -> [String] {
-    var found: [String] = []
-    for path in files.keys.sorted() where Kptfile.isKptfile(path: path) && path != Kptfile.fileName
-    {
-      let directory = String(path.dropLast(Kptfile.fileName.count + 1))
-      if found.contains(where: { directory.hasPrefix($0 + "/") }) { continue }
-      guard let bytes = files[path]?.bytes, let kptfile = try? Kptfile.parse(bytes, file: path),
-        kptfile.upstream != nil
-      else { continue }
-      found.append(directory)
-    }
-    return found
-  }
-
   // MARK: diff
 
   /// What `pkg diff` compares.
@@ -509,18 +346,10 @@ extension PackageFileContent {
     upstream: Upstream, lock: UpstreamLock, name: String, refusal: String
   ) throws(OrchestrationError) -> (files: [String: PackageFileContent], conflicts: [MergeConflict])
   {
-    let merge = PackageMerge(
-      origin: origin.mapValues(\.bytes), updated: updated.mapValues(\.bytes),
-      local: local.mapValues(\.bytes), strategy: strategy, policy: policy)
-    let merged: PackageMergeResult
-    do {
-      merged = try merge.run()
-    } catch {
-      let listed = error.conflicts.map { "\n  " + $0.description }.joined()
-      let message = "\(refusal): \(error.description)" + listed
-      throw error.conflicts.isEmpty ? .invalidOperation(message) : .validationFailed(message)
-    }
-    var result = merged.files
+    let merged = try mergeFiles(
+      origin: origin, updated: updated, local: local, strategy: strategy, policy: policy,
+      refusal: refusal)
+    var result = merged.files.mapValues(\.bytes)
     guard let bytes = result[Kptfile.fileName],
       var kptfile = try? Kptfile.parse(bytes, file: Kptfile.fileName)
     else {
@@ -531,10 +360,37 @@ extension PackageFileContent {
     kptfile.upstreamLock = lock
     result[Kptfile.fileName] = kptfile.bytes()
     result = UpstreamRewrite.ensureMergeKeys(result)
-    let executables = mergedExecutables(
-      Set(result.keys), origin: origin, updated: updated, local: local)
     var files: [String: PackageFileContent] = [:]
     for (path, bytes) in result {
+      files[path] = PackageFileContent(
+        bytes: bytes, executable: merged.files[path]?.executable ?? false)
+    }
+    return (files, merged.conflicts)
+  }
+
+  /// The three-way merge of file maps by `strategy`, file modes included; a refusal names its
+  /// conflicts (exit 5 for those, 1 for anything else).
+  static func mergeFiles(
+    origin: [String: PackageFileContent], updated: [String: PackageFileContent],
+    local: [String: PackageFileContent], strategy: String, policy: ConflictPolicy,
+    refusal: String
+  ) throws(OrchestrationError) -> (files: [String: PackageFileContent], conflicts: [MergeConflict])
+  {
+    let merged: PackageMergeResult
+    do {
+      merged = try PackageMerge(
+        origin: origin.mapValues(\.bytes), updated: updated.mapValues(\.bytes),
+        local: local.mapValues(\.bytes), strategy: strategy, policy: policy
+      ).run()
+    } catch {
+      let listed = error.conflicts.map { "\n  " + $0.description }.joined()
+      let message = "\(refusal): \(error.description)" + listed
+      throw error.conflicts.isEmpty ? .invalidOperation(message) : .validationFailed(message)
+    }
+    let executables = mergedExecutables(
+      Set(merged.files.keys), origin: origin, updated: updated, local: local)
+    var files: [String: PackageFileContent] = [:]
+    for (path, bytes) in merged.files {
       files[path] = PackageFileContent(bytes: bytes, executable: executables.contains(path))
     }
     return (files, merged.conflicts)

@@ -668,3 +668,72 @@ func directorySnapshot(_ directory: String) throws -> [String: Data] {
     #expect(read(work + "/by-kpt/deps/cm.yaml") == read(work + "/local/deps/cm.yaml"))
   }
 }
+
+/// Remote subpackages as parts of their parent's upstream (kpt's update.go): upstream moving an
+/// unfetched one to another ref is followed, one deleted upstream stays when local differs from
+/// what upstream had (here: fetched, where upstream only declared it), one deleted locally is
+/// not brought back, and one added on both sides is refused.
+@Test func pkgUpdateMergesRemoteSubpackagesAsPartsOfTheirParent() throws {
+  let upstream = try UpstreamRepository(in: temporaryDirectory("pkg-remote-parts"))
+  let work = upstream.work
+  defer { try? FileManager.default.removeItem(atPath: work) }
+  let stoop = upstream.stoop
+  let kptfile = { (name: String) in
+    "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: \(name)\n"
+  }
+  let cm = { (name: String, value: String) in
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \(name)\ndata:\n  k: \(value)\n"
+  }
+  let declared = { (name: String, ref: String) in
+    kptfile(name)
+      + "upstream:\n  type: git\n  git:\n    repo: \(upstream.bare)\n    directory: /shared\n    ref: \(ref)\n"
+  }
+  try upstream.publish(
+    "shared", ["Kptfile": kptfile("shared"), "cm.yaml": cm("s", "one")], tags: ["shared/v1"])
+  try upstream.publish(
+    "shared", ["Kptfile": kptfile("shared"), "cm.yaml": cm("s", "two")], tags: ["shared/v2"])
+  try upstream.publish(
+    "app",
+    [
+      "Kptfile": kptfile("app"), "cm.yaml": cm("app", "a"), "deps/Kptfile": declared("deps", "v1"),
+      "gone/Kptfile": declared("gone", "v1"), "dropped/Kptfile": declared("dropped", "v1"),
+    ], tags: ["app/v1"])
+  let local = work + "/local"
+  #expect(try stoop(["pkg", "get", upstream.bare + "/app@v1", local]).status == 0)
+  #expect(read(local + "/deps/cm.yaml")?.contains("k: one") == true)
+  // Locally: `dropped` is removed.
+  try FileManager.default.removeItem(atPath: local + "/dropped")
+  // Upstream: deps moves to v2, gone is deleted, dropped changes.
+  try upstream.publish(
+    "app",
+    [
+      "Kptfile": kptfile("app"), "cm.yaml": cm("app", "a"), "deps/Kptfile": declared("deps", "v2"),
+      "dropped/Kptfile": declared("dropped", "v2"),
+    ], tags: ["app/v2"])
+  let updated = try stoop(["pkg", "update", local + "@v2"])
+  #expect(updated.status == 0, "\(updated.stderr)")
+  let deps = try #require(read(local + "/deps/Kptfile"))
+  #expect(deps.contains("    ref: v2\n") && deps.contains("upstreamLock:"), "\(deps)")
+  #expect(read(local + "/deps/cm.yaml")?.contains("k: two") == true)
+  #expect(read(local + "/gone/cm.yaml")?.contains("k: one") == true)
+  #expect(!FileManager.default.fileExists(atPath: local + "/dropped"))
+
+  // A subpackage added locally and upstream at the same path: refused, nothing written.
+  try FileManager.default.createDirectory(
+    atPath: local + "/extra", withIntermediateDirectories: true)
+  try declared("extra", "v1").write(
+    toFile: local + "/extra/Kptfile", atomically: false, encoding: .utf8)
+  try upstream.publish(
+    "app",
+    [
+      "Kptfile": kptfile("app"), "cm.yaml": cm("app", "a"), "deps/Kptfile": declared("deps", "v2"),
+      "extra/Kptfile": declared("extra", "v2"),
+    ], tags: ["app/v3"])
+  let before = try directorySnapshot(local)
+  let refused = try stoop(["pkg", "update", local + "@v3"])
+  #expect(refused.status == 1)
+  #expect(
+    refused.stderr.contains("subpackage \"extra\" added in both upstream and local"),
+    "\(refused.stderr)")
+  #expect(try directorySnapshot(local) == before)
+}

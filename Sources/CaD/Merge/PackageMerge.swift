@@ -317,7 +317,7 @@ public struct PackageMerge: Sendable {
 
   /// Whether two versions of a directory hold the same files (resources compared with their
   /// merge keys ensured, Kptfiles without their name, upstream and lock), as kpt's package diff.
-  static func sameTree(_ a: [String: [UInt8]], _ b: [String: [UInt8]]) -> Bool {
+  public static func sameTree(_ a: [String: [UInt8]], _ b: [String: [UInt8]]) -> Bool {
     guard Set(a.keys) == Set(b.keys) else { return false }
     let (x, y) = (UpstreamRewrite.ensureMergeKeys(a), UpstreamRewrite.ensureMergeKeys(b))
     return x.allSatisfy { path, bytes in
