@@ -319,3 +319,39 @@ private let kptfile = """
   ).run()
   #expect(Set(unpackaged.files.keys) == ["Kptfile", "bar/Kptfile", "bar/d.yaml"])
 }
+
+@Test func yamlWithoutApiVersionOrKindMergesAsPlainYAML() throws {
+  let values = { (replicas: String, image: String) in
+    "# values for the chart\nreplicas: \(replicas)\nimage:\n  tag: \(image)\n"
+  }
+  let origin = files(["Kptfile": kptfile, "values.yaml": values("1", "v1")])
+  let updated = files(["Kptfile": kptfile, "values.yaml": values("1", "v2")])
+  let local = files(["Kptfile": kptfile, "values.yaml": values("3", "v1")])
+  let result = try PackageMerge(origin: origin, updated: updated, local: local).run()
+  #expect(text(result, "values.yaml") == values("3", "v2"), "\(text(result, "values.yaml") ?? "")")
+  // Upstream deletes the file: an untouched copy goes, an edited one stays and is reported.
+  let gone = try PackageMerge(origin: origin, updated: files(["Kptfile": kptfile]), local: origin)
+    .run()
+  #expect(gone.files["values.yaml"] == nil)
+  let kept = try PackageMerge(origin: origin, updated: files(["Kptfile": kptfile]), local: local)
+    .run()
+  #expect(kept.files["values.yaml"] == local["values.yaml"])
+  #expect(kept.conflicts.map(\.file) == ["values.yaml"])
+}
+
+@Test func kustomizationGeneratorsMergeByName() throws {
+  let kustomization = { (generators: String) in
+    "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nconfigMapGenerator:\n"
+      + generators
+  }
+  let one = "  - name: one\n    files:\n      - a.properties\n"
+  let two = "  - name: two\n    files:\n      - b.properties\n"
+  let three = "  - name: three\n    literals:\n      - x=1\n"
+  let result = try PackageMerge(
+    origin: files(["kustomization.yaml": kustomization(one)]),
+    updated: files(["kustomization.yaml": kustomization(two)]),
+    local: files(["kustomization.yaml": kustomization(one + three)])
+  ).run()
+  #expect(text(result, "kustomization.yaml") == kustomization(three + two))
+  #expect(result.conflicts.isEmpty)
+}

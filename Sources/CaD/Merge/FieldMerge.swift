@@ -40,6 +40,8 @@ struct FieldMerge {
   var builtin: Bool
   /// The Kptfile: pipeline functions match by name, else by image without tag, or exec.
   var kptfile = false
+  /// A kustomization file (`kustomize.config.k8s.io` Kustomization): generators merge by name.
+  var kustomization = false
   var conflicts: [MergeConflict] = []
 
   /// Merges a whole resource; returns the merged root, or nil when it did not change.
@@ -177,6 +179,11 @@ struct FieldMerge {
       return path.count == 2 && path[0] == "pipeline"
         && (field == "mutators" || field == "validators")
         ? .fields(["name"], defaults: [:]) : nil
+    }
+    if kustomization && path.count == 1
+      && (field == "configMapGenerator" || field == "secretGenerator")
+    {
+      return .fields(["name"], defaults: [:])
     }
     guard builtin else { return nil }
     let parent = path.dropLast().last.map(Self.fieldName) ?? ""

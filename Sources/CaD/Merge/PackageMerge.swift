@@ -238,6 +238,8 @@ public struct PackageMerge: Sendable {
         var merge = FieldMerge(
           policy: policy == .fail ? .upstream : policy, file: resource.file, resource: description,
           builtin: resource.isBuiltin)
+        merge.kustomization =
+          resource.kind == "Kustomization" && resource.group == "kustomize.config.k8s.io"
         let merged = merge.merge(
           local: resource.document.root, origin: o?.document.root, updated: u?.document.root)
         conflicts += merge.conflicts
@@ -416,11 +418,21 @@ struct ResourceSet {
     var kind: String
     var namespace: String
     var name: String
+    /// A YAML document that is not KRM (no apiVersion or kind: a values file, a kustomize
+    /// fragment): merged as plain YAML with the document at the same place in the same file,
+    /// as kpt merges what has no identity of its own.
+    var plain = 0
 
-    var id: String { [group, kind, namespace, name].joined(separator: "|") }
-    var isBuiltin: Bool { group.isEmpty || !group.contains(".") || group.hasSuffix(".k8s.io") }
+    var id: String {
+      plain > 0
+        ? "\u{0}\(file)#\(plain)" : [group, kind, namespace, name].joined(separator: "|")
+    }
+    var isBuiltin: Bool {
+      plain == 0 && (group.isEmpty || !group.contains(".") || group.hasSuffix(".k8s.io"))
+    }
     var description: String {
-      kind + " " + (namespace.isEmpty ? "" : namespace + "/") + name
+      plain > 0
+        ? "document \(index + 1)" : kind + " " + (namespace.isEmpty ? "" : namespace + "/") + name
     }
     /// The document without the annotations kpt ignores when it compares.
     var comparable: YAMLNode {
@@ -458,11 +470,19 @@ struct ResourceSet {
         throw PackageMergeError("\(error); fix the file and retry")
       }
       files[path] = file
+      var plain = 0
       for (index, document) in file.documents.enumerated() {
         let root = document.root
-        guard root.isMapping, let kind = root["kind"]?.string,
-          let apiVersion = root["apiVersion"]?.string
-        else { continue }
+        guard root.isMapping else { continue }
+        guard let kind = root["kind"]?.string, let apiVersion = root["apiVersion"]?.string else {
+          plain += 1
+          let entry = Entry(
+            file: path, index: index, document: document, group: "", kind: "", namespace: "",
+            name: "", plain: plain)
+          byID[entry.id, default: []].append(entry)
+          resources.append(entry)
+          continue
+        }
         let group = apiVersion.contains("/") ? String(apiVersion.split(separator: "/")[0]) : ""
         var namespace = root.node(at: ["metadata", "namespace"])?.string ?? ""
         var name = root.node(at: ["metadata", "name"])?.string ?? ""
