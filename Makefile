@@ -39,9 +39,11 @@ test: deps
 	$(MAKE) --no-print-directory check-generated
 
 # kpt's e2e function cases and the catalog's examples (../shared/conformance) against the built
-# binary; Tests/Conformance/known-failures.txt lists what does not pass yet, and why.
+# binary; Tests/Conformance/known-failures.txt lists what does not pass yet, and why. Then kpt's
+# own pkg update tests replayed on real git; update-differences.txt lists where stoop differs.
 conformance: build
 	python3 Tests/Conformance/check.py $(abspath $(SHARED)) $(DEBUG_BIN)
+	python3 Tests/Conformance/check_update.py $(abspath $(SHARED)) $(DEBUG_BIN)
 
 demo: release
 	STOOP=$(abspath $(BIN)) bash examples/quickstart.sh
