@@ -47,6 +47,21 @@ public struct PackageMerge: Sendable {
   /// none, their metadata), so versions with and without keys merge alike; the caller keys the
   /// result, as kpt re-keys a package after an update.
   public func run() throws(PackageMergeError) -> PackageMergeResult {
+    let result = try runStrategy()
+    // A merge never writes a YAML file it made that does not parse: it stops instead.
+    for (path, bytes) in result.files
+    where UpstreamRewrite.isYAML(path) && bytes != local[path] && bytes != updated[path] {
+      do {
+        _ = try YAMLFile(parsing: bytes, name: path)
+      } catch {
+        throw PackageMergeError(
+          "merging \(path) gave YAML that does not parse (\(error)); nothing was written")
+      }
+    }
+    return result
+  }
+
+  private func runStrategy() throws(PackageMergeError) -> PackageMergeResult {
     switch strategy {
     case "resource-merge":
       return try resourceMerge()
