@@ -3,7 +3,7 @@ extension ResourceList {
   /// annotations taken off. An item stoop carried as its own text comes back byte for byte; an
   /// item in kpt's form is re-emitted with the sequence indentation its annotation asks for.
   public static func read(_ bytes: [UInt8], name: String) throws(KRMError) -> [ResourceListEntry] {
-    let file = try YAMLFile(parsing: bytes, name: name)
+    let file = try YAMLFile(parsingResourceList: bytes, name: name)
     if file.documents.count == 1, let root = Optional(file.documents[0].root), root.isMapping,
       let kind = root["kind"]?.string, kind == "ResourceList" || kind == "List",
       root["items"] != nil || root["functionConfig"] != nil
@@ -46,7 +46,7 @@ extension ResourceList {
   public static func readItems(_ bytes: [UInt8], name: String) throws(KRMError) -> [(
     document: YAMLDocument, verbatim: [UInt8]?
   )] {
-    let file = try YAMLFile(parsing: bytes, name: name)
+    let file = try YAMLFile(parsingResourceList: bytes, name: name)
     if file.documents.count == 1, let root = Optional(file.documents[0].root), root.isMapping,
       let kind = root["kind"]?.string, kind == "ResourceList" || kind == "List",
       root["items"] != nil || root["functionConfig"] != nil

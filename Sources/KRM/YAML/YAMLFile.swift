@@ -34,6 +34,11 @@ public struct YAMLFile: Sendable {
     self = try YAMLParser(bytes: bytes, name: name).parseFile()
   }
 
+  /// A ResourceList: its items may nest as deep as a file's documents (two levels more).
+  public init(parsingResourceList bytes: [UInt8], name: String) throws(KRMError) {
+    self = try YAMLParser(bytes: bytes, name: name, maxDepth: YAMLParser.maxDepth + 2).parseFile()
+  }
+
   /// The file's bytes: unchanged documents as they were, changed ones in kpt's style.
   public func bytes() -> [UInt8] {
     var out: [UInt8] = []

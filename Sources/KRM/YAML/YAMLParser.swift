@@ -3,15 +3,22 @@ internal import CYAML
 /// Builds `YAMLFile`s from libyaml's events, recovering what libyaml does not report (comments,
 /// blank lines, scalar source text, separators) from the source text between the events' marks.
 struct YAMLParser {
+  /// How deep collections may nest. Every walk over a tree (emitter, merge, functions) recurses
+  /// once a level, so this bounds their stack use; Kubernetes objects stay far below it.
+  static let maxDepth = 1000
+
   let bytes: [UInt8]
   let name: String
+  /// The nesting allowed here: a ResourceList holds documents two levels down (list, items).
+  let maxDepth: Int
   private let isASCII: Bool
   private var lineStarts: [Int] = []
   private let bomLength: Int
 
-  init(bytes: [UInt8], name: String) {
+  init(bytes: [UInt8], name: String, maxDepth: Int = YAMLParser.maxDepth) {
     self.bytes = bytes
     self.name = name
+    self.maxDepth = maxDepth
     self.isASCII = !bytes.contains { $0 >= 0x80 }
     self.bomLength = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
     if !isASCII {
@@ -68,6 +75,7 @@ struct YAMLParser {
     defer { yaml_parser_delete(parser) }
     var result: [Event] = []
     result.reserveCapacity(bytes.count / 8)
+    var depth = 0
     let failure: KRMError? = bytes.withUnsafeBufferPointer { buffer -> KRMError? in
       yaml_parser_set_input_string(parser, buffer.baseAddress, buffer.count)
       var event = yaml_event_t()
@@ -113,6 +121,8 @@ struct YAMLParser {
               decoding: UnsafeBufferPointer(start: value, count: scalar.length), as: UTF8.self)
           }
           e.scalarStyle = scalar.style
+        case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+          depth -= 1
         case YAML_SEQUENCE_START_EVENT:
           e.anchor = Self.string(event.data.sequence_start.anchor)
           e.tag = Self.string(event.data.sequence_start.tag)
@@ -123,6 +133,13 @@ struct YAMLParser {
           e.flow = event.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
         default:
           break
+        }
+        if type == YAML_SEQUENCE_START_EVENT || type == YAML_MAPPING_START_EVENT {
+          depth += 1
+          if depth > maxDepth {
+            return KRMError.tooDeep(
+              file: name, line: Int(event.start_mark.line) + 1, limit: Self.maxDepth)
+          }
         }
         result.append(e)
       }
@@ -461,11 +478,18 @@ struct YAMLParser {
             anchor: event.anchor)
           node.raw = end > contentStart ? text(contentStart..<end) : ""
         }
-        if end > contentStart {
-          node.span = contentStart..<end
-          if flowDepth == 0 {
+        if end > contentStart { node.span = contentStart..<end }
+        if flowDepth == 0 {
+          if end > event.start {
+            // Content, or only an anchor or a tag: the document's text reaches past it.
             note(end)
             cursor = max(cursor, end)
+          } else if end > 0, end <= bytes.count, Self.emptyNodeIndicators.contains(bytes[end - 1]) {
+            // An empty node right after its `-`, `?` or `:`: the indicator is the node's text.
+            // (Without an indicator libyaml marks it at the next token, which may lie past
+            // comments that belong to no node.)
+            node.span = end..<end
+            note(end)
           }
         }
         attach(node)
@@ -558,14 +582,20 @@ struct YAMLParser {
     return lastContent
   }
 
+  /// Where a block collection's content ends. Its children are complete (their spans final)
+  /// when it ends, so the last one's span is enough: no walk down the tree.
+  private static let emptyNodeIndicators: Set<UInt8> = [
+    UInt8(ascii: "-"), UInt8(ascii: "?"), UInt8(ascii: ":"),
+  ]
+
   private func lastContentEnd(_ node: YAMLNode) -> Int {
     switch node.kind {
     case .mapping:
       if let last = node.entries.last {
-        return max(lastContentEnd(last.value), last.key.span?.upperBound ?? 0)
+        return max(last.value.span?.upperBound ?? 0, last.key.span?.upperBound ?? 0)
       }
     case .sequence:
-      if let last = node.items.last { return lastContentEnd(last.node) }
+      if let last = node.items.last { return last.node.span?.upperBound ?? 0 }
     default:
       break
     }
