@@ -42,14 +42,25 @@ public enum ResourceList {
   public static func write(
     files: [PackageFile], functionConfig: (path: String, document: YAMLDocument)? = nil
   ) -> [UInt8] {
-    var out: [UInt8] = []
-    out.reserveCapacity(
-      files.reduce(0) { $0 + ($1.yaml.documents.first?.originalText?.count ?? 0) } * 3 / 2 + 256)
-    out.append(contentsOf: "apiVersion: \(apiVersion)\nkind: \(kind)\n".utf8)
-    let count = files.reduce(0) { $0 + $1.yaml.documents.count }
-    out.append(contentsOf: (count == 0 ? "items: []\n" : "items:\n").utf8)
     // Each file's items depend on that file alone.
-    for items in files.concurrentMap(items(of:)) { out.append(contentsOf: items) }
+    write(files: files, items: files.concurrentMap(items(of:)), functionConfig: functionConfig)
+  }
+
+  static func header(itemCount: Int) -> [UInt8] {
+    Array(
+      ("apiVersion: \(apiVersion)\nkind: \(kind)\n" + (itemCount == 0 ? "items: []\n" : "items:\n"))
+        .utf8)
+  }
+
+  /// The list around each file's items.
+  static func write(
+    files: [PackageFile], items: [[UInt8]],
+    functionConfig: (path: String, document: YAMLDocument)?
+  ) -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(items.reduce(0) { $0 + $1.count } + 256)
+    out.append(contentsOf: header(itemCount: files.reduce(0) { $0 + $1.yaml.documents.count }))
+    for items in items { out.append(contentsOf: items) }
     if let functionConfig {
       out.append(contentsOf: "functionConfig:\n".utf8)
       var resource = Resource(document: functionConfig.document)
@@ -132,18 +143,31 @@ public enum ResourceList {
       // A compact document's own text, indented, is exactly what kpt's emitter would print when
       // the document is canonical, and the lossless form when it is not; a wide one in canonical
       // form must be re-emitted compact, as kpt does.
-      // A JSON file kpt would not write back in its own layout travels as its own text.
-      if file.path.hasSuffix(".json"), documents.count == 1, !document.isModified,
-        file.yaml.bytes() != GoJSON.encode(document.root),
-        let text = verbatimFlowItem(
-          document, annotations: annotations + [(Annotation.json, "verbatim", .singleQuoted)])
-      {
+      // A JSON file kpt would not write back in its own layout travels as its own text, and so
+      // does any document in flow style (kpt would reformat it).
+      let isJSONFile = file.path.hasSuffix(".json") && documents.count == 1
+      let isOwnJSON =
+        isJSONFile && !document.isModified && file.yaml.bytes() != GoJSON.encode(document.root)
+      let isOwnFlow =
+        !document.isModified && document.root.isFlow
+        && (isJSONFile ? isOwnJSON : !document.isInCanonicalForm)
+      if isOwnFlow, let text = verbatimFlowItem(document, annotations: annotations) {
         out.append(contentsOf: text)
         continue
+      }
+      if isOwnJSON {
+        annotations.append((Annotation.json, FlowSplice.verbatim.rawValue, .singleQuoted))
       }
       if !document.isModified
         && (document.sequenceIndent == .compact || !document.isInCanonicalForm),
         let text = verbatimItem(document, annotations: annotations)
+      {
+        out.append(contentsOf: text)
+        continue
+      }
+      if !document.isModified, document.root.isSequence,
+        document.sequenceIndent == .compact || !document.isInCanonicalForm,
+        let text = bareSequenceItem(document, annotations: annotations)
       {
         out.append(contentsOf: text)
         continue
@@ -165,6 +189,28 @@ public enum ResourceList {
   /// kpt wraps a document that is a bare sequence under this key.
   public static let bareSequenceKey = "bareSeqNodeWrappingKey"
 
+  /// How far a bare sequence's own text is indented under `bareSequenceKey`: a block sequence
+  /// may stand at its key's column, anything else must be deeper.
+  static func bareSequenceShift(isFlow: Bool) -> Int { isFlow ? 4 : 2 }
+
+  /// A bare sequence document as kpt wraps it, with the document's own text on the lines after
+  /// the key, so that `fn sink` can give back its exact bytes.
+  static func bareSequenceItem(
+    _ document: YAMLDocument, annotations: [(String, String, YAMLScalarStyle)]
+  ) -> [UInt8]? {
+    guard let text = document.originalText else { return nil }
+    var out = Array("- \(bareSequenceKey):\n".utf8)
+    out.append(
+      contentsOf: shift(text, by: bareSequenceShift(isFlow: document.root.isFlow), firstLine: true))
+    out.append(contentsOf: "\n  metadata:\n    annotations:\n".utf8)
+    for (key, value, style) in annotations {
+      out.append(
+        contentsOf: "      \(key): \(ScalarFormatter.format(value, style: style, indent: 6))\n".utf8
+      )
+    }
+    return out
+  }
+
   /// The document's own text with the annotations spliced into its block `metadata`, indented as
   /// a sequence item; nil when the document's shape needs the emitter instead.
   static func verbatimItem(
@@ -172,15 +218,23 @@ public enum ResourceList {
   ) -> [UInt8]? {
     guard let text = document.originalText, let rootSpan = document.root.span else { return nil }
     let root = document.root
-    guard root.isMapping, !root.isFlow, !root.entries.isEmpty else { return nil }
-    let lineBreak: [UInt8] = text.contains(0x0D) ? [0x0D, 0x0A] : [0x0A]
+    guard root.isMapping, !root.isFlow, !root.entries.isEmpty,
+      text.startIndex <= rootSpan.lowerBound,
+      rootSpan.upperBound <= text.endIndex
+    else { return nil }
+    // Inserted lines end as the document's first line does.
+    let firstBreak = text.firstIndex(of: 0x0A)
+    let lineBreak: [UInt8] =
+      firstBreak.map { $0 > text.startIndex && text[$0 - 1] == 0x0D } == true
+      ? [0x0D, 0x0A] : [0x0A]
     func column(_ offset: Int) -> Int {
+      let offset = min(max(offset, text.startIndex), text.endIndex)
       var i = offset
       while i > text.startIndex && text[i - 1] != 0x0A { i -= 1 }
       return offset - i
     }
     func lineEnd(_ offset: Int) -> Int {
-      var i = offset
+      var i = min(max(offset, text.startIndex), text.endIndex)
       while i < text.endIndex && text[i] != 0x0A { i += 1 }
       if i > text.startIndex && i <= text.endIndex && text[i - 1] == 0x0D && i - 1 >= offset {
         return i - 1
@@ -204,7 +258,7 @@ public enum ResourceList {
     if let metadata = root["metadata"], metadata.isMapping, metadata.isFlow {
       // kpt adds `annotations: {...}` at the end of a flow `metadata`.
       guard metadata["annotations"] == nil, let span = metadata.span, span.count >= 2,
-        text[span.upperBound - 1] == UInt8(ascii: "}")
+        text.indices.contains(span.upperBound - 1), text[span.upperBound - 1] == UInt8(ascii: "}")
       else { return nil }
       insertAt = span.upperBound - 1
       let added = annotations.map { key, value, style in
@@ -223,7 +277,8 @@ public enum ResourceList {
         guard !annotations.contains(where: { keys.contains($0.0) }) else { return nil }
         if existing.isFlow {
           // kpt adds to a flow mapping in flow style, before its closing brace.
-          guard span.upperBound > span.lowerBound, text[span.upperBound - 1] == UInt8(ascii: "}")
+          guard span.upperBound > span.lowerBound, text.indices.contains(span.upperBound - 1),
+            text[span.upperBound - 1] == UInt8(ascii: "}")
           else { return nil }
           insertAt = span.upperBound - 1
           let added = annotations.map { key, value, style in
@@ -262,22 +317,61 @@ public enum ResourceList {
     return out
   }
 
-  /// A flow-style document's own text (JSON, typically) indented as a sequence item, with
-  /// `annotations: {...}` added right after the last entry of its flow `metadata`, which is where
-  /// kpt puts it on a one-line document; nil for any other shape.
+  /// Where the reader's annotations went into a flow document's own text, recorded in
+  /// `internal.stoop.dev/json` so that the writer takes out exactly what was put in.
+  enum FlowSplice: String {
+    /// `annotations: {...}` after the last entry of a flow `metadata` (kpt's place on a one-line
+    /// document); also the value for a `.json` file carried as its own block text.
+    case verbatim
+    /// The entries after the last entry of an existing flow `metadata.annotations`.
+    case annotations = "verbatim-annotations"
+    /// `metadata: {annotations: {...}}` after the root's last entry.
+    case metadata = "verbatim-metadata"
+  }
+
+  /// A flow-style document's own text (JSON, typically) indented as a sequence item, with the
+  /// annotations spliced into it (`FlowSplice`); nil for any other shape.
   static func verbatimFlowItem(
     _ document: YAMLDocument, annotations: [(String, String, YAMLScalarStyle)]
   ) -> [UInt8]? {
     guard let text = document.originalText, document.root.isMapping, document.root.isFlow,
-      let metadata = document.root["metadata"], metadata.isMapping, metadata.isFlow,
-      metadata["annotations"] == nil, let last = metadata.entries.last,
-      let insertAt = last.value.span?.upperBound ?? last.key.span?.upperBound
+      let rootSpan = document.root.span
     else { return nil }
-    let added = annotations.map { key, value, style in
-      key + ": " + ScalarFormatter.format(value, style: style, indent: 0)
-    }.joined(separator: ", ")
+    let root = document.root
+    func formatted(_ splice: FlowSplice) -> String {
+      (annotations + [(Annotation.json, splice.rawValue, .singleQuoted)]).map { key, value, style in
+        key + ": " + ScalarFormatter.format(value, style: style, indent: 0)
+      }.joined(separator: ", ")
+    }
+    /// Just after the last entry of a flow mapping, or after its `{` when it has none.
+    func end(of mapping: YAMLNode, span: Range<Int>) -> (at: Int, comma: String)? {
+      guard let last = mapping.entries.last else { return (span.lowerBound + 1, "") }
+      guard let at = last.value.span?.upperBound ?? last.key.span?.upperBound else { return nil }
+      return (at, ", ")
+    }
+    let insertAt: Int
+    let insertion: String
+    if let metadata = root["metadata"] {
+      guard metadata.isMapping, metadata.isFlow, let span = metadata.span else { return nil }
+      if let existing = metadata["annotations"] {
+        guard existing.isMapping, existing.isFlow, let inner = existing.span,
+          !existing.keys.contains(where: { Annotation.writerClears.contains($0) }),
+          let (at, comma) = end(of: existing, span: inner)
+        else { return nil }
+        (insertAt, insertion) = (at, comma + formatted(.annotations))
+      } else {
+        guard let (at, comma) = end(of: metadata, span: span) else { return nil }
+        (insertAt, insertion) = (at, comma + "annotations: {" + formatted(.verbatim) + "}")
+      }
+    } else {
+      guard let (at, comma) = end(of: root, span: rootSpan) else { return nil }
+      (insertAt, insertion) = (
+        at, comma + "metadata: {annotations: {" + formatted(.metadata) + "}}"
+      )
+    }
+    guard text.startIndex <= insertAt, insertAt <= text.endIndex else { return nil }
     var spliced = Array(text[text.startIndex..<insertAt])
-    spliced.append(contentsOf: (", annotations: {" + added + "}").utf8)
+    spliced.append(contentsOf: insertion.utf8)
     spliced.append(contentsOf: text[insertAt...])
     var out: [UInt8] = [UInt8(ascii: "-"), 0x20]
     out.append(contentsOf: shift(spliced[...], by: 2, firstLine: false))

@@ -159,7 +159,7 @@ extension ResourceList {
     let wanted = resource.annotation(Annotation.seqIndent).flatMap(SequenceIndent.init(rawValue:))
     let leading = resource.annotation(Annotation.leading).map { Array($0.utf8) }
     let trailing = resource.annotation(Annotation.trailing).map { Array($0.utf8) }
-    let verbatimJSON = resource.annotation(Annotation.json) == "verbatim"
+    let splice = resource.annotation(Annotation.json).flatMap(FlowSplice.init(rawValue:))
     resource.removeAnnotations(Annotation.writerClears)
     var bareSequence = false
     if resource.document.root.isMapping, resource.document.root.entries.count == 1,
@@ -170,8 +170,12 @@ extension ResourceList {
     }
 
     var text: [UInt8]
-    if verbatimJSON, let spliced = removeFlowAnnotations(node, region: region, in: bytes) {
+    if let splice, node.isFlow,
+      let spliced = removeFlowAnnotations(node, splice: splice, region: region, in: bytes)
+    {
       text = spliced
+    } else if bareSequence, let own = bareSequenceText(node, in: bytes) {
+      text = own
     } else if !bareSequence, let spliced = removeAnnotationLines(node, region: region, in: bytes) {
       text = spliced
       if let wanted, node.containsBlockSequence, SequenceIndent.detect(in: text) != wanted {
@@ -184,8 +188,48 @@ extension ResourceList {
     var entry = ResourceListEntry(
       path: path, index: index, leading: leading, trailing: trailing, text: text, resource: resource
     )
-    entry.isVerbatimJSON = verbatimJSON
+    entry.isVerbatimJSON = splice != nil
     return entry
+  }
+
+  /// The text of a bare sequence on the lines after `bareSequenceKey` (as `fn source` writes
+  /// it), with the comment lines below it, unindented; nil when it is not there.
+  private static func bareSequenceText(_ node: YAMLNode, in bytes: [UInt8]) -> [UInt8]? {
+    guard let entry = node.entries.first(where: { $0.key.value == bareSequenceKey }),
+      let keyEnd = entry.key.span?.upperBound, let span = entry.value.span
+    else { return nil }
+    let start = lineEnd(keyEnd, bytes) + 1
+    guard start <= span.lowerBound, span.upperBound <= bytes.count else { return nil }
+    let shift = bareSequenceShift(isFlow: entry.value.isFlow)
+    var end = lineEnd(span.upperBound, bytes)
+    var probe = end + 1
+    while probe < bytes.count {
+      let e = lineEnd(probe, bytes)
+      var i = probe
+      while i < e && bytes[i] == 0x20 { i += 1 }
+      if i == e || (i == e - 1 && bytes[i] == 0x0D) {
+        probe = e + 1
+        continue
+      }
+      guard bytes[i] == UInt8(ascii: "#"), i - probe >= shift else { break }
+      end = e
+      probe = e + 1
+    }
+    var out: [UInt8] = []
+    out.reserveCapacity(end - start + 1)
+    var atLineStart = true
+    var skipped = 0
+    for byte in bytes[start..<end] {
+      if atLineStart && byte == 0x20 && skipped < shift {
+        skipped += 1
+        continue
+      }
+      atLineStart = byte == 0x0A
+      skipped = 0
+      out.append(byte)
+    }
+    out.append(0x0A)
+    return out
   }
 
   /// A path annotation must name a file inside the package.
@@ -318,19 +362,50 @@ extension ResourceList {
     return out
   }
 
-  /// A verbatim JSON item's text without the `annotations: {...}` the writer added at the end of
-  /// its flow `metadata`; nil when the item no longer has that shape.
+  /// A flow item's text without what the writer spliced into it (`FlowSplice`); nil when the
+  /// item no longer has that shape.
   private static func removeFlowAnnotations(
-    _ node: YAMLNode, region: ItemRegion, in bytes: [UInt8]
+    _ node: YAMLNode, splice: FlowSplice, region: ItemRegion, in bytes: [UInt8]
   ) -> [UInt8]? {
-    guard node.isFlow, let metadata = node["metadata"], metadata.isFlow,
-      metadata.entries.count >= 2, let annotations = metadata.entries.last,
-      annotations.key.value == "annotations", annotations.value.isMapping,
-      annotations.value.entries.allSatisfy({ Annotation.writerClears.contains($0.key.value) }),
-      let previous = metadata.entries.dropLast().last,
-      let from = previous.value.span?.upperBound ?? previous.key.span?.upperBound,
-      let to = annotations.value.span?.upperBound
-    else { return nil }
-    return copy(region, from: bytes, removing: [from..<to])
+    /// From the end of the entry before `index` (or just after the `{`) to the end of `last`.
+    func range(_ mapping: YAMLNode, from index: Int, through last: YAMLEntry) -> Range<Int>? {
+      guard let span = mapping.span, let to = last.value.span?.upperBound else { return nil }
+      guard index > 0 else { return (span.lowerBound + 1)..<to }
+      let previous = mapping.entries[index - 1]
+      guard let from = previous.value.span?.upperBound ?? previous.key.span?.upperBound else {
+        return nil
+      }
+      return from..<to
+    }
+    func isAdded(_ mapping: YAMLNode) -> Bool {
+      mapping.isMapping && !mapping.entries.isEmpty
+        && mapping.entries.allSatisfy { Annotation.writerClears.contains($0.key.value) }
+    }
+    guard node.isMapping, node.isFlow else { return nil }
+    var removed: Range<Int>?
+    switch splice {
+    case .metadata:
+      guard let last = node.entries.last, last.key.value == "metadata", last.value.isFlow,
+        last.value.entries.count == 1, let annotations = last.value["annotations"],
+        isAdded(annotations)
+      else { return nil }
+      removed = range(node, from: node.entries.count - 1, through: last)
+    case .verbatim:
+      guard let metadata = node["metadata"], metadata.isMapping, metadata.isFlow,
+        let last = metadata.entries.last, last.key.value == "annotations", isAdded(last.value)
+      else { return nil }
+      removed = range(metadata, from: metadata.entries.count - 1, through: last)
+    case .annotations:
+      guard let annotations = node.node(at: ["metadata", "annotations"]), annotations.isMapping,
+        annotations.isFlow, let last = annotations.entries.last,
+        let first = annotations.entries.lastIndex(where: {
+          !Annotation.writerClears.contains($0.key.value)
+        }).map({ $0 + 1 }) ?? Optional(0),
+        first < annotations.entries.count
+      else { return nil }
+      removed = range(annotations, from: first, through: last)
+    }
+    guard let removed else { return nil }
+    return copy(region, from: bytes, removing: [removed])
   }
 }

@@ -99,7 +99,14 @@ struct YAMLEmitter {
       }
     } else {
       spaces(indent, &out)
-      out.append(contentsOf: inlineText(node, indent: indent).utf8)
+      var text = inlineText(node, indent: indent)
+      // A plain scalar alone at the start of a line must not read as a document marker.
+      if indent == 0 && node.kind == .scalar && node.style == .plain && node.anchor == nil
+        && node.tag == nil && (text.hasPrefix("---") || text.hasPrefix("..."))
+      {
+        text = ScalarFormatter.doubleQuoted(node.value)
+      }
+      out.append(contentsOf: text.utf8)
       out.append(0x0A)
     }
   }
@@ -119,7 +126,7 @@ struct YAMLEmitter {
       }
       if !inline { spaces(indent, &out) }
       inline = false
-      out.append(contentsOf: inlineText(entry.key, indent: indent).utf8)
+      out.append(contentsOf: keyText(entry.key, indent: indent).utf8)
       out.append(UInt8(ascii: ":"))
       let value = entry.value
       if isBlockCollection(value) {
@@ -204,26 +211,45 @@ struct YAMLEmitter {
 
   /// A scalar, alias or flow collection as it stands after `key: ` or `- `; a block scalar's
   /// following lines are indented under `indent`.
-  private func inlineText(_ node: YAMLNode, indent: Int) -> String {
+  private func inlineText(_ node: YAMLNode, indent: Int, inFlow: Bool = false) -> String {
     let properties = propertyPrefix(node)
     switch node.kind {
     case .alias:
       return "*" + node.value
     case .mapping:
       let body = node.entries.map { entry in
-        let value = inlineText(entry.value, indent: indent)
-        let key = inlineText(entry.key, indent: indent)
-        return value.isEmpty ? key + ":" : key + ": " + value
+        let value = inlineText(entry.value, indent: indent, inFlow: true)
+        let key = keyText(entry.key, indent: indent, inFlow: true)
+        // `{a:}` does not parse: an empty value keeps the space after its colon.
+        return key + ": " + value
       }
       return properties + "{" + body.joined(separator: ", ") + "}"
     case .sequence:
-      let body = node.items.map { inlineText($0.node, indent: indent) }
+      let body = node.items.map { inlineText($0.node, indent: indent, inFlow: true) }
       return properties + "[" + body.joined(separator: ", ") + "]"
     case .scalar:
-      let text = scalarText(node, indent: indent)
+      var text = scalarText(node, indent: indent)
+      // A plain scalar from block context (a block collection written as a flow key, or put
+      // into a flow collection) may hold what ends a scalar there.
+      if inFlow && node.style == .plain
+        && text.utf8.contains(where: { Self.flowIndicators.contains($0) })
+      {
+        text = ScalarFormatter.doubleQuoted(node.value)
+      }
       if properties.isEmpty { return text }
       return text.isEmpty ? String(properties.dropLast()) : properties + text
     }
+  }
+
+  private static let flowIndicators: Set<UInt8> = Set(",[]{}".utf8)
+
+  /// A key as it stands before its `:`; an empty key (`? ` with nothing after it) needs text of
+  /// its own there: `~` for null, `""` under a tag.
+  private func keyText(_ node: YAMLNode, indent: Int, inFlow: Bool = false) -> String {
+    guard node.kind == .scalar, scalarText(node, indent: indent).isEmpty else {
+      return inlineText(node, indent: indent, inFlow: inFlow)
+    }
+    return propertyPrefix(node) + (node.tag == nil ? "~" : "\"\"")
   }
 
   private func scalarText(_ node: YAMLNode, indent: Int) -> String {
@@ -232,28 +258,36 @@ struct YAMLEmitter {
       case .literal, .folded:
         return reindentBlockScalar(raw, indent: indent + 2)
       default:
-        if !raw.contains("\n") { return raw }
+        // (A CRLF is one Character: look at the bytes.)
+        if !raw.utf8.contains(0x0A) && !raw.utf8.contains(0x0D) { return raw }
       }
     }
     return ScalarFormatter.format(node.value, style: node.style, indent: indent)
   }
 
-  /// Moves a block scalar's content lines to `indent`, keeping their relative indentation.
+  /// Moves a block scalar's content lines to `indent`, keeping their relative indentation;
+  /// line breaks become LF, as everywhere else in emitted text (the value does not change).
   private func reindentBlockScalar(_ raw: String, indent: Int) -> String {
-    var lines = raw.split(separator: "\n", omittingEmptySubsequences: false)
+    let lines = raw.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map {
+      line -> Substring.UTF8View.SubSequence in
+      var line = line
+      while line.last == 0x0D { line = line.dropLast() }
+      return line
+    }
     guard lines.count > 1 else { return raw }
+    let isBlank = { (line: Substring.UTF8View.SubSequence) in line.allSatisfy { $0 == 0x20 } }
     let contentIndent =
-      lines.dropFirst().filter { !$0.allSatisfy { $0 == " " } }
-      .map { $0.prefix { $0 == " " }.count }.min() ?? indent
+      lines.dropFirst().filter { !isBlank($0) }.map { $0.prefix { $0 == 0x20 }.count }.min()
+      ?? indent
+    var out = String(decoding: lines[0], as: UTF8.self)
     for i in 1..<lines.count {
-      if lines[i].allSatisfy({ $0 == " " }) {
-        lines[i] = ""
-      } else {
-        lines[i] = Substring(
-          String(repeating: " ", count: indent) + lines[i].dropFirst(contentIndent))
+      out += "\n"
+      if !isBlank(lines[i]) {
+        out += String(repeating: " ", count: indent)
+        out += String(decoding: lines[i].dropFirst(contentIndent), as: UTF8.self)
       }
     }
-    return lines.joined(separator: "\n")
+    return out
   }
 }
 
@@ -298,6 +332,12 @@ public enum ScalarFormatter {
       default:
         if scalar.value < 0x20 || scalar.value == 0x7F {
           out += "\\x" + String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 2)
+        } else if (0x80...0x9F).contains(scalar.value) || scalar.value == 0xFEFF
+          || scalar.value == 0xFFFE || scalar.value == 0xFFFF || scalar.value == 0x2028
+          || scalar.value == 0x2029
+        {
+          // Not printable for YAML (libyaml refuses them raw, a BOM included).
+          out += "\\u" + String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 4)
         } else {
           out.unicodeScalars.append(scalar)
         }

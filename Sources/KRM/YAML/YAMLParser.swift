@@ -12,7 +12,9 @@ struct YAMLParser {
   /// The nesting allowed here: a ResourceList holds documents two levels down (list, items).
   let maxDepth: Int
   private let isASCII: Bool
-  private var lineStarts: [Int] = []
+  /// For text that is not ASCII: the byte offset of each character, as libyaml counts them
+  /// (its marks count characters; a BOM is not one).
+  private var characterStarts: [UInt32] = []
   private let bomLength: Int
 
   init(bytes: [UInt8], name: String, maxDepth: Int = YAMLParser.maxDepth) {
@@ -22,9 +24,11 @@ struct YAMLParser {
     self.isASCII = !bytes.contains { $0 >= 0x80 }
     self.bomLength = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
     if !isASCII {
-      var starts = [0]
-      for (i, b) in bytes.enumerated() where b == 0x0A { starts.append(i + 1) }
-      lineStarts = starts
+      var starts: [UInt32] = []
+      starts.reserveCapacity(bytes.count + 1)
+      for i in bomLength..<bytes.count where bytes[i] & 0xC0 != 0x80 { starts.append(UInt32(i)) }
+      starts.append(UInt32(bytes.count))
+      characterStarts = starts
     }
   }
 
@@ -43,18 +47,10 @@ struct YAMLParser {
   }
 
   private func offset(_ mark: yaml_mark_t) -> Int {
-    if isASCII { return Int(mark.index) + bomLength }
-    let line = Int(mark.line)
-    guard line < lineStarts.count else { return bytes.count }
-    var i = lineStarts[line]
-    if line == 0 { i += bomLength }
-    var remaining = Int(mark.column)
-    while remaining > 0 && i < bytes.count && bytes[i] != 0x0A {
-      i += 1
-      while i < bytes.count && bytes[i] & 0xC0 == 0x80 { i += 1 }
-      remaining -= 1
-    }
-    return i
+    let index = Int(mark.index)
+    if isASCII { return min(index + bomLength, bytes.count) }
+    guard index < characterStarts.count else { return bytes.count }
+    return Int(characterStarts[index])
   }
 
   private static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
@@ -66,6 +62,13 @@ struct YAMLParser {
   private func events() throws(KRMError) -> [Event] {
     if let line = Self.firstInvalidUTF8Line(bytes) {
       throw KRMError.notUTF8(file: name, line: line)
+    }
+    if let (line, what) = Self.firstUnsupportedLineBreak(bytes) {
+      // libyaml breaks lines there too, and the text between tokens could not be kept.
+      throw KRMError.parse(
+        file: name, line: line,
+        message: "\(what) is a line break stoop does not read; use LF or CRLF line endings",
+        goYAML: "line \(line): unsupported line break")
     }
     let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
     defer { parser.deallocate() }
@@ -176,6 +179,31 @@ struct YAMLParser {
     return nil
   }
 
+  /// The first line break other than LF and CRLF: a lone CR, NEL, or a Unicode line or
+  /// paragraph separator.
+  static func firstUnsupportedLineBreak(_ bytes: [UInt8]) -> (line: Int, what: String)? {
+    var line = 1
+    let n = bytes.count
+    for i in 0..<n {
+      switch bytes[i] {
+      case 0x0A:
+        line += 1
+      case 0x0D where i + 1 == n || bytes[i + 1] != 0x0A:
+        return (line, "a carriage return without a line feed")
+      case 0xC2 where i + 1 < n && bytes[i + 1] == 0x85:
+        return (line, "U+0085 (next line)")
+      case 0xE2
+      where i + 2 < n && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
+        return (
+          line, bytes[i + 2] == 0xA8 ? "U+2028 (line separator)" : "U+2029 (paragraph separator)"
+        )
+      default:
+        break
+      }
+    }
+    return nil
+  }
+
   // MARK: Tree building
 
   /// A comment or blank line found between two tokens.
@@ -199,6 +227,8 @@ struct YAMLParser {
     var head: [String] = []
     var root: YAMLNode? = nil
     var firstLine = 1
+    /// Where the document's text may start: after its `---` and what follows it on that line.
+    var textFloor = 0
   }
 
   private func lineStart(of offset: Int) -> Int {
@@ -283,7 +313,9 @@ struct YAMLParser {
       if end > doc.textEnd { doc.textEnd = end }
     }
     func noteStart(_ start: Int) {
-      if doc.textStart == nil { doc.textStart = lineStart(of: start) }
+      if doc.textStart == nil {
+        doc.textStart = max(lineStart(of: start), doc.textFloor, bomLength)
+      }
     }
 
     func attachLineComment(_ comment: TriviaLine) {
@@ -427,8 +459,10 @@ struct YAMLParser {
             while i < bytes.count && bytes[i] != 0x0A { i += 1 }
             cursor = min(i + 1, bytes.count)
           } else {
+            // A node on the `---` line: the document starts with it, not with the marker.
             cursor = event.end
           }
+          doc.textFloor = i < bytes.count && bytes[i] == 0x0A ? i + 1 : i
         }
       case YAML_DOCUMENT_END_EVENT:
         takeGap(to: event.start)
