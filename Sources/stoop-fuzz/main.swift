@@ -19,6 +19,7 @@ struct Options {
   var worker: Int? = nil
   var check: [String] = []
   var show: String? = nil
+  var shrink: String? = nil
 
   init(_ arguments: [String]) {
     var i = 0
@@ -37,6 +38,7 @@ struct Options {
       case "--worker": worker = Int(value())
       case "--check": check.append(value())
       case "--show": show = value()
+      case "--shrink": shrink = value()
       case "-h", "--help":
         print(
           """
@@ -44,6 +46,7 @@ struct Options {
                             [--work DIR]
                  stoop-fuzz --check FILE [--check FILE ...]
                  stoop-fuzz --show FILE   (the list fn source would write without its check)
+                 stoop-fuzz --shrink FILE (shrinks a finding further, in place)
           Mutates the corpus and checks that nothing traps, errors are one line, fn source then
           fn sink is byte for byte (or a refusal), and changed documents are emitted as valid YAML.
           Findings are shrunk and saved to the regressions directory; exit 1 when there are any.
@@ -158,6 +161,8 @@ func runWorker(_ options: Options, index: Int) -> Int32 {
     }
     guard let finding else { continue }
     findings += 1
+    // Past twenty, findings are counted, not shrunk and saved: the run goes on.
+    guard findings <= 20 else { continue }
     let small = minimize(input.bytes) { candidate in
       RoundTripProperty.check(candidate, path: path).1?.kind == finding.kind
     }
@@ -165,11 +170,10 @@ func runWorker(_ options: Options, index: Int) -> Int32 {
     let detail = RoundTripProperty.check(small, path: path).1?.description ?? finding.description
     let saved = save(shrunk, kind: finding.kind.rawValue, to: options.regressions)
     say("FINDING \(saved): \(detail)")
-    if findings >= 20 { break }
   }
   var report = "worker \(index): \(executions) inputs"
   for (key, count) in outcomes.sorted(by: { $0.key < $1.key }) { report += ", \(count) \(key)" }
-  report += String(format: ", slowest %.0f ms", slowest * 1000)
+  report += String(format: ", slowest %.0f ms, %d findings", slowest * 1000, findings)
   say(report)
   for (rule, count) in refusals.sorted(by: { $0.value > $1.value }) {
     say("  fn source refused \(count)×: \(rule)")
@@ -295,7 +299,20 @@ func runCheck(_ paths: [String]) -> Int32 {
   exit(runLibFuzzer())
 #else
   let options = Options(Array(CommandLine.arguments.dropFirst()))
-  if let show = options.show {
+  if let shrink = options.shrink {
+    let bytes = FileManager.default.contents(atPath: shrink).map(Array.init) ?? []
+    let path = RoundTripProperty.path(forExtension: extensionOf(shrink))
+    guard let kind = RoundTripProperty.check(bytes, path: path).1?.kind else {
+      say("\(shrink): no finding")
+      exit(0)
+    }
+    let small = minimize(bytes, attempts: 20_000) {
+      RoundTripProperty.check($0, path: path).1?.kind == kind
+    }
+    _ = FileManager.default.createFile(atPath: shrink, contents: Data(small))
+    say("\(shrink): \(bytes.count) → \(small.count) bytes")
+    exit(0)
+  } else if let show = options.show {
     let bytes = FileManager.default.contents(atPath: show).map(Array.init) ?? []
     let path = RoundTripProperty.path(forExtension: extensionOf(show))
     say(RoundTripProperty.unverifiedRoundTrip(bytes, path: path))

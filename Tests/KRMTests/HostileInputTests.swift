@@ -137,6 +137,11 @@ private let configMap = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n
   for text in [
     " ?", "a: {p: , q: 1}\n", "? y: s[\n", " --- ?\n", "a:\r\n  k: |\r\n    line\r\n",
     "a: \"\u{FEFF}\"\n", "e\n--- &x\np:\n", "x\n--- {a: {\"\": {}}, {z: []}: }\n",
+    // A plain scalar with a BOM, or reading as a document marker at the start of a line.
+    " \u{FEFF}[", "a: x\u{FEFF}y\n", " --- {:", "? --- ?",
+    // Keys that cannot be implicit: a block scalar, over 1024 characters.
+    "? >", "? |\n  text\n: v\n", "? y: |",
+    "? [" + String(repeating: "a, ", count: 400) + "b]\n: v\n",
   ] {
     var file = try YAMLFile(parsing: Array(text.utf8), name: "in.yaml")
     for i in file.documents.indices { file.documents[i].root = file.documents[i].root }
@@ -145,4 +150,12 @@ private let configMap = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n
       try YAMLFile(parsing: emitted, name: "out.yaml")
     }
   }
+}
+
+@Test func propertiesAboveABlockCollectionDoNotTrap() throws {
+  // The anchor of the root mapping stood on the line above its first key, itself anchored:
+  // the mapping's span started after its end.
+  let file = try YAMLFile(parsing: Array("&p\n&e:".utf8), name: "a.yaml")
+  #expect(file.documents[0].root.anchor == "p")
+  #expect(String(decoding: file.bytes(), as: UTF8.self) == "&p\n&e:")
 }

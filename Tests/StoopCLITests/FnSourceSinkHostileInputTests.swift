@@ -86,3 +86,46 @@ private func nested(_ depth: Int) -> String {
     #expect(source.stdout.isEmpty)
   }
 }
+
+/// `rpkg push` of a draft with a pipeline and a file nested 10,000 deep crashed in the render and
+/// left its scratch directory behind: now it is refused in one line, the draft stays, and the
+/// scratch directory is gone.
+@Test func pushOfTooDeepAFileIsRefusedAndLeavesNoScratch() throws {
+  let work = temporaryDirectory("deep-push")
+  defer { try? FileManager.default.removeItem(atPath: work) }
+  let remote = try makeBareRemote(in: work)
+  let env = ["STOOP_HOME": work + "/home", "GIT_CONFIG_GLOBAL": "/dev/null"]
+  func stoop(_ arguments: [String]) throws -> Run {
+    try run(stoopBinary, arguments, environment: env)
+  }
+  #expect(try stoop(["repo", "register", remote, "--create-branch"]).status == 0)
+  #expect(
+    try stoop(["rpkg", "init", "web", "--repository", "blueprints", "--workspace", "v1"]).status
+      == 0)
+  let checkout = work + "/web"
+  #expect(try stoop(["rpkg", "pull", "blueprints.web.v1", checkout]).status == 0)
+  let kptfile = """
+    apiVersion: kpt.dev/v1
+    kind: Kptfile
+    metadata:
+      name: web
+    pipeline:
+      mutators:
+        - image: gcr.io/kpt-fn/set-labels:v0.2.0
+          configMap:
+            app: web
+
+    """
+  try kptfile.write(toFile: checkout + "/Kptfile", atomically: false, encoding: .utf8)
+  try nested(10_000).write(toFile: checkout + "/deploy.yaml", atomically: false, encoding: .utf8)
+  let before = try run("/usr/bin/env", ["git", "-C", remote, "rev-parse", "drafts/web/v1"]).stdout
+
+  let pushed = try stoop(["rpkg", "push", "blueprints.web.v1", checkout])
+  #expect(pushed.status != 0)
+  #expect(pushed.stderr.contains("deploy.yaml:6: nesting deeper than 1000 levels is not supported"))
+  #expect(!pushed.stderr.contains("crashed"))
+  #expect(
+    try run("/usr/bin/env", ["git", "-C", remote, "rev-parse", "drafts/web/v1"]).stdout == before)
+  let scratch = (try? FileManager.default.contentsOfDirectory(atPath: work + "/home/tmp")) ?? []
+  #expect(scratch.isEmpty, "\(scratch)")
+}

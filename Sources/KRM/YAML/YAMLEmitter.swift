@@ -126,7 +126,17 @@ struct YAMLEmitter {
       }
       if !inline { spaces(indent, &out) }
       inline = false
-      out.append(contentsOf: keyText(entry.key, indent: indent).utf8)
+      let key = keyText(entry.key, indent: indent)
+      // An implicit key is one line of at most 1024 characters, and no block scalar; any other
+      // is written `? key`.
+      let explicit =
+        Self.needsExplicitKey(key) || entry.key.style == .literal || entry.key.style == .folded
+      if explicit {
+        out.append(contentsOf: ("? " + key + "\n").utf8)
+        spaces(indent, &out)
+      } else {
+        out.append(contentsOf: key.utf8)
+      }
       out.append(UInt8(ascii: ":"))
       let value = entry.value
       if isBlockCollection(value) {
@@ -140,7 +150,7 @@ struct YAMLEmitter {
         if value.kind == .mapping {
           emitMapping(value, indent: indent + 2, inline: false, &out)
         } else {
-          let childIndent = sequenceIndent == .wide ? indent + 2 : indent
+          let childIndent = sequenceIndent == .wide || explicit ? indent + 2 : indent
           emitSequence(value, indent: childIndent, inline: false, &out)
         }
       } else {
@@ -221,7 +231,7 @@ struct YAMLEmitter {
         let value = inlineText(entry.value, indent: indent, inFlow: true)
         let key = keyText(entry.key, indent: indent, inFlow: true)
         // `{a:}` does not parse: an empty value keeps the space after its colon.
-        return key + ": " + value
+        return (Self.needsExplicitKey(key) ? "? " : "") + key + ": " + value
       }
       return properties + "{" + body.joined(separator: ", ") + "}"
     case .sequence:
@@ -231,8 +241,10 @@ struct YAMLEmitter {
       var text = scalarText(node, indent: indent)
       // A plain scalar from block context (a block collection written as a flow key, or put
       // into a flow collection) may hold what ends a scalar there.
-      if inFlow && node.style == .plain
-        && text.utf8.contains(where: { Self.flowIndicators.contains($0) })
+      if inFlow
+        && (node.style == .plain
+          && text.utf8.contains(where: { Self.flowIndicators.contains($0) })
+          || node.style == .literal || node.style == .folded)
       {
         text = ScalarFormatter.doubleQuoted(node.value)
       }
@@ -242,6 +254,10 @@ struct YAMLEmitter {
   }
 
   private static let flowIndicators: Set<UInt8> = Set(",[]{}".utf8)
+
+  static func needsExplicitKey(_ key: String) -> Bool {
+    key.utf8.count > 1000 || key.utf8.contains(0x0A)
+  }
 
   /// A key as it stands before its `:`; an empty key (`? ` with nothing after it) needs text of
   /// its own there: `~` for null, `""` under a tag.
@@ -257,8 +273,14 @@ struct YAMLEmitter {
       switch node.style {
       case .literal, .folded:
         return reindentBlockScalar(raw, indent: indent + 2)
+      case .plain:
+        // (A CRLF is one Character: look at the bytes.) Plain text read in one place may not
+        // read the same in another (a key `--- {` at the start of a line): quote it then.
+        if !raw.utf8.contains(0x0A) && !raw.utf8.contains(0x0D) {
+          return raw.isEmpty || ScalarFormatter.isPlainSyntax(raw)
+            ? raw : ScalarFormatter.doubleQuoted(node.value)
+        }
       default:
-        // (A CRLF is one Character: look at the bytes.)
         if !raw.utf8.contains(0x0A) && !raw.utf8.contains(0x0D) { return raw }
       }
     }
@@ -348,7 +370,19 @@ public enum ScalarFormatter {
 
   /// Whether `value` reads back as the same string when written plain.
   public static func isPlainSafe(_ value: String) -> Bool {
-    var utf8 = value.utf8
+    guard isPlainSyntax(value), let first = value.utf8.first else { return false }
+    let startsLikeNumber =
+      first >= 0x30 && first <= 0x39 || first == UInt8(ascii: ".") || first == UInt8(ascii: "+")
+      || first == UInt8(ascii: "-") || first == UInt8(ascii: "~")
+    if !startsLikeNumber && !ScalarResolver.startsLikeKeyword(first) { return true }
+    return !ScalarResolver.isNonString(value)
+  }
+
+  /// Whether `value` reads back as one plain scalar in block context, whatever it means: no
+  /// indicator where one would be read, no `: ` or ` #`, nothing unprintable, and no document
+  /// marker at the start.
+  static func isPlainSyntax(_ value: String) -> Bool {
+    let utf8 = value.utf8
     guard let first = utf8.first, let last = utf8.last else { return false }
     if first == 0x20 || last == 0x20 || last == UInt8(ascii: ":") { return false }
     switch first {
@@ -363,29 +397,19 @@ public enum ScalarFormatter {
     default:
       break
     }
+    if value.hasPrefix("---") || value.hasPrefix("...") { return false }
     var previous: UInt8 = 0
-    var startsLikeNumber = false
-    if first >= 0x30 && first <= 0x39 || first == UInt8(ascii: ".") || first == UInt8(ascii: "+")
-      || first == UInt8(ascii: "-") || first == UInt8(ascii: "~")
-    {
-      startsLikeNumber = true
+    for byte in utf8 {
+      if byte < 0x20 || byte == 0x7F { return false }
+      if byte == 0x20 && previous == UInt8(ascii: ":") { return false }
+      if byte == UInt8(ascii: "#") && previous == 0x20 { return false }
+      previous = byte
     }
-    let safe = utf8.withContiguousStorageIfAvailable { bytes -> Bool in
-      for byte in bytes {
-        if byte < 0x20 || byte == 0x7F { return false }
-        if byte == 0x20 && previous == UInt8(ascii: ":") { return false }
-        if byte == UInt8(ascii: "#") && previous == 0x20 { return false }
-        previous = byte
-      }
-      return true
+    // Nothing libyaml would not print raw (a BOM, C1 controls, line separators).
+    return !value.unicodeScalars.contains { scalar in
+      (0x80...0x9F).contains(scalar.value) || scalar.value == 0xFEFF || scalar.value == 0xFFFE
+        || scalar.value == 0xFFFF || scalar.value == 0x2028 || scalar.value == 0x2029
     }
-    if safe == false { return false }
-    if safe == nil {
-      utf8 = String(value).utf8
-      if value.contains(": ") || value.contains(" #") { return false }
-    }
-    if !startsLikeNumber && !ScalarResolver.startsLikeKeyword(first) { return true }
-    return !ScalarResolver.isNonString(value)
   }
 }
 

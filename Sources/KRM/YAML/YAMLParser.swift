@@ -470,7 +470,9 @@ struct YAMLParser {
         pending.removeAll()
         while let last = foot.last, last.text.isEmpty { foot.removeLast() }
         while let first = foot.first, first.text.isEmpty { foot.removeFirst() }
-        if let root = doc.root, let start = doc.textStart {
+        if let root = doc.root, let textStart = doc.textStart {
+          // Never before the end of the previous document's text.
+          let start = max(textStart, textRanges.last?.upperBound ?? 0)
           let isEmptyDocument =
             root.kind == .scalar && root.value.isEmpty && root.style == .plain && root.tag == nil
             && root.anchor == nil
@@ -532,7 +534,9 @@ struct YAMLParser {
         var node = YAMLNode(
           kind: event.type == YAML_MAPPING_START_EVENT ? .mapping : .sequence,
           tag: writtenTag(event.start, event), anchor: event.anchor, isFlow: event.flow)
-        node.span = stripProperties(event.start, event)..<event.end
+        // Properties may stand on the line above a block collection, past its start event.
+        let contentStart = stripProperties(event.start, event)
+        node.span = contentStart..<max(contentStart, event.end)
         frames.append(Frame(node: node, column: nil))
         if event.flow { flowDepth += 1 }
       case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
@@ -543,7 +547,8 @@ struct YAMLParser {
             cursor = max(cursor, event.end)
             note(event.end)
           }
-          frame.node.span = (frame.node.span?.lowerBound ?? event.start)..<event.end
+          let start = frame.node.span?.lowerBound ?? event.start
+          frame.node.span = start..<max(start, event.end)
         } else {
           frames.append(frame)
           takeGap(to: event.start)
