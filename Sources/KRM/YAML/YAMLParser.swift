@@ -23,7 +23,8 @@ struct YAMLParser {
     self.maxDepth = maxDepth
     self.isASCII = !bytes.contains { $0 >= 0x80 }
     self.bomLength = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-    if !isASCII {
+    // (A file of 4 GiB or more is refused by events().)
+    if !isASCII && bytes.count < Int(UInt32.max) {
       var starts: [UInt32] = []
       starts.reserveCapacity(bytes.count + 1)
       for i in bomLength..<bytes.count where bytes[i] & 0xC0 != 0x80 { starts.append(UInt32(i)) }
@@ -60,6 +61,9 @@ struct YAMLParser {
 
   /// Runs libyaml over the whole input and returns its events with byte offsets.
   private func events() throws(KRMError) -> [Event] {
+    guard bytes.count < Int(UInt32.max) else {
+      throw KRMError.parse(file: name, line: 1, message: "the file is larger than 4 GiB")
+    }
     if let line = Self.firstInvalidUTF8Line(bytes) {
       throw KRMError.notUTF8(file: name, line: line)
     }
