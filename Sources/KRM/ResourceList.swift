@@ -148,9 +148,13 @@ public enum ResourceList {
       let isJSONFile = file.path.hasSuffix(".json") && documents.count == 1
       let isOwnJSON =
         isJSONFile && !document.isModified && file.yaml.bytes() != GoJSON.encode(document.root)
+      // (The list's item form has no place for a flow document's own comments.)
       let isOwnFlow =
         !document.isModified && document.root.isFlow
-        && (isJSONFile ? isOwnJSON : !document.isInCanonicalForm)
+        && (isJSONFile
+          ? isOwnJSON
+          : !document.isInCanonicalForm || !document.headComments.isEmpty
+            || !document.footComments.isEmpty)
       if isOwnFlow, let text = verbatimFlowItem(document, annotations: annotations) {
         out.append(contentsOf: text)
         continue
@@ -191,7 +195,10 @@ public enum ResourceList {
 
   /// How far a bare sequence's own text is indented under `bareSequenceKey`: a block sequence
   /// may stand at its key's column, anything else must be deeper.
-  static func bareSequenceShift(isFlow: Bool) -> Int { isFlow ? 4 : 2 }
+  static func bareSequenceShift(_ sequence: YAMLNode) -> Int {
+    // (Properties on their own line make the key's column too shallow even for a block one.)
+    sequence.isFlow || sequence.anchor != nil || sequence.tag != nil ? 4 : 2
+  }
 
   /// A bare sequence document as kpt wraps it, with the document's own text on the lines after
   /// the key, so that `fn sink` can give back its exact bytes.
@@ -201,7 +208,7 @@ public enum ResourceList {
     guard let text = document.originalText else { return nil }
     var out = Array("- \(bareSequenceKey):\n".utf8)
     out.append(
-      contentsOf: shift(text, by: bareSequenceShift(isFlow: document.root.isFlow), firstLine: true))
+      contentsOf: shift(text, by: bareSequenceShift(document.root), firstLine: true))
     out.append(contentsOf: "\n  metadata:\n    annotations:\n".utf8)
     for (key, value, style) in annotations {
       out.append(
@@ -222,11 +229,15 @@ public enum ResourceList {
       text.startIndex <= rootSpan.lowerBound,
       rootSpan.upperBound <= text.endIndex
     else { return nil }
-    // Inserted lines end as the document's first line does.
+    // Inserted lines end as the line they follow does (at the end of the text, as the first
+    // line does): `fn sink` takes out whole lines, and what stays must be what was there.
     let firstBreak = text.firstIndex(of: 0x0A)
-    let lineBreak: [UInt8] =
-      firstBreak.map { $0 > text.startIndex && text[$0 - 1] == 0x0D } == true
-      ? [0x0D, 0x0A] : [0x0A]
+    let firstIsCRLF = firstBreak.map { $0 > text.startIndex && text[$0 - 1] == 0x0D } == true
+    var lineBreak: [UInt8] = firstIsCRLF ? [0x0D, 0x0A] : [0x0A]
+    func useLineBreak(at offset: Int) {
+      guard offset < text.endIndex else { return }
+      lineBreak = text[offset] == 0x0D ? [0x0D, 0x0A] : [0x0A]
+    }
     func column(_ offset: Int) -> Int {
       let offset = min(max(offset, text.startIndex), text.endIndex)
       var i = offset
@@ -288,18 +299,21 @@ public enum ResourceList {
         } else {
           guard !existing.entries.isEmpty else { return nil }
           insertAt = lineEnd(span.upperBound)
+          useLineBreak(at: insertAt)
           insertion = entryLines(column(span.lowerBound))
         }
       } else {
         let step = metadataColumn - rootColumn
         guard step > 0 else { return nil }
         insertAt = lineEnd(metadataSpan.upperBound)
+        useLineBreak(at: insertAt)
         insertion =
           lineBreak + Array(repeatElement(0x20, count: metadataColumn)) + Array("annotations:".utf8)
         insertion += entryLines(metadataColumn + step)
       }
     } else {
       insertAt = lineEnd(rootSpan.upperBound)
+      useLineBreak(at: insertAt)
       insertion =
         lineBreak + Array(repeatElement(0x20, count: rootColumn)) + Array("metadata:".utf8)
       insertion +=

@@ -200,7 +200,7 @@ extension ResourceList {
     else { return nil }
     let start = lineEnd(keyEnd, bytes) + 1
     guard start <= span.lowerBound, span.upperBound <= bytes.count else { return nil }
-    let shift = bareSequenceShift(isFlow: entry.value.isFlow)
+    let shift = bareSequenceShift(entry.value)
     var end = lineEnd(span.upperBound, bytes)
     var probe = end + 1
     while probe < bytes.count {
@@ -251,7 +251,12 @@ extension ResourceList {
     if let metadata = node["metadata"], let annotations = metadata["annotations"],
       annotations.entries.contains(where: { Annotation.writerClears.contains($0.key.value) })
     {
-      if metadata.isFlow {
+      if metadata.isFlow || annotations.isFlow,
+        let range = trailingAnnotations(metadata: metadata, annotations: annotations)
+      {
+        // Where a writer puts them (kpt and fn source alike): take out exactly that text.
+        removed.append(range)
+      } else if metadata.isFlow {
         // Rebuild the flow `metadata` from its entries' own text, without the reader's entries.
         guard let span = metadata.span else { return nil }
         var parts: [String] = []
@@ -291,7 +296,7 @@ extension ResourceList {
         replacement = (span, Array(("{" + kept.joined(separator: ", ") + "}").utf8))
       }
     }
-    if replacement == nil, let metadata = node["metadata"],
+    if replacement == nil, removed.isEmpty, let metadata = node["metadata"],
       let annotations = metadata["annotations"],
       annotations.entries.contains(where: { Annotation.writerClears.contains($0.key.value) })
     {
@@ -362,21 +367,45 @@ extension ResourceList {
     return out
   }
 
+  /// The text of a flow mapping's entries from `index` to its end: from the end of the entry
+  /// before (or from the first key, where a writer puts entries just after the `{`) to the end
+  /// of the last value.
+  static func trailingRange(_ mapping: YAMLNode, from index: Int) -> Range<Int>? {
+    guard mapping.entries.indices.contains(index),
+      let to = mapping.entries.last?.value.span?.upperBound
+    else { return nil }
+    guard index > 0 else {
+      guard let from = mapping.entries[0].key.span?.lowerBound, from <= to else { return nil }
+      return from..<to
+    }
+    let previous = mapping.entries[index - 1]
+    guard let from = previous.value.span?.upperBound ?? previous.key.span?.upperBound, from <= to
+    else { return nil }
+    return from..<to
+  }
+
+  /// The reader's annotations where a writer adds them to a flow `metadata` or a flow
+  /// `annotations`: the last entries of `annotations`, or the whole `annotations: {...}` at the
+  /// end of a flow `metadata` when it holds nothing else; nil when they are elsewhere.
+  static func trailingAnnotations(metadata: YAMLNode, annotations: YAMLNode) -> Range<Int>? {
+    let keys = annotations.keys
+    guard let first = keys.firstIndex(where: { Annotation.writerClears.contains($0) }),
+      keys[first...].allSatisfy({ Annotation.writerClears.contains($0) })
+    else { return nil }
+    if first == 0, metadata.isFlow, let last = metadata.entries.last,
+      last.key.value == "annotations", last.value.isFlow
+    {
+      return trailingRange(metadata, from: metadata.entries.count - 1)
+    }
+    guard annotations.isFlow else { return nil }
+    return trailingRange(annotations, from: first)
+  }
+
   /// A flow item's text without what the writer spliced into it (`FlowSplice`); nil when the
   /// item no longer has that shape.
   private static func removeFlowAnnotations(
     _ node: YAMLNode, splice: FlowSplice, region: ItemRegion, in bytes: [UInt8]
   ) -> [UInt8]? {
-    /// From the end of the entry before `index` (or just after the `{`) to the end of `last`.
-    func range(_ mapping: YAMLNode, from index: Int, through last: YAMLEntry) -> Range<Int>? {
-      guard let span = mapping.span, let to = last.value.span?.upperBound else { return nil }
-      guard index > 0 else { return (span.lowerBound + 1)..<to }
-      let previous = mapping.entries[index - 1]
-      guard let from = previous.value.span?.upperBound ?? previous.key.span?.upperBound else {
-        return nil
-      }
-      return from..<to
-    }
     func isAdded(_ mapping: YAMLNode) -> Bool {
       mapping.isMapping && !mapping.entries.isEmpty
         && mapping.entries.allSatisfy { Annotation.writerClears.contains($0.key.value) }
@@ -389,21 +418,21 @@ extension ResourceList {
         last.value.entries.count == 1, let annotations = last.value["annotations"],
         isAdded(annotations)
       else { return nil }
-      removed = range(node, from: node.entries.count - 1, through: last)
+      removed = trailingRange(node, from: node.entries.count - 1)
     case .verbatim:
       guard let metadata = node["metadata"], metadata.isMapping, metadata.isFlow,
         let last = metadata.entries.last, last.key.value == "annotations", isAdded(last.value)
       else { return nil }
-      removed = range(metadata, from: metadata.entries.count - 1, through: last)
+      removed = trailingRange(metadata, from: metadata.entries.count - 1)
     case .annotations:
       guard let annotations = node.node(at: ["metadata", "annotations"]), annotations.isMapping,
-        annotations.isFlow, let last = annotations.entries.last,
+        annotations.isFlow,
         let first = annotations.entries.lastIndex(where: {
           !Annotation.writerClears.contains($0.key.value)
         }).map({ $0 + 1 }) ?? Optional(0),
         first < annotations.entries.count
       else { return nil }
-      removed = range(annotations, from: first, through: last)
+      removed = trailingRange(annotations, from: first)
     }
     guard let removed else { return nil }
     return copy(region, from: bytes, removing: [removed])

@@ -118,17 +118,17 @@ public enum RoundTripProperty {
   /// For a person looking into a refusal: the list `fn source` would write without its check,
   /// and what `fn sink` makes of it.
   public static func unverifiedRoundTrip(_ bytes: [UInt8], path: String) -> String {
+    guard let file = try? YAMLFile(parsing: bytes, name: path) else { return "does not parse" }
+    let list = ResourceList.write(files: [PackageFile(path: path, yaml: file)])
+    var out = "list:\n" + String(decoding: list, as: UTF8.self)
     do {
-      let file = try YAMLFile(parsing: bytes, name: path)
-      let list = ResourceList.write(files: [PackageFile(path: path, yaml: file)])
-      var out = "list:\n" + String(decoding: list, as: UTF8.self)
       for written in try Sink.files(from: list) {
         out += "\nsink wrote \(written.path): \(quoted(written.bytes))"
       }
-      return out + "\noriginal: \(quoted(bytes))"
     } catch {
-      return "error: \(error)"
+      out += "\nsink: \(error)"
     }
+    return out + "\noriginal: \(quoted(bytes))"
   }
 
   private static func multiline(_ message: String, _ step: String) -> Finding? {

@@ -67,12 +67,11 @@ struct YAMLParser {
     if let line = Self.firstInvalidUTF8Line(bytes) {
       throw KRMError.notUTF8(file: name, line: line)
     }
-    if let (line, what) = Self.firstUnsupportedLineBreak(bytes) {
-      // libyaml breaks lines there too, and the text between tokens could not be kept.
+    if let (line, message) = Self.firstUnsupportedCharacter(bytes) {
+      // libyaml breaks lines there too (or skips the mark), and the text between tokens could
+      // not be kept.
       throw KRMError.parse(
-        file: name, line: line,
-        message: "\(what) is a line break stoop does not read; use LF or CRLF line endings",
-        goYAML: "line \(line): unsupported line break")
+        file: name, line: line, message: message, goYAML: "line \(line): \(message)")
     }
     let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
     defer { parser.deallocate() }
@@ -183,9 +182,13 @@ struct YAMLParser {
     return nil
   }
 
-  /// The first line break other than LF and CRLF: a lone CR, NEL, or a Unicode line or
-  /// paragraph separator.
-  static func firstUnsupportedLineBreak(_ bytes: [UInt8]) -> (line: Int, what: String)? {
+  /// The first line break other than LF and CRLF (a lone CR, NEL, a Unicode line or paragraph
+  /// separator), or a byte order mark starting a line but the first, which libyaml skips,
+  /// with what to say about it.
+  static func firstUnsupportedCharacter(_ bytes: [UInt8]) -> (line: Int, message: String)? {
+    func lineBreak(_ what: String) -> String {
+      "\(what) is a line break stoop does not read; use LF or CRLF line endings"
+    }
     var line = 1
     let n = bytes.count
     for i in 0..<n {
@@ -193,14 +196,17 @@ struct YAMLParser {
       case 0x0A:
         line += 1
       case 0x0D where i + 1 == n || bytes[i + 1] != 0x0A:
-        return (line, "a carriage return without a line feed")
+        return (line, lineBreak("a carriage return without a line feed"))
       case 0xC2 where i + 1 < n && bytes[i + 1] == 0x85:
-        return (line, "U+0085 (next line)")
+        return (line, lineBreak("U+0085 (next line)"))
       case 0xE2
       where i + 2 < n && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
-        return (
-          line, bytes[i + 2] == 0xA8 ? "U+2028 (line separator)" : "U+2029 (paragraph separator)"
-        )
+        let what = bytes[i + 2] == 0xA8 ? "U+2028 (line separator)" : "U+2029 (paragraph separator)"
+        return (line, lineBreak(what))
+      case 0xEF
+      where i > 0 && (bytes[i - 1] == 0x0A || i == 3 && bytes.starts(with: [0xEF, 0xBB, 0xBF]))
+        && i + 2 < n && bytes[i + 1] == 0xBB && bytes[i + 2] == 0xBF:
+        return (line, "a byte order mark (U+FEFF) at the start of a line; remove it")
       default:
         break
       }
@@ -412,16 +418,39 @@ struct YAMLParser {
       }
     }
 
+    /// The end of an anchor or tag starting at `i`: whitespace or a flow indicator ends it,
+    /// but for a verbatim tag (`!<...>`), which ends with its `>`.
+    func propertyEnd(_ i: Int) -> Int {
+      var j = i
+      if j + 1 < bytes.count && bytes[j] == UInt8(ascii: "!") && bytes[j + 1] == UInt8(ascii: "<") {
+        while j < bytes.count && bytes[j] != UInt8(ascii: ">") && bytes[j] != 0x0A { j += 1 }
+        return min(j + 1, bytes.count)
+      }
+      while j < bytes.count && !Self.propertyTerminators.contains(bytes[j]) { j += 1 }
+      return j
+    }
+
     func stripProperties(_ start: Int, _ event: Event) -> Int {
       // The event's start mark includes an anchor and a tag written before the node.
       var i = start
-      guard event.anchor != nil || event.tag != nil else { return i }
-      while i < bytes.count && (bytes[i] == UInt8(ascii: "&") || bytes[i] == UInt8(ascii: "!")) {
-        while i < bytes.count && bytes[i] != 0x20 && bytes[i] != 0x0A && bytes[i] != 0x09 { i += 1 }
+      // At most the event's own anchor and tag: the next ones belong to a node inside it.
+      var anchor = event.anchor != nil
+      var tag = event.tag != nil
+      while i < bytes.count
+        && (anchor && bytes[i] == UInt8(ascii: "&") || tag && bytes[i] == UInt8(ascii: "!"))
+      {
+        if bytes[i] == UInt8(ascii: "&") { anchor = false } else { tag = false }
+        i = propertyEnd(i)
+        // Blanks, and a comment after the properties, up to the node.
         while i < bytes.count
-          && (bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x09 || bytes[i] == 0x0D)
+          && (bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x09 || bytes[i] == 0x0D
+            || bytes[i] == UInt8(ascii: "#"))
         {
-          i += 1
+          if bytes[i] == UInt8(ascii: "#") {
+            while i < bytes.count && bytes[i] != 0x0A { i += 1 }
+          } else {
+            i += 1
+          }
         }
       }
       return i
@@ -431,15 +460,10 @@ struct YAMLParser {
       guard event.tag != nil else { return nil }
       var i = start
       while i < bytes.count {
-        if bytes[i] == UInt8(ascii: "!") {
-          var j = i
-          while j < bytes.count && bytes[j] != 0x20 && bytes[j] != 0x0A && bytes[j] != 0x0D {
-            j += 1
-          }
-          return text(i..<j)
-        }
+        if bytes[i] == UInt8(ascii: "!") { return text(i..<propertyEnd(i)) }
         if bytes[i] == UInt8(ascii: "&") {
-          while i < bytes.count && bytes[i] != 0x20 && bytes[i] != 0x0A { i += 1 }
+          i = propertyEnd(i)
+          continue
         }
         i += 1
       }
@@ -524,6 +548,7 @@ struct YAMLParser {
             // Content, or only an anchor or a tag: the document's text reaches past it.
             note(end)
             cursor = max(cursor, end)
+            if node.span == nil { node.span = end..<end }
           } else if end > 0, end <= bytes.count, Self.emptyNodeIndicators.contains(bytes[end - 1]) {
             // An empty node right after its `-`, `?` or `:`: the indicator is the node's text.
             // (Without an indicator libyaml marks it at the next token, which may lie past
@@ -605,11 +630,16 @@ struct YAMLParser {
     var headerEnd = start
     while headerEnd < end && bytes[headerEnd] != 0x0A { headerEnd += 1 }
     let header = bytes[start..<headerEnd].prefix { $0 != UInt8(ascii: "#") }
+    // (A document's text never ends in a line break, CR included.)
     if header.contains(UInt8(ascii: "+")) {
-      return end > headerEnd && bytes[end - 1] == 0x0A ? end - 1 : end
+      var last = end
+      if last > headerEnd && bytes[last - 1] == 0x0A { last -= 1 }
+      if last > headerEnd && bytes[last - 1] == 0x0D { last -= 1 }
+      return last
     }
     // The end of the last line that holds more than spaces.
     var lastContent = headerEnd
+    while lastContent > start && bytes[lastContent - 1] == 0x0D { lastContent -= 1 }
     var i = headerEnd
     while i < end {
       let c = bytes[i]
@@ -627,6 +657,8 @@ struct YAMLParser {
 
   /// Where a block collection's content ends. Its children are complete (their spans final)
   /// when it ends, so the last one's span is enough: no walk down the tree.
+  private static let propertyTerminators: Set<UInt8> = Set(" \t\r\n,[]{}".utf8)
+
   private static let emptyNodeIndicators: Set<UInt8> = [
     UInt8(ascii: "-"), UInt8(ascii: "?"), UInt8(ascii: ":"),
   ]
