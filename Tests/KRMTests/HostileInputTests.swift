@@ -144,6 +144,9 @@ private let configMap = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n
     // Keys that cannot be implicit: a block scalar, over 1024 characters.
     "? >", "? |\n  text\n: v\n", "? y: |",
     "? [" + String(repeating: "a, ", count: 400) + "b]\n: v\n",
+    // Inside flow: plain scalars opening with `?` or `:`, a tag on an empty node; `---n` is no
+    // document marker.
+    "? - :?", "? - !", "? :o:", "---n\n\t",
   ] {
     var file = try YAMLFile(parsing: Array(text.utf8), name: "in.yaml")
     for i in file.documents.indices { file.documents[i].root = file.documents[i].root }

@@ -102,7 +102,7 @@ struct YAMLEmitter {
       var text = inlineText(node, indent: indent)
       // A plain scalar alone at the start of a line must not read as a document marker.
       if indent == 0 && node.kind == .scalar && node.style == .plain && node.anchor == nil
-        && node.tag == nil && (text.hasPrefix("---") || text.hasPrefix("..."))
+        && node.tag == nil && ScalarFormatter.startsWithDocumentMarker(text)
       {
         text = ScalarFormatter.doubleQuoted(node.value)
       }
@@ -241,17 +241,19 @@ struct YAMLEmitter {
       var text = scalarText(node, indent: indent)
       // A plain scalar from block context (a block collection written as a flow key, or put
       // into a flow collection) may hold what ends a scalar there.
-      // (libyaml reads a `?` opening a plain scalar in flow as a key indicator.)
+      // (libyaml reads a `?` or `:` opening a plain scalar in flow as an indicator.)
       if inFlow
         && (node.style == .plain
           && (text.utf8.contains(where: { Self.flowIndicators.contains($0) })
-            || text.utf8.first == UInt8(ascii: "?"))
+            || text.utf8.first == UInt8(ascii: "?") || text.utf8.first == UInt8(ascii: ":"))
           || node.style == .literal || node.style == .folded)
       {
         text = ScalarFormatter.doubleQuoted(node.value)
       }
       if properties.isEmpty { return text }
-      return text.isEmpty ? String(properties.dropLast()) : properties + text
+      // In flow a tag must not touch the `,` or `]` after it: the space stays.
+      if text.isEmpty { return inFlow ? properties : String(properties.dropLast()) }
+      return properties + text
     }
   }
 
@@ -380,6 +382,16 @@ public enum ScalarFormatter {
     return !ScalarResolver.isNonString(value)
   }
 
+  /// Whether text at the start of a line would read as `---` or `...` (a marker is followed by a
+  /// blank or the end of the line).
+  static func startsWithDocumentMarker(_ text: String) -> Bool {
+    let utf8 = Array(text.utf8.prefix(4))
+    guard utf8.count >= 3, utf8[0] == utf8[1], utf8[1] == utf8[2],
+      utf8[0] == UInt8(ascii: "-") || utf8[0] == UInt8(ascii: ".")
+    else { return false }
+    return utf8.count == 3 || utf8[3] == 0x20 || utf8[3] == 0x09
+  }
+
   /// Whether `value` reads back as one plain scalar in block context, whatever it means: no
   /// indicator where one would be read, no `: ` or ` #`, nothing unprintable, and no document
   /// marker at the start.
@@ -399,7 +411,7 @@ public enum ScalarFormatter {
     default:
       break
     }
-    if value.hasPrefix("---") || value.hasPrefix("...") { return false }
+    if startsWithDocumentMarker(value) { return false }
     var previous: UInt8 = 0
     for byte in utf8 {
       if byte < 0x20 || byte == 0x7F { return false }
