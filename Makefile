@@ -80,13 +80,14 @@ check-generated: build
 # Fuzzes the YAML layer and the ResourceList reader for FUZZ_SECONDS (Sources/stoop-fuzz):
 # mutates Tests/Fuzz/corpus, and saves every crash, round-trip loss or invalid emit, shrunk, in
 # Tests/Fuzz/regressions (which `make test` replays); fails when it finds any.
-# FUZZ_ENGINE=libfuzzer runs the same properties under libFuzzer (-sanitize=fuzzer,address).
+# FUZZ_ENGINE=libfuzzer runs the same properties under libFuzzer (-sanitize=fuzzer,address;
+# linked with lld, as gold fails on the sanitizer's objects), one process, coverage-guided.
 FUZZ_SECONDS ?= 180
 FUZZ_ENGINE ?= mutation
 fuzz: deps
 ifeq ($(FUZZ_ENGINE),libfuzzer)
 	$(SWIFT) build -c release --scratch-path .build/libfuzzer --product stoop-fuzz \
-	  -Xswiftc -sanitize=fuzzer,address -Xswiftc -DSTOOP_LIBFUZZER
+	  -Xswiftc -sanitize=fuzzer,address -Xswiftc -DSTOOP_LIBFUZZER -Xswiftc -use-ld=lld
 	mkdir -p .build/fuzz/libfuzzer-corpus
 	.build/libfuzzer/release/stoop-fuzz -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
 	  -artifact_prefix=Tests/Fuzz/regressions/ .build/fuzz/libfuzzer-corpus Tests/Fuzz/corpus
