@@ -146,7 +146,9 @@ private let configMap = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n
     "? [" + String(repeating: "a, ", count: 400) + "b]\n: v\n",
     // Inside flow: plain scalars opening with `?` or `:`, a tag on an empty node; `---n` is no
     // document marker.
-    "? - :?", "? - !", "? :o:", "---n\n\t",
+    "? - :?", "? - !", "? :o:", "---n\n\t", "? y:?",
+    // A plain scalar re-quoted before a tab-only line, which libyaml took as the scalar's.
+    "--\n n\n\t", "x: 1\n---\n--\n n\n\t\n",
   ] {
     var file = try YAMLFile(parsing: Array(text.utf8), name: "in.yaml")
     for i in file.documents.indices { file.documents[i].root = file.documents[i].root }

@@ -241,11 +241,13 @@ struct YAMLEmitter {
       var text = scalarText(node, indent: indent)
       // A plain scalar from block context (a block collection written as a flow key, or put
       // into a flow collection) may hold what ends a scalar there.
-      // (libyaml reads a `?` or `:` opening a plain scalar in flow as an indicator.)
+      // (libyaml reads a `?` or `:` opening a plain scalar in flow as an indicator, and refuses
+      // `:?` inside one.)
       if inFlow
         && (node.style == .plain
           && (text.utf8.contains(where: { Self.flowIndicators.contains($0) })
-            || text.utf8.first == UInt8(ascii: "?") || text.utf8.first == UInt8(ascii: ":"))
+            || text.utf8.first == UInt8(ascii: "?") || text.utf8.first == UInt8(ascii: ":")
+            || text.contains(":?"))
           || node.style == .literal || node.style == .folded)
       {
         text = ScalarFormatter.doubleQuoted(node.value)
