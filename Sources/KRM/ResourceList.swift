@@ -190,34 +190,6 @@ public enum ResourceList {
     return out
   }
 
-  /// kpt wraps a document that is a bare sequence under this key.
-  public static let bareSequenceKey = "bareSeqNodeWrappingKey"
-
-  /// How far a bare sequence's own text is indented under `bareSequenceKey`: a block sequence
-  /// may stand at its key's column, anything else must be deeper.
-  static func bareSequenceShift(_ sequence: YAMLNode) -> Int {
-    // (Properties on their own line make the key's column too shallow even for a block one.)
-    sequence.isFlow || sequence.anchor != nil || sequence.tag != nil ? 4 : 2
-  }
-
-  /// A bare sequence document as kpt wraps it, with the document's own text on the lines after
-  /// the key, so that `fn sink` can give back its exact bytes.
-  static func bareSequenceItem(
-    _ document: YAMLDocument, annotations: [(String, String, YAMLScalarStyle)]
-  ) -> [UInt8]? {
-    guard let text = document.originalText else { return nil }
-    var out = Array("- \(bareSequenceKey):\n".utf8)
-    out.append(
-      contentsOf: shift(text, by: bareSequenceShift(document.root), firstLine: true))
-    out.append(contentsOf: "\n  metadata:\n    annotations:\n".utf8)
-    for (key, value, style) in annotations {
-      out.append(
-        contentsOf: "      \(key): \(ScalarFormatter.format(value, style: style, indent: 6))\n".utf8
-      )
-    }
-    return out
-  }
-
   /// The document's own text with the annotations spliced into its block `metadata`, indented as
   /// a sequence item; nil when the document's shape needs the emitter instead.
   static func verbatimItem(
@@ -324,68 +296,6 @@ public enum ResourceList {
     spliced.reserveCapacity(text.count + insertion.count)
     spliced.append(contentsOf: text[text.startIndex..<insertAt])
     spliced.append(contentsOf: insertion)
-    spliced.append(contentsOf: text[insertAt...])
-    var out: [UInt8] = [UInt8(ascii: "-"), 0x20]
-    out.append(contentsOf: shift(spliced[...], by: 2, firstLine: false))
-    out.append(0x0A)
-    return out
-  }
-
-  /// Where the reader's annotations went into a flow document's own text, recorded in
-  /// `internal.stoop.dev/json` so that the writer takes out exactly what was put in.
-  enum FlowSplice: String {
-    /// `annotations: {...}` after the last entry of a flow `metadata` (kpt's place on a one-line
-    /// document); also the value for a `.json` file carried as its own block text.
-    case verbatim
-    /// The entries after the last entry of an existing flow `metadata.annotations`.
-    case annotations = "verbatim-annotations"
-    /// `metadata: {annotations: {...}}` after the root's last entry.
-    case metadata = "verbatim-metadata"
-  }
-
-  /// A flow-style document's own text (JSON, typically) indented as a sequence item, with the
-  /// annotations spliced into it (`FlowSplice`); nil for any other shape.
-  static func verbatimFlowItem(
-    _ document: YAMLDocument, annotations: [(String, String, YAMLScalarStyle)]
-  ) -> [UInt8]? {
-    guard let text = document.originalText, document.root.isMapping, document.root.isFlow,
-      let rootSpan = document.root.span
-    else { return nil }
-    let root = document.root
-    func formatted(_ splice: FlowSplice) -> String {
-      (annotations + [(Annotation.json, splice.rawValue, .singleQuoted)]).map { key, value, style in
-        key + ": " + ScalarFormatter.format(value, style: style, indent: 0)
-      }.joined(separator: ", ")
-    }
-    /// Just after the last entry of a flow mapping, or after its `{` when it has none.
-    func end(of mapping: YAMLNode, span: Range<Int>) -> (at: Int, comma: String)? {
-      guard let last = mapping.entries.last else { return (span.lowerBound + 1, "") }
-      guard let at = last.value.span?.upperBound ?? last.key.span?.upperBound else { return nil }
-      return (at, ", ")
-    }
-    let insertAt: Int
-    let insertion: String
-    if let metadata = root["metadata"] {
-      guard metadata.isMapping, metadata.isFlow, let span = metadata.span else { return nil }
-      if let existing = metadata["annotations"] {
-        guard existing.isMapping, existing.isFlow, let inner = existing.span,
-          !existing.keys.contains(where: { Annotation.writerClears.contains($0) }),
-          let (at, comma) = end(of: existing, span: inner)
-        else { return nil }
-        (insertAt, insertion) = (at, comma + formatted(.annotations))
-      } else {
-        guard let (at, comma) = end(of: metadata, span: span) else { return nil }
-        (insertAt, insertion) = (at, comma + "annotations: {" + formatted(.verbatim) + "}")
-      }
-    } else {
-      guard let (at, comma) = end(of: root, span: rootSpan) else { return nil }
-      (insertAt, insertion) = (
-        at, comma + "metadata: {annotations: {" + formatted(.metadata) + "}}"
-      )
-    }
-    guard text.startIndex <= insertAt, insertAt <= text.endIndex else { return nil }
-    var spliced = Array(text[text.startIndex..<insertAt])
-    spliced.append(contentsOf: insertion.utf8)
     spliced.append(contentsOf: text[insertAt...])
     var out: [UInt8] = [UInt8(ascii: "-"), 0x20]
     out.append(contentsOf: shift(spliced[...], by: 2, firstLine: false))

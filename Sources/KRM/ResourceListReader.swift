@@ -89,7 +89,7 @@ extension ResourceList {
     return i
   }
 
-  private static func lineEnd(_ offset: Int, _ bytes: [UInt8]) -> Int {
+  static func lineEnd(_ offset: Int, _ bytes: [UInt8]) -> Int {
     var i = offset
     while i < bytes.count && bytes[i] != 0x0A { i += 1 }
     return i
@@ -192,46 +192,6 @@ extension ResourceList {
     return entry
   }
 
-  /// The text of a bare sequence on the lines after `bareSequenceKey` (as `fn source` writes
-  /// it), with the comment lines below it, unindented; nil when it is not there.
-  private static func bareSequenceText(_ node: YAMLNode, in bytes: [UInt8]) -> [UInt8]? {
-    guard let entry = node.entries.first(where: { $0.key.value == bareSequenceKey }),
-      let keyEnd = entry.key.span?.upperBound, let span = entry.value.span
-    else { return nil }
-    let start = lineEnd(keyEnd, bytes) + 1
-    guard start <= span.lowerBound, span.upperBound <= bytes.count else { return nil }
-    let shift = bareSequenceShift(entry.value)
-    var end = lineEnd(span.upperBound, bytes)
-    var probe = end + 1
-    while probe < bytes.count {
-      let e = lineEnd(probe, bytes)
-      var i = probe
-      while i < e && bytes[i] == 0x20 { i += 1 }
-      if i == e || (i == e - 1 && bytes[i] == 0x0D) {
-        probe = e + 1
-        continue
-      }
-      guard bytes[i] == UInt8(ascii: "#"), i - probe >= shift else { break }
-      end = e
-      probe = e + 1
-    }
-    var out: [UInt8] = []
-    out.reserveCapacity(end - start + 1)
-    var atLineStart = true
-    var skipped = 0
-    for byte in bytes[start..<end] {
-      if atLineStart && byte == 0x20 && skipped < shift {
-        skipped += 1
-        continue
-      }
-      atLineStart = byte == 0x0A
-      skipped = 0
-      out.append(byte)
-    }
-    out.append(0x0A)
-    return out
-  }
-
   /// A path annotation must name a file inside the package.
   public static func validate(path: String) throws(KRMError) {
     let components = path.split(separator: "/", omittingEmptySubsequences: false)
@@ -326,7 +286,7 @@ extension ResourceList {
   }
 
   /// The region's bytes unindented by its shift, with ranges removed or replaced.
-  private static func copy(
+  static func copy(
     _ region: ItemRegion, from bytes: [UInt8], removing removed: [Range<Int>],
     replacing replacement: (range: Range<Int>, bytes: [UInt8])? = nil
   ) -> [UInt8] {
@@ -365,76 +325,5 @@ extension ResourceList {
     }
     if out.last != 0x0A { out.append(0x0A) }
     return out
-  }
-
-  /// The text of a flow mapping's entries from `index` to its end: from the end of the entry
-  /// before (or from the first key, where a writer puts entries just after the `{`) to the end
-  /// of the last value.
-  static func trailingRange(_ mapping: YAMLNode, from index: Int) -> Range<Int>? {
-    guard mapping.entries.indices.contains(index),
-      let to = mapping.entries.last?.value.span?.upperBound
-    else { return nil }
-    guard index > 0 else {
-      guard let from = mapping.entries[0].key.span?.lowerBound, from <= to else { return nil }
-      return from..<to
-    }
-    let previous = mapping.entries[index - 1]
-    guard let from = previous.value.span?.upperBound ?? previous.key.span?.upperBound, from <= to
-    else { return nil }
-    return from..<to
-  }
-
-  /// The reader's annotations where a writer adds them to a flow `metadata` or a flow
-  /// `annotations`: the last entries of `annotations`, or the whole `annotations: {...}` at the
-  /// end of a flow `metadata` when it holds nothing else; nil when they are elsewhere.
-  static func trailingAnnotations(metadata: YAMLNode, annotations: YAMLNode) -> Range<Int>? {
-    let keys = annotations.keys
-    guard let first = keys.firstIndex(where: { Annotation.writerClears.contains($0) }),
-      keys[first...].allSatisfy({ Annotation.writerClears.contains($0) })
-    else { return nil }
-    if first == 0, metadata.isFlow, let last = metadata.entries.last,
-      last.key.value == "annotations", last.value.isFlow
-    {
-      return trailingRange(metadata, from: metadata.entries.count - 1)
-    }
-    guard annotations.isFlow else { return nil }
-    return trailingRange(annotations, from: first)
-  }
-
-  /// A flow item's text without what the writer spliced into it (`FlowSplice`); nil when the
-  /// item no longer has that shape.
-  private static func removeFlowAnnotations(
-    _ node: YAMLNode, splice: FlowSplice, region: ItemRegion, in bytes: [UInt8]
-  ) -> [UInt8]? {
-    func isAdded(_ mapping: YAMLNode) -> Bool {
-      mapping.isMapping && !mapping.entries.isEmpty
-        && mapping.entries.allSatisfy { Annotation.writerClears.contains($0.key.value) }
-    }
-    guard node.isMapping, node.isFlow else { return nil }
-    var removed: Range<Int>?
-    switch splice {
-    case .metadata:
-      guard let last = node.entries.last, last.key.value == "metadata", last.value.isFlow,
-        last.value.entries.count == 1, let annotations = last.value["annotations"],
-        isAdded(annotations)
-      else { return nil }
-      removed = trailingRange(node, from: node.entries.count - 1)
-    case .verbatim:
-      guard let metadata = node["metadata"], metadata.isMapping, metadata.isFlow,
-        let last = metadata.entries.last, last.key.value == "annotations", isAdded(last.value)
-      else { return nil }
-      removed = trailingRange(metadata, from: metadata.entries.count - 1)
-    case .annotations:
-      guard let annotations = node.node(at: ["metadata", "annotations"]), annotations.isMapping,
-        annotations.isFlow,
-        let first = annotations.entries.lastIndex(where: {
-          !Annotation.writerClears.contains($0.key.value)
-        }).map({ $0 + 1 }) ?? Optional(0),
-        first < annotations.entries.count
-      else { return nil }
-      removed = trailingRange(annotations, from: first)
-    }
-    guard let removed else { return nil }
-    return copy(region, from: bytes, removing: [removed])
   }
 }
