@@ -304,8 +304,9 @@ extension ResourceList {
         continue
       }
       if removedIndex < removed.count && i >= removed[removedIndex].lowerBound {
-        i = max(i, removed[removedIndex].upperBound)
-        atLineStart = bytes[removed[removedIndex].upperBound - 1] == 0x0A
+        let end = removed[removedIndex].upperBound
+        i = max(i, end)
+        atLineStart = end > 0 && bytes[end - 1] == 0x0A
         removedIndex += 1
         continue
       }
@@ -323,7 +324,13 @@ extension ResourceList {
       atLineStart = byte == 0x0A
       i += 1
     }
-    if out.last != 0x0A { out.append(0x0A) }
+    // The list's line break after the item, unless the removed lines' own break stands in for it;
+    // a region ending in a line break of its own (a `|+` scalar's) still needs it.
+    let endsInOwnLineBreak =
+      i == region.range.upperBound && region.range.upperBound > region.range.lowerBound
+      && bytes[region.range.upperBound - 1] == 0x0A
+      && removed.allSatisfy { $0.upperBound < region.range.upperBound }
+    if out.last != 0x0A || endsInOwnLineBreak { out.append(0x0A) }
     return out
   }
 }
