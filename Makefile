@@ -6,7 +6,7 @@ DEBUG_BIN := .build/debug/stoop
 SHARED ?= ../shared
 APT_PACKAGES := libgit2-dev libyaml-dev
 
-.PHONY: all deps build release test demo install man completions bench lint format check-generated conformance
+.PHONY: all deps build release test demo install man completions bench lint format check-generated conformance fuzz
 
 all: build
 
@@ -78,6 +78,26 @@ check-generated: build
 	find $$tmp/man -name '*.1' -exec sed -i '/^\.Dd /d' {} +; \
 	diff -r $$tmp/man man >/dev/null || { echo "man/ is stale: run make man" >&2; exit 1; }; \
 	echo "man/ and completions/ are up to date"
+
+# Fuzzes the YAML layer and the ResourceList reader for FUZZ_SECONDS (Sources/stoop-fuzz):
+# mutates Tests/Fuzz/corpus, and saves every crash, round-trip loss or invalid emit, shrunk, in
+# Tests/Fuzz/regressions (which `make test` replays); fails when it finds any.
+# FUZZ_ENGINE=libfuzzer runs the same properties under libFuzzer (-sanitize=fuzzer,address;
+# linked with lld, as gold fails on the sanitizer's objects), one process, coverage-guided.
+FUZZ_SECONDS ?= 180
+FUZZ_ENGINE ?= mutation
+fuzz: deps
+ifeq ($(FUZZ_ENGINE),libfuzzer)
+	$(SWIFT) build -c release --scratch-path .build/libfuzzer --product stoop-fuzz \
+	  -Xswiftc -sanitize=fuzzer,address -Xswiftc -DSTOOP_LIBFUZZER -Xswiftc -use-ld=lld
+	mkdir -p .build/fuzz/libfuzzer-corpus
+	.build/libfuzzer/release/stoop-fuzz -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+	  -artifact_prefix=Tests/Fuzz/regressions/ .build/fuzz/libfuzzer-corpus Tests/Fuzz/corpus
+else
+	$(SWIFT) build -c release --product stoop-fuzz
+	.build/release/stoop-fuzz --seconds $(FUZZ_SECONDS) --corpus Tests/Fuzz/corpus \
+	  --regressions Tests/Fuzz/regressions --work .build/fuzz
+endif
 
 bench: release
 	STOOP=$(abspath $(BIN)) bash bench/run.sh

@@ -31,10 +31,14 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "stoop", dependencies: ["StoopCLI"]),
+    // `make fuzz`: the YAML layer's properties (StoopFuzzing) and the runner (stoop-fuzz).
+    .target(name: "StoopFuzzing", dependencies: ["CaD", "KRM"]),
+    .executableTarget(name: "stoop-fuzz", dependencies: ["StoopFuzzing", "KRM"]),
     .testTarget(name: "KRMTests", dependencies: ["KRM"]),
     .testTarget(name: "CaDTests", dependencies: ["CaD", "KRM"]),
     .testTarget(name: "GitTests", dependencies: ["Git"]),
     .testTarget(name: "OrchestrationTests", dependencies: ["Orchestration"]),
     .testTarget(name: "StoopCLITests", dependencies: ["StoopCLI"]),
+    .testTarget(name: "FuzzTests", dependencies: ["StoopFuzzing"]),
   ]
 )

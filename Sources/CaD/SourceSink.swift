@@ -35,7 +35,15 @@ public enum Source {
     }
     switch output {
     case .stdout:
-      return ResourceList.write(files: files, functionConfig: config)
+      do {
+        return try ResourceList.writeLossless(files: files, functionConfig: config)
+      } catch .cannotCarry(let file, let line, let reason) {
+        // Named as the reader names the files it reads: below the directory as given.
+        let base = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+        throw .yaml(.cannotCarry(file: base + "/" + file, line: line, reason: reason))
+      } catch {
+        throw .yaml(error)
+      }
     case .unwrap:
       var out: [UInt8] = []
       var first = true
@@ -57,51 +65,12 @@ public enum Sink {
   public static func files(from input: [UInt8], name: String = "stdin") throws(KRMError) -> [(
     path: String, bytes: [UInt8]
   )] {
-    let entries = try ResourceList.read(input, name: name)
-    var order: [String] = []
-    var byPath: [String: [ResourceListEntry]] = [:]
-    for entry in entries {
-      let path = entry.path ?? defaultPath(for: entry.resource)
-      try ResourceList.validate(path: path)
-      if byPath[path] == nil { order.append(path) }
-      byPath[path, default: []].append(entry)
-    }
-    return try order.map { path throws(KRMError) in
-      // Documents without an index go first, then by index, keeping list order among equals.
-      let documents = byPath[path, default: []].enumerated().sorted {
-        ($0.element.index ?? -1, $0.offset) < ($1.element.index ?? -1, $1.offset)
-      }.map(\.element)
-      var seen = Set<Int>()
-      for document in documents {
-        if let index = document.index, !seen.insert(index).inserted {
-          throw KRMError.duplicateResource(path: path, index: index)
-        }
-      }
-      // kpt writes a JSON file in Go's indented JSON layout, unless stoop carried its own text.
-      if path.hasSuffix(".json"), documents.count == 1, !documents[0].isVerbatimJSON {
-        return (path, GoJSON.encode(documents[0].resource.document.root))
-      }
-      var bytes: [UInt8] = []
-      for (i, document) in documents.enumerated() {
-        if i == 0 {
-          bytes.append(contentsOf: document.leading ?? [])
-        } else {
-          bytes.append(contentsOf: document.leading ?? YAMLFile.defaultSeparator)
-        }
-        var text = document.text
-        text.removeLast()
-        bytes.append(contentsOf: text)
-      }
-      bytes.append(contentsOf: documents.last?.trailing ?? YAMLFile.defaultTrailing)
-      return (path, bytes)
-    }
+    try ResourceList.files(from: ResourceList.read(input, name: name))
   }
 
   /// kpt's name for a resource that came without a path: `<namespace>/<kind>_<name>.yaml`.
   static func defaultPath(for resource: Resource) -> String {
-    let file = "\((resource.kind ?? "").lowercased())_\(resource.name ?? "").yaml"
-    if let namespace = resource.namespace, !namespace.isEmpty { return namespace + "/" + file }
-    return file
+    ResourceList.defaultPath(for: resource)
   }
 
   /// Writes the list into `directory`, which must not exist or be empty. Files are first written

@@ -137,7 +137,7 @@ public enum UpstreamRewrite {
       }
     }
     let apiVersion = root["apiVersion"]?.string ?? ""
-    let group = apiVersion.contains("/") ? String(apiVersion.split(separator: "/")[0]) : ""
+    let group = apiVersion.contains("/") ? String(apiVersion.prefix { $0 != "/" }) : ""
     let kind = root["kind"]?.string ?? ""
     let value = [
       group, kind, identityNamespace.isEmpty ? "default" : identityNamespace, identityName,

@@ -17,6 +17,10 @@ public enum KRMError: Error, Equatable, Sendable, CustomStringConvertible {
   case invalidKptfile(file: String, problems: [String])
   /// Two resources claim the same file and index.
   case duplicateResource(path: String, index: Int)
+  /// Collections nest deeper than stoop follows (every walk over a tree is bounded by this).
+  case tooDeep(file: String, line: Int, limit: Int)
+  /// A document that a ResourceList cannot carry back to its file byte for byte.
+  case cannotCarry(file: String, line: Int, reason: String)
 
   public var description: String {
     switch self {
@@ -38,6 +42,10 @@ public enum KRMError: Error, Equatable, Sendable, CustomStringConvertible {
     case .duplicateResource(let path, let index):
       return
         "two resources have path \"\(path)\" and index \(index); give one another path or index"
+    case .tooDeep(let file, let line, let limit):
+      return "\(file):\(line): nesting deeper than \(limit) levels is not supported"
+    case .cannotCarry(let file, let line, let reason):
+      return "\(file):\(line): \(reason)"
     }
   }
 }

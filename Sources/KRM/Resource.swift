@@ -14,8 +14,10 @@ public enum Annotation {
   public static let leading = "internal.stoop.dev/leading"
   /// stoop only: the exact text after the last document of a file, when it is not one line break.
   public static let trailing = "internal.stoop.dev/trailing"
-  /// stoop only: `'verbatim'` on a `.json` document carried as its own text, which `fn sink`
-  /// writes back as it is instead of in kpt's JSON layout.
+  /// stoop only: on a document carried as its own text, which `fn sink` writes back as it is
+  /// (a `.json` file too, instead of in kpt's JSON layout); on a flow document, where the
+  /// reader's annotations went into that text (`'verbatim'`, `'verbatim-annotations'`,
+  /// `'verbatim-metadata'`).
   public static let json = "internal.stoop.dev/json"
 
   /// The annotations a reader adds and a writer removes, in the order kpt writes them.

@@ -42,14 +42,25 @@ public enum ResourceList {
   public static func write(
     files: [PackageFile], functionConfig: (path: String, document: YAMLDocument)? = nil
   ) -> [UInt8] {
-    var out: [UInt8] = []
-    out.reserveCapacity(
-      files.reduce(0) { $0 + ($1.yaml.documents.first?.originalText?.count ?? 0) } * 3 / 2 + 256)
-    out.append(contentsOf: "apiVersion: \(apiVersion)\nkind: \(kind)\n".utf8)
-    let count = files.reduce(0) { $0 + $1.yaml.documents.count }
-    out.append(contentsOf: (count == 0 ? "items: []\n" : "items:\n").utf8)
     // Each file's items depend on that file alone.
-    for items in files.concurrentMap(items(of:)) { out.append(contentsOf: items) }
+    write(files: files, items: files.concurrentMap(items(of:)), functionConfig: functionConfig)
+  }
+
+  static func header(itemCount: Int) -> [UInt8] {
+    Array(
+      ("apiVersion: \(apiVersion)\nkind: \(kind)\n" + (itemCount == 0 ? "items: []\n" : "items:\n"))
+        .utf8)
+  }
+
+  /// The list around each file's items.
+  static func write(
+    files: [PackageFile], items: [[UInt8]],
+    functionConfig: (path: String, document: YAMLDocument)?
+  ) -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(items.reduce(0) { $0 + $1.count } + 256)
+    out.append(contentsOf: header(itemCount: files.reduce(0) { $0 + $1.yaml.documents.count }))
+    for items in items { out.append(contentsOf: items) }
     if let functionConfig {
       out.append(contentsOf: "functionConfig:\n".utf8)
       var resource = Resource(document: functionConfig.document)
@@ -132,18 +143,35 @@ public enum ResourceList {
       // A compact document's own text, indented, is exactly what kpt's emitter would print when
       // the document is canonical, and the lossless form when it is not; a wide one in canonical
       // form must be re-emitted compact, as kpt does.
-      // A JSON file kpt would not write back in its own layout travels as its own text.
-      if file.path.hasSuffix(".json"), documents.count == 1, !document.isModified,
-        file.yaml.bytes() != GoJSON.encode(document.root),
-        let text = verbatimFlowItem(
-          document, annotations: annotations + [(Annotation.json, "verbatim", .singleQuoted)])
-      {
+      // A JSON file kpt would not write back in its own layout travels as its own text, and so
+      // does any document in flow style (kpt would reformat it).
+      let isJSONFile = file.path.hasSuffix(".json") && documents.count == 1
+      let isOwnJSON =
+        isJSONFile && !document.isModified && file.yaml.bytes() != GoJSON.encode(document.root)
+      // (The list's item form has no place for a flow document's own comments.)
+      let isOwnFlow =
+        !document.isModified && document.root.isFlow
+        && (isJSONFile
+          ? isOwnJSON
+          : !document.isInCanonicalForm || !document.headComments.isEmpty
+            || !document.footComments.isEmpty)
+      if isOwnFlow, let text = verbatimFlowItem(document, annotations: annotations) {
         out.append(contentsOf: text)
         continue
+      }
+      if isOwnJSON {
+        annotations.append((Annotation.json, FlowSplice.verbatim.rawValue, .singleQuoted))
       }
       if !document.isModified
         && (document.sequenceIndent == .compact || !document.isInCanonicalForm),
         let text = verbatimItem(document, annotations: annotations)
+      {
+        out.append(contentsOf: text)
+        continue
+      }
+      if !document.isModified, document.root.isSequence,
+        document.sequenceIndent == .compact || !document.isInCanonicalForm,
+        let text = bareSequenceItem(document, annotations: annotations)
       {
         out.append(contentsOf: text)
         continue
@@ -162,9 +190,6 @@ public enum ResourceList {
     return out
   }
 
-  /// kpt wraps a document that is a bare sequence under this key.
-  public static let bareSequenceKey = "bareSeqNodeWrappingKey"
-
   /// The document's own text with the annotations spliced into its block `metadata`, indented as
   /// a sequence item; nil when the document's shape needs the emitter instead.
   static func verbatimItem(
@@ -172,15 +197,27 @@ public enum ResourceList {
   ) -> [UInt8]? {
     guard let text = document.originalText, let rootSpan = document.root.span else { return nil }
     let root = document.root
-    guard root.isMapping, !root.isFlow, !root.entries.isEmpty else { return nil }
-    let lineBreak: [UInt8] = text.contains(0x0D) ? [0x0D, 0x0A] : [0x0A]
+    guard root.isMapping, !root.isFlow, !root.entries.isEmpty,
+      text.startIndex <= rootSpan.lowerBound,
+      rootSpan.upperBound <= text.endIndex
+    else { return nil }
+    // Inserted lines end as the line they follow does (at the end of the text, as the first
+    // line does): `fn sink` takes out whole lines, and what stays must be what was there.
+    let firstBreak = text.firstIndex(of: 0x0A)
+    let firstIsCRLF = firstBreak.map { $0 > text.startIndex && text[$0 - 1] == 0x0D } == true
+    var lineBreak: [UInt8] = firstIsCRLF ? [0x0D, 0x0A] : [0x0A]
+    func useLineBreak(at offset: Int) {
+      guard offset < text.endIndex else { return }
+      lineBreak = text[offset] == 0x0D ? [0x0D, 0x0A] : [0x0A]
+    }
     func column(_ offset: Int) -> Int {
+      let offset = min(max(offset, text.startIndex), text.endIndex)
       var i = offset
       while i > text.startIndex && text[i - 1] != 0x0A { i -= 1 }
       return offset - i
     }
     func lineEnd(_ offset: Int) -> Int {
-      var i = offset
+      var i = min(max(offset, text.startIndex), text.endIndex)
       while i < text.endIndex && text[i] != 0x0A { i += 1 }
       if i > text.startIndex && i <= text.endIndex && text[i - 1] == 0x0D && i - 1 >= offset {
         return i - 1
@@ -204,7 +241,7 @@ public enum ResourceList {
     if let metadata = root["metadata"], metadata.isMapping, metadata.isFlow {
       // kpt adds `annotations: {...}` at the end of a flow `metadata`.
       guard metadata["annotations"] == nil, let span = metadata.span, span.count >= 2,
-        text[span.upperBound - 1] == UInt8(ascii: "}")
+        text.indices.contains(span.upperBound - 1), text[span.upperBound - 1] == UInt8(ascii: "}")
       else { return nil }
       insertAt = span.upperBound - 1
       let added = annotations.map { key, value, style in
@@ -223,7 +260,8 @@ public enum ResourceList {
         guard !annotations.contains(where: { keys.contains($0.0) }) else { return nil }
         if existing.isFlow {
           // kpt adds to a flow mapping in flow style, before its closing brace.
-          guard span.upperBound > span.lowerBound, text[span.upperBound - 1] == UInt8(ascii: "}")
+          guard span.upperBound > span.lowerBound, text.indices.contains(span.upperBound - 1),
+            text[span.upperBound - 1] == UInt8(ascii: "}")
           else { return nil }
           insertAt = span.upperBound - 1
           let added = annotations.map { key, value, style in
@@ -233,18 +271,21 @@ public enum ResourceList {
         } else {
           guard !existing.entries.isEmpty else { return nil }
           insertAt = lineEnd(span.upperBound)
+          useLineBreak(at: insertAt)
           insertion = entryLines(column(span.lowerBound))
         }
       } else {
         let step = metadataColumn - rootColumn
         guard step > 0 else { return nil }
         insertAt = lineEnd(metadataSpan.upperBound)
+        useLineBreak(at: insertAt)
         insertion =
           lineBreak + Array(repeatElement(0x20, count: metadataColumn)) + Array("annotations:".utf8)
         insertion += entryLines(metadataColumn + step)
       }
     } else {
       insertAt = lineEnd(rootSpan.upperBound)
+      useLineBreak(at: insertAt)
       insertion =
         lineBreak + Array(repeatElement(0x20, count: rootColumn)) + Array("metadata:".utf8)
       insertion +=
@@ -255,29 +296,6 @@ public enum ResourceList {
     spliced.reserveCapacity(text.count + insertion.count)
     spliced.append(contentsOf: text[text.startIndex..<insertAt])
     spliced.append(contentsOf: insertion)
-    spliced.append(contentsOf: text[insertAt...])
-    var out: [UInt8] = [UInt8(ascii: "-"), 0x20]
-    out.append(contentsOf: shift(spliced[...], by: 2, firstLine: false))
-    out.append(0x0A)
-    return out
-  }
-
-  /// A flow-style document's own text (JSON, typically) indented as a sequence item, with
-  /// `annotations: {...}` added right after the last entry of its flow `metadata`, which is where
-  /// kpt puts it on a one-line document; nil for any other shape.
-  static func verbatimFlowItem(
-    _ document: YAMLDocument, annotations: [(String, String, YAMLScalarStyle)]
-  ) -> [UInt8]? {
-    guard let text = document.originalText, document.root.isMapping, document.root.isFlow,
-      let metadata = document.root["metadata"], metadata.isMapping, metadata.isFlow,
-      metadata["annotations"] == nil, let last = metadata.entries.last,
-      let insertAt = last.value.span?.upperBound ?? last.key.span?.upperBound
-    else { return nil }
-    let added = annotations.map { key, value, style in
-      key + ": " + ScalarFormatter.format(value, style: style, indent: 0)
-    }.joined(separator: ", ")
-    var spliced = Array(text[text.startIndex..<insertAt])
-    spliced.append(contentsOf: (", annotations: {" + added + "}").utf8)
     spliced.append(contentsOf: text[insertAt...])
     var out: [UInt8] = [UInt8(ascii: "-"), 0x20]
     out.append(contentsOf: shift(spliced[...], by: 2, firstLine: false))

@@ -3,7 +3,7 @@ extension ResourceList {
   /// annotations taken off. An item stoop carried as its own text comes back byte for byte; an
   /// item in kpt's form is re-emitted with the sequence indentation its annotation asks for.
   public static func read(_ bytes: [UInt8], name: String) throws(KRMError) -> [ResourceListEntry] {
-    let file = try YAMLFile(parsing: bytes, name: name)
+    let file = try YAMLFile(parsingResourceList: bytes, name: name)
     if file.documents.count == 1, let root = Optional(file.documents[0].root), root.isMapping,
       let kind = root["kind"]?.string, kind == "ResourceList" || kind == "List",
       root["items"] != nil || root["functionConfig"] != nil
@@ -46,7 +46,7 @@ extension ResourceList {
   public static func readItems(_ bytes: [UInt8], name: String) throws(KRMError) -> [(
     document: YAMLDocument, verbatim: [UInt8]?
   )] {
-    let file = try YAMLFile(parsing: bytes, name: name)
+    let file = try YAMLFile(parsingResourceList: bytes, name: name)
     if file.documents.count == 1, let root = Optional(file.documents[0].root), root.isMapping,
       let kind = root["kind"]?.string, kind == "ResourceList" || kind == "List",
       root["items"] != nil || root["functionConfig"] != nil
@@ -89,7 +89,7 @@ extension ResourceList {
     return i
   }
 
-  private static func lineEnd(_ offset: Int, _ bytes: [UInt8]) -> Int {
+  static func lineEnd(_ offset: Int, _ bytes: [UInt8]) -> Int {
     var i = offset
     while i < bytes.count && bytes[i] != 0x0A { i += 1 }
     return i
@@ -159,7 +159,7 @@ extension ResourceList {
     let wanted = resource.annotation(Annotation.seqIndent).flatMap(SequenceIndent.init(rawValue:))
     let leading = resource.annotation(Annotation.leading).map { Array($0.utf8) }
     let trailing = resource.annotation(Annotation.trailing).map { Array($0.utf8) }
-    let verbatimJSON = resource.annotation(Annotation.json) == "verbatim"
+    let splice = resource.annotation(Annotation.json).flatMap(FlowSplice.init(rawValue:))
     resource.removeAnnotations(Annotation.writerClears)
     var bareSequence = false
     if resource.document.root.isMapping, resource.document.root.entries.count == 1,
@@ -170,8 +170,12 @@ extension ResourceList {
     }
 
     var text: [UInt8]
-    if verbatimJSON, let spliced = removeFlowAnnotations(node, region: region, in: bytes) {
+    if let splice, node.isFlow,
+      let spliced = removeFlowAnnotations(node, splice: splice, region: region, in: bytes)
+    {
       text = spliced
+    } else if bareSequence, let own = bareSequenceText(node, in: bytes) {
+      text = own
     } else if !bareSequence, let spliced = removeAnnotationLines(node, region: region, in: bytes) {
       text = spliced
       if let wanted, node.containsBlockSequence, SequenceIndent.detect(in: text) != wanted {
@@ -184,7 +188,7 @@ extension ResourceList {
     var entry = ResourceListEntry(
       path: path, index: index, leading: leading, trailing: trailing, text: text, resource: resource
     )
-    entry.isVerbatimJSON = verbatimJSON
+    entry.isVerbatimJSON = splice != nil
     return entry
   }
 
@@ -207,7 +211,12 @@ extension ResourceList {
     if let metadata = node["metadata"], let annotations = metadata["annotations"],
       annotations.entries.contains(where: { Annotation.writerClears.contains($0.key.value) })
     {
-      if metadata.isFlow {
+      if metadata.isFlow || annotations.isFlow,
+        let range = trailingAnnotations(metadata: metadata, annotations: annotations)
+      {
+        // Where a writer puts them (kpt and fn source alike): take out exactly that text.
+        removed.append(range)
+      } else if metadata.isFlow {
         // Rebuild the flow `metadata` from its entries' own text, without the reader's entries.
         guard let span = metadata.span else { return nil }
         var parts: [String] = []
@@ -247,7 +256,7 @@ extension ResourceList {
         replacement = (span, Array(("{" + kept.joined(separator: ", ") + "}").utf8))
       }
     }
-    if replacement == nil, let metadata = node["metadata"],
+    if replacement == nil, removed.isEmpty, let metadata = node["metadata"],
       let annotations = metadata["annotations"],
       annotations.entries.contains(where: { Annotation.writerClears.contains($0.key.value) })
     {
@@ -277,7 +286,7 @@ extension ResourceList {
   }
 
   /// The region's bytes unindented by its shift, with ranges removed or replaced.
-  private static func copy(
+  static func copy(
     _ region: ItemRegion, from bytes: [UInt8], removing removed: [Range<Int>],
     replacing replacement: (range: Range<Int>, bytes: [UInt8])? = nil
   ) -> [UInt8] {
@@ -295,8 +304,9 @@ extension ResourceList {
         continue
       }
       if removedIndex < removed.count && i >= removed[removedIndex].lowerBound {
-        i = max(i, removed[removedIndex].upperBound)
-        atLineStart = bytes[removed[removedIndex].upperBound - 1] == 0x0A
+        let end = removed[removedIndex].upperBound
+        i = max(i, end)
+        atLineStart = end > 0 && bytes[end - 1] == 0x0A
         removedIndex += 1
         continue
       }
@@ -314,23 +324,13 @@ extension ResourceList {
       atLineStart = byte == 0x0A
       i += 1
     }
-    if out.last != 0x0A { out.append(0x0A) }
+    // The list's line break after the item, unless the removed lines' own break stands in for it;
+    // a region ending in a line break of its own (a `|+` scalar's) still needs it.
+    let endsInOwnLineBreak =
+      i == region.range.upperBound && region.range.upperBound > region.range.lowerBound
+      && bytes[region.range.upperBound - 1] == 0x0A
+      && removed.allSatisfy { $0.upperBound < region.range.upperBound }
+    if out.last != 0x0A || endsInOwnLineBreak { out.append(0x0A) }
     return out
-  }
-
-  /// A verbatim JSON item's text without the `annotations: {...}` the writer added at the end of
-  /// its flow `metadata`; nil when the item no longer has that shape.
-  private static func removeFlowAnnotations(
-    _ node: YAMLNode, region: ItemRegion, in bytes: [UInt8]
-  ) -> [UInt8]? {
-    guard node.isFlow, let metadata = node["metadata"], metadata.isFlow,
-      metadata.entries.count >= 2, let annotations = metadata.entries.last,
-      annotations.key.value == "annotations", annotations.value.isMapping,
-      annotations.value.entries.allSatisfy({ Annotation.writerClears.contains($0.key.value) }),
-      let previous = metadata.entries.dropLast().last,
-      let from = previous.value.span?.upperBound ?? previous.key.span?.upperBound,
-      let to = annotations.value.span?.upperBound
-    else { return nil }
-    return copy(region, from: bytes, removing: [from..<to])
   }
 }

@@ -129,7 +129,8 @@ public enum FunctionRuntime: Sendable {
     }
     let parsed: YAMLFile
     do {
-      parsed = try YAMLFile(parsing: outcome.stdout, name: "output of \(function.command)")
+      parsed = try YAMLFile(
+        parsingResourceList: outcome.stdout, name: "output of \(function.command)")
     } catch {
       if run.exitCode != 0 { return run }
       run.error =

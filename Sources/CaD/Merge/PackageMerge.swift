@@ -498,7 +498,7 @@ struct ResourceSet {
           resources.append(entry)
           continue
         }
-        let group = apiVersion.contains("/") ? String(apiVersion.split(separator: "/")[0]) : ""
+        let group = apiVersion.contains("/") ? String(apiVersion.prefix { $0 != "/" }) : ""
         var namespace = root.node(at: ["metadata", "namespace"])?.string ?? ""
         var name = root.node(at: ["metadata", "name"])?.string ?? ""
         if let i = root.index(ofKey: "metadata"), let comment = root.entries[i].comments.line,

@@ -99,7 +99,14 @@ struct YAMLEmitter {
       }
     } else {
       spaces(indent, &out)
-      out.append(contentsOf: inlineText(node, indent: indent).utf8)
+      var text = inlineText(node, indent: indent)
+      // A plain scalar alone at the start of a line must not read as a document marker.
+      if indent == 0 && node.kind == .scalar && node.style == .plain && node.anchor == nil
+        && node.tag == nil && ScalarFormatter.startsWithDocumentMarker(text)
+      {
+        text = ScalarFormatter.doubleQuoted(node.value)
+      }
+      out.append(contentsOf: text.utf8)
       out.append(0x0A)
     }
   }
@@ -119,7 +126,17 @@ struct YAMLEmitter {
       }
       if !inline { spaces(indent, &out) }
       inline = false
-      out.append(contentsOf: inlineText(entry.key, indent: indent).utf8)
+      let key = keyText(entry.key, indent: indent)
+      // An implicit key is one line of at most 1024 characters, and no block scalar; any other
+      // is written `? key`.
+      let explicit =
+        Self.needsExplicitKey(key) || entry.key.style == .literal || entry.key.style == .folded
+      if explicit {
+        out.append(contentsOf: ("? " + key + "\n").utf8)
+        spaces(indent, &out)
+      } else {
+        out.append(contentsOf: key.utf8)
+      }
       out.append(UInt8(ascii: ":"))
       let value = entry.value
       if isBlockCollection(value) {
@@ -133,7 +150,7 @@ struct YAMLEmitter {
         if value.kind == .mapping {
           emitMapping(value, indent: indent + 2, inline: false, &out)
         } else {
-          let childIndent = sequenceIndent == .wide ? indent + 2 : indent
+          let childIndent = sequenceIndent == .wide || explicit ? indent + 2 : indent
           emitSequence(value, indent: childIndent, inline: false, &out)
         }
       } else {
@@ -204,26 +221,57 @@ struct YAMLEmitter {
 
   /// A scalar, alias or flow collection as it stands after `key: ` or `- `; a block scalar's
   /// following lines are indented under `indent`.
-  private func inlineText(_ node: YAMLNode, indent: Int) -> String {
+  private func inlineText(_ node: YAMLNode, indent: Int, inFlow: Bool = false) -> String {
     let properties = propertyPrefix(node)
     switch node.kind {
     case .alias:
       return "*" + node.value
     case .mapping:
       let body = node.entries.map { entry in
-        let value = inlineText(entry.value, indent: indent)
-        let key = inlineText(entry.key, indent: indent)
-        return value.isEmpty ? key + ":" : key + ": " + value
+        let value = inlineText(entry.value, indent: indent, inFlow: true)
+        let key = keyText(entry.key, indent: indent, inFlow: true)
+        // `{a:}` does not parse: an empty value keeps the space after its colon.
+        return (Self.needsExplicitKey(key) ? "? " : "") + key + ": " + value
       }
       return properties + "{" + body.joined(separator: ", ") + "}"
     case .sequence:
-      let body = node.items.map { inlineText($0.node, indent: indent) }
+      let body = node.items.map { inlineText($0.node, indent: indent, inFlow: true) }
       return properties + "[" + body.joined(separator: ", ") + "]"
     case .scalar:
-      let text = scalarText(node, indent: indent)
+      var text = scalarText(node, indent: indent)
+      // A plain scalar from block context (a block collection written as a flow key, or put
+      // into a flow collection) may hold what ends a scalar there.
+      // (libyaml reads a `?` or `:` opening a plain scalar in flow as an indicator, and refuses
+      // `:?` inside one.)
+      if inFlow
+        && (node.style == .plain
+          && (text.utf8.contains(where: { Self.flowIndicators.contains($0) })
+            || text.utf8.first == UInt8(ascii: "?") || text.utf8.first == UInt8(ascii: ":")
+            || text.contains(":?"))
+          || node.style == .literal || node.style == .folded)
+      {
+        text = ScalarFormatter.doubleQuoted(node.value)
+      }
       if properties.isEmpty { return text }
-      return text.isEmpty ? String(properties.dropLast()) : properties + text
+      // In flow a tag must not touch the `,` or `]` after it: the space stays.
+      if text.isEmpty { return inFlow ? properties : String(properties.dropLast()) }
+      return properties + text
     }
+  }
+
+  private static let flowIndicators: Set<UInt8> = Set(",[]{}".utf8)
+
+  static func needsExplicitKey(_ key: String) -> Bool {
+    key.utf8.count > 1000 || key.utf8.contains(0x0A)
+  }
+
+  /// A key as it stands before its `:`; an empty key (`? ` with nothing after it) needs text of
+  /// its own there: `~` for null, `""` under a tag.
+  private func keyText(_ node: YAMLNode, indent: Int, inFlow: Bool = false) -> String {
+    guard node.kind == .scalar, scalarText(node, indent: indent).isEmpty else {
+      return inlineText(node, indent: indent, inFlow: inFlow)
+    }
+    return propertyPrefix(node) + (node.tag == nil ? "~" : "\"\"")
   }
 
   private func scalarText(_ node: YAMLNode, indent: Int) -> String {
@@ -231,183 +279,42 @@ struct YAMLEmitter {
       switch node.style {
       case .literal, .folded:
         return reindentBlockScalar(raw, indent: indent + 2)
+      case .plain:
+        // (A CRLF is one Character: look at the bytes.) Plain text read in one place may not
+        // read the same in another (a key `--- {` at the start of a line): quote it then.
+        if !raw.utf8.contains(0x0A) && !raw.utf8.contains(0x0D) {
+          return raw.isEmpty || ScalarFormatter.isPlainSyntax(raw)
+            ? raw : ScalarFormatter.doubleQuoted(node.value)
+        }
       default:
-        if !raw.contains("\n") { return raw }
+        if !raw.utf8.contains(0x0A) && !raw.utf8.contains(0x0D) { return raw }
       }
     }
     return ScalarFormatter.format(node.value, style: node.style, indent: indent)
   }
 
-  /// Moves a block scalar's content lines to `indent`, keeping their relative indentation.
+  /// Moves a block scalar's content lines to `indent`, keeping their relative indentation;
+  /// line breaks become LF, as everywhere else in emitted text (the value does not change).
   private func reindentBlockScalar(_ raw: String, indent: Int) -> String {
-    var lines = raw.split(separator: "\n", omittingEmptySubsequences: false)
+    let lines = raw.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map {
+      line -> Substring.UTF8View.SubSequence in
+      var line = line
+      while line.last == 0x0D { line = line.dropLast() }
+      return line
+    }
     guard lines.count > 1 else { return raw }
+    let isBlank = { (line: Substring.UTF8View.SubSequence) in line.allSatisfy { $0 == 0x20 } }
     let contentIndent =
-      lines.dropFirst().filter { !$0.allSatisfy { $0 == " " } }
-      .map { $0.prefix { $0 == " " }.count }.min() ?? indent
+      lines.dropFirst().filter { !isBlank($0) }.map { $0.prefix { $0 == 0x20 }.count }.min()
+      ?? indent
+    var out = String(decoding: lines[0], as: UTF8.self)
     for i in 1..<lines.count {
-      if lines[i].allSatisfy({ $0 == " " }) {
-        lines[i] = ""
-      } else {
-        lines[i] = Substring(
-          String(repeating: " ", count: indent) + lines[i].dropFirst(contentIndent))
+      out += "\n"
+      if !isBlank(lines[i]) {
+        out += String(repeating: " ", count: indent)
+        out += String(decoding: lines[i].dropFirst(contentIndent), as: UTF8.self)
       }
     }
-    return lines.joined(separator: "\n")
-  }
-}
-
-/// Quoting for scalars built in memory.
-public enum ScalarFormatter {
-  /// A scalar as kpt writes it in `style`; plain falls back to quotes where plain would change
-  /// the value's meaning.
-  public static func format(_ value: String, style: YAMLScalarStyle, indent: Int) -> String {
-    switch style {
-    case .singleQuoted:
-      if value.contains("\n") { return doubleQuoted(value) }
-      return "'"
-        + value.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''")
-        + "'"
-    case .doubleQuoted:
-      return doubleQuoted(value)
-    case .literal, .folded:
-      guard !value.isEmpty else { return "\"\"" }
-      let chomp = value.hasSuffix("\n") ? (value.hasSuffix("\n\n") ? "+" : "") : "-"
-      var body = value
-      if body.hasSuffix("\n") { body.removeLast() }
-      let pad = String(repeating: " ", count: indent + 2)
-      let lines = body.split(separator: "\n", omittingEmptySubsequences: false).map {
-        $0.isEmpty ? "" : pad + $0
-      }
-      let lead = value.first == " " ? "2" : ""
-      return "|" + lead + chomp + "\n" + lines.joined(separator: "\n")
-    case .plain:
-      return isPlainSafe(value) ? value : doubleQuoted(value)
-    }
-  }
-
-  static func doubleQuoted(_ value: String) -> String {
-    var out = "\""
-    for scalar in value.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\t": out += "\\t"
-      case "\r": out += "\\r"
-      default:
-        if scalar.value < 0x20 || scalar.value == 0x7F {
-          out += "\\x" + String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 2)
-        } else {
-          out.unicodeScalars.append(scalar)
-        }
-      }
-    }
-    return out + "\""
-  }
-
-  /// Whether `value` reads back as the same string when written plain.
-  public static func isPlainSafe(_ value: String) -> Bool {
-    var utf8 = value.utf8
-    guard let first = utf8.first, let last = utf8.last else { return false }
-    if first == 0x20 || last == 0x20 || last == UInt8(ascii: ":") { return false }
-    switch first {
-    case UInt8(ascii: "-"), UInt8(ascii: "?"), UInt8(ascii: ":"):
-      let second = utf8.dropFirst().first
-      if second == nil || second == 0x20 { return false }
-    case UInt8(ascii: ","), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "{"),
-      UInt8(ascii: "}"), UInt8(ascii: "#"), UInt8(ascii: "&"), UInt8(ascii: "*"),
-      UInt8(ascii: "!"), UInt8(ascii: "|"), UInt8(ascii: ">"), UInt8(ascii: "'"),
-      UInt8(ascii: "\""), UInt8(ascii: "%"), UInt8(ascii: "@"), UInt8(ascii: "`"):
-      return false
-    default:
-      break
-    }
-    var previous: UInt8 = 0
-    var startsLikeNumber = false
-    if first >= 0x30 && first <= 0x39 || first == UInt8(ascii: ".") || first == UInt8(ascii: "+")
-      || first == UInt8(ascii: "-") || first == UInt8(ascii: "~")
-    {
-      startsLikeNumber = true
-    }
-    let safe = utf8.withContiguousStorageIfAvailable { bytes -> Bool in
-      for byte in bytes {
-        if byte < 0x20 || byte == 0x7F { return false }
-        if byte == 0x20 && previous == UInt8(ascii: ":") { return false }
-        if byte == UInt8(ascii: "#") && previous == 0x20 { return false }
-        previous = byte
-      }
-      return true
-    }
-    if safe == false { return false }
-    if safe == nil {
-      utf8 = String(value).utf8
-      if value.contains(": ") || value.contains(" #") { return false }
-    }
-    if !startsLikeNumber && !ScalarResolver.startsLikeKeyword(first) { return true }
-    return !ScalarResolver.isNonString(value)
-  }
-}
-
-/// What a plain scalar means under YAML 1.1 (kyaml's resolution), to know when a string must be
-/// quoted to stay a string.
-enum ScalarResolver {
-  static let keywords: Set<String> = [
-    "~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE", "yes", "Yes",
-    "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n", "N", ".inf",
-    ".Inf", ".INF", "-.inf", "-.Inf", "-.INF", "+.inf", ".nan", ".NaN", ".NAN", "<<", "=",
-  ]
-
-  /// Whether a plain scalar starting with this byte could be a YAML 1.1 keyword.
-  static func startsLikeKeyword(_ byte: UInt8) -> Bool {
-    switch byte {
-    case UInt8(ascii: "~"), UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "t"),
-      UInt8(ascii: "T"), UInt8(ascii: "f"), UInt8(ascii: "F"), UInt8(ascii: "y"),
-      UInt8(ascii: "Y"), UInt8(ascii: "o"), UInt8(ascii: "O"), UInt8(ascii: "."),
-      UInt8(ascii: "<"), UInt8(ascii: "="):
-      return true
-    default:
-      return false
-    }
-  }
-
-  static func isNonString(_ value: String) -> Bool {
-    if keywords.contains(value) { return true }
-    return looksNumeric(value)
-  }
-
-  static func looksNumeric(_ value: String) -> Bool {
-    var s = Substring(value)
-    if s.first == "+" || s.first == "-" { s = s.dropFirst() }
-    guard let first = s.first, first.isNumber || first == "." else { return false }
-    if s.hasPrefix("0x") || s.hasPrefix("0o") || s.hasPrefix("0b") {
-      return s.count > 2 && s.dropFirst(2).allSatisfy { $0.isHexDigit || $0 == "_" }
-    }
-    var digits = 0
-    var dots = 0
-    var exponent = false
-    var previous: Character = " "
-    for c in s {
-      if c.isASCII && c.isNumber {
-        digits += 1
-      } else if c == "_" || c == ":" {
-        // sexagesimal and underscores count as numbers in YAML 1.1
-      } else if c == "." {
-        dots += 1
-      } else if (c == "e" || c == "E") && !exponent && digits > 0 {
-        exponent = true
-      } else if (c == "+" || c == "-") && (previous == "e" || previous == "E") {
-      } else {
-        return false
-      }
-      previous = c
-    }
-    return digits > 0 && dots <= 1
-  }
-}
-
-extension String {
-  fileprivate func leftPadded(to width: Int) -> String {
-    count >= width ? self : String(repeating: "0", count: width - count) + self
+    return out
   }
 }

@@ -34,17 +34,52 @@ public struct YAMLFile: Sendable {
     self = try YAMLParser(bytes: bytes, name: name).parseFile()
   }
 
+  /// A ResourceList: its items may nest as deep as a file's documents (two levels more).
+  public init(parsingResourceList bytes: [UInt8], name: String) throws(KRMError) {
+    self = try YAMLParser(bytes: bytes, name: name, maxDepth: YAMLParser.maxDepth + 2).parseFile()
+  }
+
   /// The file's bytes: unchanged documents as they were, changed ones in kpt's style.
   public func bytes() -> [UInt8] {
     var out: [UInt8] = []
     out.append(contentsOf: leading)
     for (i, document) in documents.enumerated() {
-      if i > 0 { out.append(contentsOf: separators[i]) }
+      if i > 0 {
+        let separator = separators[i]
+        out.append(
+          contentsOf: documents[i - 1].isModified ? Self.blankLinesEmptied(separator) : separator)
+      }
       var text = document.text()
       text.removeLast()
       out.append(contentsOf: text)
     }
-    if !documents.isEmpty { out.append(contentsOf: trailing) }
+    if let last = documents.last {
+      out.append(contentsOf: last.isModified ? Self.blankLinesEmptied(trailing) : trailing)
+    }
+    return out
+  }
+
+  /// Text after a changed document, with lines of only spaces and tabs emptied: after a plain
+  /// scalar libyaml takes a tab-only line as the scalar's, after anything the emitter may have
+  /// written instead (a quoted scalar) it refuses the tab.
+  static func blankLinesEmptied(_ text: [UInt8]) -> [UInt8] {
+    guard text.contains(0x09) else { return text }
+    var out: [UInt8] = []
+    var line: [UInt8] = []
+    for byte in text {
+      if byte == 0x0A {
+        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
+          line.removeAll { $0 == 0x20 || $0 == 0x09 }
+        }
+        out.append(contentsOf: line)
+        out.append(0x0A)
+        line.removeAll()
+      } else {
+        line.append(byte)
+      }
+    }
+    if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { line.removeAll() }
+    out.append(contentsOf: line)
     return out
   }
 }

@@ -3,21 +3,33 @@ internal import CYAML
 /// Builds `YAMLFile`s from libyaml's events, recovering what libyaml does not report (comments,
 /// blank lines, scalar source text, separators) from the source text between the events' marks.
 struct YAMLParser {
+  /// How deep collections may nest. Every walk over a tree (emitter, merge, functions) recurses
+  /// once a level, so this bounds their stack use; Kubernetes objects stay far below it.
+  static let maxDepth = 1000
+
   let bytes: [UInt8]
   let name: String
+  /// The nesting allowed here: a ResourceList holds documents two levels down (list, items).
+  let maxDepth: Int
   private let isASCII: Bool
-  private var lineStarts: [Int] = []
+  /// For text that is not ASCII: the byte offset of each character, as libyaml counts them
+  /// (its marks count characters; a BOM is not one).
+  private var characterStarts: [UInt32] = []
   private let bomLength: Int
 
-  init(bytes: [UInt8], name: String) {
+  init(bytes: [UInt8], name: String, maxDepth: Int = YAMLParser.maxDepth) {
     self.bytes = bytes
     self.name = name
+    self.maxDepth = maxDepth
     self.isASCII = !bytes.contains { $0 >= 0x80 }
     self.bomLength = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-    if !isASCII {
-      var starts = [0]
-      for (i, b) in bytes.enumerated() where b == 0x0A { starts.append(i + 1) }
-      lineStarts = starts
+    // (A file of 4 GiB or more is refused by events().)
+    if !isASCII && bytes.count < Int(UInt32.max) {
+      var starts: [UInt32] = []
+      starts.reserveCapacity(bytes.count + 1)
+      for i in bomLength..<bytes.count where bytes[i] & 0xC0 != 0x80 { starts.append(UInt32(i)) }
+      starts.append(UInt32(bytes.count))
+      characterStarts = starts
     }
   }
 
@@ -36,18 +48,10 @@ struct YAMLParser {
   }
 
   private func offset(_ mark: yaml_mark_t) -> Int {
-    if isASCII { return Int(mark.index) + bomLength }
-    let line = Int(mark.line)
-    guard line < lineStarts.count else { return bytes.count }
-    var i = lineStarts[line]
-    if line == 0 { i += bomLength }
-    var remaining = Int(mark.column)
-    while remaining > 0 && i < bytes.count && bytes[i] != 0x0A {
-      i += 1
-      while i < bytes.count && bytes[i] & 0xC0 == 0x80 { i += 1 }
-      remaining -= 1
-    }
-    return i
+    let index = Int(mark.index)
+    if isASCII { return min(index + bomLength, bytes.count) }
+    guard index < characterStarts.count else { return bytes.count }
+    return Int(characterStarts[index])
   }
 
   private static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
@@ -57,8 +61,17 @@ struct YAMLParser {
 
   /// Runs libyaml over the whole input and returns its events with byte offsets.
   private func events() throws(KRMError) -> [Event] {
+    guard bytes.count < Int(UInt32.max) else {
+      throw KRMError.parse(file: name, line: 1, message: "the file is larger than 4 GiB")
+    }
     if let line = Self.firstInvalidUTF8Line(bytes) {
       throw KRMError.notUTF8(file: name, line: line)
+    }
+    if let (line, message) = Self.firstUnsupportedCharacter(bytes) {
+      // libyaml breaks lines there too (or skips the mark), and the text between tokens could
+      // not be kept.
+      throw KRMError.parse(
+        file: name, line: line, message: message, goYAML: "line \(line): \(message)")
     }
     let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
     defer { parser.deallocate() }
@@ -68,6 +81,7 @@ struct YAMLParser {
     defer { yaml_parser_delete(parser) }
     var result: [Event] = []
     result.reserveCapacity(bytes.count / 8)
+    var depth = 0
     let failure: KRMError? = bytes.withUnsafeBufferPointer { buffer -> KRMError? in
       yaml_parser_set_input_string(parser, buffer.baseAddress, buffer.count)
       var event = yaml_event_t()
@@ -113,6 +127,8 @@ struct YAMLParser {
               decoding: UnsafeBufferPointer(start: value, count: scalar.length), as: UTF8.self)
           }
           e.scalarStyle = scalar.style
+        case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+          depth -= 1
         case YAML_SEQUENCE_START_EVENT:
           e.anchor = Self.string(event.data.sequence_start.anchor)
           e.tag = Self.string(event.data.sequence_start.tag)
@@ -124,39 +140,18 @@ struct YAMLParser {
         default:
           break
         }
+        if type == YAML_SEQUENCE_START_EVENT || type == YAML_MAPPING_START_EVENT {
+          depth += 1
+          if depth > maxDepth {
+            return KRMError.tooDeep(
+              file: name, line: Int(event.start_mark.line) + 1, limit: Self.maxDepth)
+          }
+        }
         result.append(e)
       }
     }
     if let failure { throw failure }
     return result
-  }
-
-  static func firstInvalidUTF8Line(_ bytes: [UInt8]) -> Int? {
-    var line = 1
-    var i = 0
-    let n = bytes.count
-    while i < n {
-      let b = bytes[i]
-      if b < 0x80 {
-        if b == 0x0A { line += 1 }
-        i += 1
-        continue
-      }
-      let length: Int
-      if b & 0xE0 == 0xC0 && b >= 0xC2 {
-        length = 2
-      } else if b & 0xF0 == 0xE0 {
-        length = 3
-      } else if b & 0xF8 == 0xF0 && b <= 0xF4 {
-        length = 4
-      } else {
-        return line
-      }
-      guard i + length <= n else { return line }
-      for j in 1..<length where bytes[i + j] & 0xC0 != 0x80 { return line }
-      i += length
-    }
-    return nil
   }
 
   // MARK: Tree building
@@ -182,6 +177,8 @@ struct YAMLParser {
     var head: [String] = []
     var root: YAMLNode? = nil
     var firstLine = 1
+    /// Where the document's text may start: after its `---` and what follows it on that line.
+    var textFloor = 0
   }
 
   private func lineStart(of offset: Int) -> Int {
@@ -266,7 +263,9 @@ struct YAMLParser {
       if end > doc.textEnd { doc.textEnd = end }
     }
     func noteStart(_ start: Int) {
-      if doc.textStart == nil { doc.textStart = lineStart(of: start) }
+      if doc.textStart == nil {
+        doc.textStart = max(lineStart(of: start), doc.textFloor, bomLength)
+      }
     }
 
     func attachLineComment(_ comment: TriviaLine) {
@@ -359,16 +358,39 @@ struct YAMLParser {
       }
     }
 
+    /// The end of an anchor or tag starting at `i`: whitespace or a flow indicator ends it,
+    /// but for a verbatim tag (`!<...>`), which ends with its `>`.
+    func propertyEnd(_ i: Int) -> Int {
+      var j = i
+      if j + 1 < bytes.count && bytes[j] == UInt8(ascii: "!") && bytes[j + 1] == UInt8(ascii: "<") {
+        while j < bytes.count && bytes[j] != UInt8(ascii: ">") && bytes[j] != 0x0A { j += 1 }
+        return min(j + 1, bytes.count)
+      }
+      while j < bytes.count && !Self.propertyTerminators.contains(bytes[j]) { j += 1 }
+      return j
+    }
+
     func stripProperties(_ start: Int, _ event: Event) -> Int {
       // The event's start mark includes an anchor and a tag written before the node.
       var i = start
-      guard event.anchor != nil || event.tag != nil else { return i }
-      while i < bytes.count && (bytes[i] == UInt8(ascii: "&") || bytes[i] == UInt8(ascii: "!")) {
-        while i < bytes.count && bytes[i] != 0x20 && bytes[i] != 0x0A && bytes[i] != 0x09 { i += 1 }
+      // At most the event's own anchor and tag: the next ones belong to a node inside it.
+      var anchor = event.anchor != nil
+      var tag = event.tag != nil
+      while i < bytes.count
+        && (anchor && bytes[i] == UInt8(ascii: "&") || tag && bytes[i] == UInt8(ascii: "!"))
+      {
+        if bytes[i] == UInt8(ascii: "&") { anchor = false } else { tag = false }
+        i = propertyEnd(i)
+        // Blanks, and a comment after the properties, up to the node.
         while i < bytes.count
-          && (bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x09 || bytes[i] == 0x0D)
+          && (bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x09 || bytes[i] == 0x0D
+            || bytes[i] == UInt8(ascii: "#"))
         {
-          i += 1
+          if bytes[i] == UInt8(ascii: "#") {
+            while i < bytes.count && bytes[i] != 0x0A { i += 1 }
+          } else {
+            i += 1
+          }
         }
       }
       return i
@@ -378,15 +400,10 @@ struct YAMLParser {
       guard event.tag != nil else { return nil }
       var i = start
       while i < bytes.count {
-        if bytes[i] == UInt8(ascii: "!") {
-          var j = i
-          while j < bytes.count && bytes[j] != 0x20 && bytes[j] != 0x0A && bytes[j] != 0x0D {
-            j += 1
-          }
-          return text(i..<j)
-        }
+        if bytes[i] == UInt8(ascii: "!") { return text(i..<propertyEnd(i)) }
         if bytes[i] == UInt8(ascii: "&") {
-          while i < bytes.count && bytes[i] != 0x20 && bytes[i] != 0x0A { i += 1 }
+          i = propertyEnd(i)
+          continue
         }
         i += 1
       }
@@ -410,8 +427,10 @@ struct YAMLParser {
             while i < bytes.count && bytes[i] != 0x0A { i += 1 }
             cursor = min(i + 1, bytes.count)
           } else {
+            // A node on the `---` line: the document starts with it, not with the marker.
             cursor = event.end
           }
+          doc.textFloor = i < bytes.count && bytes[i] == 0x0A ? i + 1 : i
         }
       case YAML_DOCUMENT_END_EVENT:
         takeGap(to: event.start)
@@ -419,7 +438,9 @@ struct YAMLParser {
         pending.removeAll()
         while let last = foot.last, last.text.isEmpty { foot.removeLast() }
         while let first = foot.first, first.text.isEmpty { foot.removeFirst() }
-        if let root = doc.root, let start = doc.textStart {
+        if let root = doc.root, let textStart = doc.textStart {
+          // Never before the end of the previous document's text.
+          let start = max(textStart, textRanges.last?.upperBound ?? 0)
           let isEmptyDocument =
             root.kind == .scalar && root.value.isEmpty && root.style == .plain && root.tag == nil
             && root.anchor == nil
@@ -461,11 +482,19 @@ struct YAMLParser {
             anchor: event.anchor)
           node.raw = end > contentStart ? text(contentStart..<end) : ""
         }
-        if end > contentStart {
-          node.span = contentStart..<end
-          if flowDepth == 0 {
+        if end > contentStart { node.span = contentStart..<end }
+        if flowDepth == 0 {
+          if end > event.start {
+            // Content, or only an anchor or a tag: the document's text reaches past it.
             note(end)
             cursor = max(cursor, end)
+            if node.span == nil { node.span = end..<end }
+          } else if end > 0, end <= bytes.count, Self.emptyNodeIndicators.contains(bytes[end - 1]) {
+            // An empty node right after its `-`, `?` or `:`: the indicator is the node's text.
+            // (Without an indicator libyaml marks it at the next token, which may lie past
+            // comments that belong to no node.)
+            node.span = end..<end
+            note(end)
           }
         }
         attach(node)
@@ -474,7 +503,9 @@ struct YAMLParser {
         var node = YAMLNode(
           kind: event.type == YAML_MAPPING_START_EVENT ? .mapping : .sequence,
           tag: writtenTag(event.start, event), anchor: event.anchor, isFlow: event.flow)
-        node.span = stripProperties(event.start, event)..<event.end
+        // Properties may stand on the line above a block collection, past its start event.
+        let contentStart = stripProperties(event.start, event)
+        node.span = contentStart..<max(contentStart, event.end)
         frames.append(Frame(node: node, column: nil))
         if event.flow { flowDepth += 1 }
       case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
@@ -485,7 +516,8 @@ struct YAMLParser {
             cursor = max(cursor, event.end)
             note(event.end)
           }
-          frame.node.span = (frame.node.span?.lowerBound ?? event.start)..<event.end
+          let start = frame.node.span?.lowerBound ?? event.start
+          frame.node.span = start..<max(start, event.end)
         } else {
           frames.append(frame)
           takeGap(to: event.start)
@@ -538,11 +570,16 @@ struct YAMLParser {
     var headerEnd = start
     while headerEnd < end && bytes[headerEnd] != 0x0A { headerEnd += 1 }
     let header = bytes[start..<headerEnd].prefix { $0 != UInt8(ascii: "#") }
+    // (A document's text never ends in a line break, CR included.)
     if header.contains(UInt8(ascii: "+")) {
-      return end > headerEnd && bytes[end - 1] == 0x0A ? end - 1 : end
+      var last = end
+      if last > headerEnd && bytes[last - 1] == 0x0A { last -= 1 }
+      if last > headerEnd && bytes[last - 1] == 0x0D { last -= 1 }
+      return last
     }
     // The end of the last line that holds more than spaces.
     var lastContent = headerEnd
+    while lastContent > start && bytes[lastContent - 1] == 0x0D { lastContent -= 1 }
     var i = headerEnd
     while i < end {
       let c = bytes[i]
@@ -558,14 +595,22 @@ struct YAMLParser {
     return lastContent
   }
 
+  /// Where a block collection's content ends. Its children are complete (their spans final)
+  /// when it ends, so the last one's span is enough: no walk down the tree.
+  private static let propertyTerminators: Set<UInt8> = Set(" \t\r\n,[]{}".utf8)
+
+  private static let emptyNodeIndicators: Set<UInt8> = [
+    UInt8(ascii: "-"), UInt8(ascii: "?"), UInt8(ascii: ":"),
+  ]
+
   private func lastContentEnd(_ node: YAMLNode) -> Int {
     switch node.kind {
     case .mapping:
       if let last = node.entries.last {
-        return max(lastContentEnd(last.value), last.key.span?.upperBound ?? 0)
+        return max(last.value.span?.upperBound ?? 0, last.key.span?.upperBound ?? 0)
       }
     case .sequence:
-      if let last = node.items.last { return lastContentEnd(last.node) }
+      if let last = node.items.last { return last.node.span?.upperBound ?? 0 }
     default:
       break
     }
