@@ -355,3 +355,32 @@ private let kptfile = """
   #expect(text(result, "kustomization.yaml") == kustomization(three + two))
   #expect(result.conflicts.isEmpty)
 }
+
+@Test func aFileGainsAndLosesDocumentsWithItsSeparatorsInPlace() throws {
+  let a = "apiVersion: v1\nkind: ConfigMap\nmetadata: # kpt-merge: /a\n  name: a\n"
+  let b = "apiVersion: v1\nkind: ConfigMap\nmetadata: # kpt-merge: /b\n  name: b\n"
+  let c = "apiVersion: v1\nkind: ConfigMap\nmetadata: # kpt-merge: /c\n  name: c\n"
+  // Upstream appends a document to a one-document file.
+  let grown = try PackageMerge(
+    origin: files(["f.yaml": a]), updated: files(["f.yaml": a + "---\n" + b]),
+    local: files(["f.yaml": a])
+  ).run()
+  #expect(text(grown, "f.yaml") == a + "---\n" + b)
+  // Upstream removes the middle one of three whose separators differ: each survivor keeps
+  // the text before it.
+  let three = a + "--- # second\n" + b + "---\n# third\n" + c
+  let shrunk = try PackageMerge(
+    origin: files(["f.yaml": three]), updated: files(["f.yaml": a + "---\n# third\n" + c]),
+    local: files(["f.yaml": three])
+  ).run()
+  #expect(text(shrunk, "f.yaml") == a + "---\n# third\n" + c, "\(text(shrunk, "f.yaml") ?? "")")
+  // Upstream renames a resource without keeping its identity while local renamed it too.
+  let renamed = try PackageMerge(
+    origin: files(["f.yaml": a]),
+    updated: files(["f.yaml": c]),
+    local: files(["f.yaml": a.replacingOccurrences(of: "  name: a\n", with: "  name: local-a\n")])
+  ).run()
+  let merged = try #require(text(renamed, "f.yaml"))
+  #expect(merged.contains("name: local-a") && merged.contains("name: c"), "\(merged)")
+  #expect(try YAMLFile(parsing: Array(merged.utf8), name: "f.yaml").documents.count == 2)
+}

@@ -294,13 +294,13 @@ public struct PackageMerge: Sendable {
       if !touched && appended[path] == nil { continue }
       guard let file = localSet.files[path] else { continue }
       var rebuilt = file
-      rebuilt.documents = kept + (appended.removeValue(forKey: path) ?? [])
+      rebuilt.replaceDocuments(list, adding: appended.removeValue(forKey: path) ?? [])
       files[path] = rebuilt.bytes()
     }
     for (path, list) in appended {
       if let existing = files[path], let file = try? YAMLFile(parsing: existing, name: path) {
         var rebuilt = file
-        rebuilt.documents += list
+        rebuilt.replaceDocuments(file.documents, adding: list)
         files[path] = rebuilt.bytes()
       } else {
         files[path] = YAMLFile(documents: list).bytes()

@@ -29,6 +29,27 @@ public struct YAMLFile: Sendable {
     self.trailing = trailing
   }
 
+  /// Replaces the documents: `slots` are the parsed documents by position, nil where one was
+  /// removed, and `added` come after them. Each kept document keeps the text that stood before
+  /// it; added ones are joined with `---`.
+  public mutating func replaceDocuments(_ slots: [YAMLDocument?], adding added: [YAMLDocument]) {
+    var documents: [YAMLDocument] = []
+    var separators: [[UInt8]] = []
+    for (i, slot) in slots.enumerated() {
+      guard let document = slot else { continue }
+      separators.append(
+        documents.isEmpty
+          ? [] : (i > 0 && i < self.separators.count ? self.separators[i] : Self.defaultSeparator))
+      documents.append(document)
+    }
+    for document in added {
+      separators.append(documents.isEmpty ? [] : Self.defaultSeparator)
+      documents.append(document)
+    }
+    self.documents = documents
+    self.separators = separators
+  }
+
   /// Parses every document of `bytes`; `name` appears in error messages.
   public init(parsing bytes: [UInt8], name: String) throws(KRMError) {
     self = try YAMLParser(bytes: bytes, name: name).parseFile()
@@ -45,12 +66,13 @@ public struct YAMLFile: Sendable {
     out.append(contentsOf: leading)
     for (i, document) in documents.enumerated() {
       if i > 0 {
-        let separator = separators[i]
+        // Documents added since parsing are joined as kpt joins them.
+        let separator = i < separators.count ? separators[i] : Self.defaultSeparator
         out.append(
           contentsOf: documents[i - 1].isModified ? Self.blankLinesEmptied(separator) : separator)
       }
       var text = document.text()
-      text.removeLast()
+      if text.last == 0x0A { text.removeLast() }
       out.append(contentsOf: text)
     }
     if let last = documents.last {
