@@ -90,7 +90,9 @@ extension ResourceList {
         !text.contains(0x09)
       else { return false }
       let root = document.root
-      guard root.isMapping, !root.isFlow, !root.entries.isEmpty, isPlainTree(root) else {
+      guard root.isMapping, !root.isFlow, !root.entries.isEmpty, isPlainTree(root),
+        root.index(ofKey: bareSequenceKey) == nil
+      else {
         return false
       }
       guard let metadata = root["metadata"] else { return true }
@@ -163,6 +165,10 @@ extension ResourceList {
       return "not a KRM resource: a document must be a mapping to travel in a ResourceList"
     }
     guard root.isMapping else { return nil }
+    if root.entries.count == 1, root.index(ofKey: bareSequenceKey) != nil {
+      return "a document whose only key is \(bareSequenceKey) reads as kpt's wrapping of a bare"
+        + " sequence in a ResourceList"
+    }
     if let metadata = root["metadata"] {
       guard metadata.isMapping else {
         return

@@ -149,6 +149,8 @@ private let configMap = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n
     "? - :?", "? - !", "? :o:", "---n\n\t", "? y:?",
     // A plain scalar re-quoted before a tab-only line, which libyaml took as the scalar's.
     "--\n n\n\t", "x: 1\n---\n--\n n\n\t\n",
+    // An empty item of a sequence written in flow (a complex key).
+    "? -\n  -",
   ] {
     var file = try YAMLFile(parsing: Array(text.utf8), name: "in.yaml")
     for i in file.documents.indices { file.documents[i].root = file.documents[i].root }
@@ -185,6 +187,12 @@ private let configMap = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n
   #expect(try !trodden("apiVersion: v1\nkind: X\nmetadata: x\n"))
   #expect(try !trodden(configMap + "  annotations:\n    config.kubernetes.io/path: b.yaml\n"))
   #expect(try !trodden(configMap + "data:\n  ? [a]\n  : b\n"))
+  // kpt's key for a wrapped bare sequence, used as a key of the document's own.
+  #expect(try !trodden("bareSeqNodeWrappingKey:\n- a\n"))
+  #expect(
+    refusal("bareSeqNodeWrappingKey: []\n")?.description
+      == "a.yaml:1: a document whose only key is bareSeqNodeWrappingKey reads as kpt's wrapping of a bare sequence in a ResourceList"
+  )
 }
 
 /// A `|+` scalar keeps its trailing line breaks: the document's text ends in one, and fn sink

@@ -235,7 +235,11 @@ struct YAMLEmitter {
       }
       return properties + "{" + body.joined(separator: ", ") + "}"
     case .sequence:
-      let body = node.items.map { inlineText($0.node, indent: indent, inFlow: true) }
+      // An empty item needs text of its own there (`[, ]` does not parse): `~`, null as well.
+      let body = node.items.map { item in
+        let text = inlineText(item.node, indent: indent, inFlow: true)
+        return text.isEmpty ? "~" : text
+      }
       return properties + "[" + body.joined(separator: ", ") + "]"
     case .scalar:
       var text = scalarText(node, indent: indent)
