@@ -74,6 +74,18 @@ extension ResourceList {
     return write(files: files, items: carried, functionConfig: functionConfig)
   }
 
+  /// Whether a ResourceList carries the file so that reading it back gives its bytes exactly;
+  /// a file it cannot carry can travel as something else (a stoop `File` item).
+  public static func carries(_ file: PackageFile) -> Bool {
+    if isWellTrodden(file) { return true }
+    do {
+      try checkCarried(file, items: items(of: file))
+      return true
+    } catch {
+      return false
+    }
+  }
+
   /// Whether every document of the file has the shape of nearly all package files: a block
   /// mapping in LF lines without tabs, block or flow `metadata` without the
   /// reader's annotations, plain keys, and no anchor, alias or tag anywhere.

@@ -25,8 +25,12 @@ public enum PackageTransfer {
     var packageFiles: [PackageFile] = []
     for path in all.keys.sorted() {
       guard let content = all[path] else { continue }
-      // A YAML file is parsed once; anything else (or YAML that does not parse) rides as a File.
+      // A YAML file is parsed once; anything else (YAML that does not parse, or that the list
+      // could not give back byte for byte) rides as a File.
       var yaml = isYAMLPath(path) ? (try? YAMLFile(parsing: content.bytes, name: path)) : nil
+      if let parsed = yaml, !ResourceList.carries(PackageFile(path: path, yaml: parsed)) {
+        yaml = nil
+      }
       if yaml == nil {
         yaml = try YAMLFile(
           parsing: YAMLDocument(root: fileItem(path: path, content: content)).text(), name: path)

@@ -147,6 +147,10 @@ private func gitOutput(_ arguments: [String]) throws -> String {
     "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web # keep me\ndata:\n  k: v\n"
   try configMap.write(toFile: checkout + "/cm.yaml", atomically: false, encoding: .utf8)
   try Data([0, 1, 2, 255, 254]).write(to: URL(fileURLWithPath: checkout + "/logo.bin"))
+  // YAML a ResourceList could not give back byte for byte travels as a file through a pipe.
+  try Data("apiVer\n".utf8).write(to: URL(fileURLWithPath: checkout + "/scalar.yaml"))
+  try Data("apiVersion: v1\r\nkind: ConfigMap\r\nmetadata: x\r\n".utf8).write(
+    to: URL(fileURLWithPath: checkout + "/odd.yaml"))
   try "#!/bin/sh\necho hi\n".write(toFile: checkout + "/run.sh", atomically: false, encoding: .utf8)
   try FileManager.default.setAttributes(
     [.posixPermissions: 0o755], ofItemAtPath: checkout + "/run.sh")
