@@ -53,7 +53,7 @@ public enum UpstreamRewrite {
       for index in file.documents.indices {
         changed = addMergeKey(to: &file.documents[index]) || changed
       }
-      if changed { result[path] = file.bytes() }
+      if changed { result[path] = file.bytes(keepingHeadApart: true) }
     }
     return result
   }

@@ -384,3 +384,18 @@ private let kptfile = """
   #expect(merged.contains("name: local-a") && merged.contains("name: c"), "\(merged)")
   #expect(try YAMLFile(parsing: Array(merged.utf8), name: "f.yaml").documents.count == 2)
 }
+
+@Test func aLicenceHeaderStaysApartWhenAFileIsRekeyedOrMerged() throws {
+  let licensed =
+    "# Copyright 2021\n# License\n\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"
+  let keyed = UpstreamRewrite.ensureMergeKeys(["cm.yaml": Array(licensed.utf8)])
+  let text = String(decoding: keyed["cm.yaml"] ?? [], as: UTF8.self)
+  #expect(text.hasPrefix("# Copyright 2021\n# License\n\napiVersion: v1\n"), "\(text)")
+  #expect(text.contains("metadata: # kpt-merge: /x\n"))
+  // A comment that belongs to the object stays on it.
+  let attached = "# the config\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: y\n"
+  let rekeyed = UpstreamRewrite.ensureMergeKeys(["cm.yaml": Array(attached.utf8)])
+  #expect(
+    String(decoding: rekeyed["cm.yaml"] ?? [], as: UTF8.self).hasPrefix(
+      "# the config\napiVersion: v1\n"))
+}

@@ -295,15 +295,15 @@ public struct PackageMerge: Sendable {
       guard let file = localSet.files[path] else { continue }
       var rebuilt = file
       rebuilt.replaceDocuments(list, adding: appended.removeValue(forKey: path) ?? [])
-      files[path] = rebuilt.bytes()
+      files[path] = rebuilt.bytes(keepingHeadApart: true)
     }
     for (path, list) in appended {
       if let existing = files[path], let file = try? YAMLFile(parsing: existing, name: path) {
         var rebuilt = file
         rebuilt.replaceDocuments(file.documents, adding: list)
-        files[path] = rebuilt.bytes()
+        files[path] = rebuilt.bytes(keepingHeadApart: true)
       } else {
-        files[path] = YAMLFile(documents: list).bytes()
+        files[path] = YAMLFile(documents: list).bytes(keepingHeadApart: true)
       }
     }
 

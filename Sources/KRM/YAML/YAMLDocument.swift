@@ -49,11 +49,18 @@ public struct YAMLDocument: Sendable {
 
   /// The document as it should be written to a file: its original bytes when unchanged, else
   /// emitted in kpt's style with the document's own sequence indentation. Ends with a line break.
-  public func text(sequenceIndent style: SequenceIndent? = nil) -> [UInt8] {
+  /// `keepingHeadApart`: a head comment set apart from the object by a blank line (a licence
+  /// header) stays apart, as kpt's package commands write a file they read directly; kpt's
+  /// function path (and the ResourceList form) joins them.
+  public func text(sequenceIndent style: SequenceIndent? = nil, keepingHeadApart: Bool = false)
+    -> [UInt8]
+  {
     if !isModified, let originalText, style == nil || style == sequenceIndent {
       return Array(originalText) + [0x0A]
     }
-    return YAMLEmitter(sequenceIndent: style ?? sequenceIndent).emit(self)
+    var emitter = YAMLEmitter(sequenceIndent: style ?? sequenceIndent)
+    emitter.keepsHeadApart = keepingHeadApart
+    return emitter.emit(self)
   }
 
   /// Whether kpt's emitter would write this document exactly as it is in its source, so that a

@@ -3,6 +3,9 @@
 /// where they were.
 struct YAMLEmitter {
   let sequenceIndent: SequenceIndent
+  /// Whether a document's head comment that ends in a blank line keeps one blank line before
+  /// the object.
+  var keepsHeadApart = false
 
   init(sequenceIndent: SequenceIndent) {
     self.sequenceIndent = sequenceIndent
@@ -13,6 +16,11 @@ struct YAMLEmitter {
     var out: [UInt8] = []
     out.reserveCapacity(document.originalText?.count ?? 256)
     for line in document.headComments where !line.isEmpty { comment(line, indent: 0, &out) }
+    if keepsHeadApart, document.headComments.last?.isEmpty == true,
+      document.headComments.contains(where: { !$0.isEmpty })
+    {
+      out.append(0x0A)
+    }
     emitValue(Self.withoutLeadingBlankLines(document.root), indent: 0, &out)
     for line in document.footComments { comment(line, indent: 0, &out) }
     return out

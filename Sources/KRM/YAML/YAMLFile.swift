@@ -61,7 +61,8 @@ public struct YAMLFile: Sendable {
   }
 
   /// The file's bytes: unchanged documents as they were, changed ones in kpt's style.
-  public func bytes() -> [UInt8] {
+  /// `keepingHeadApart`: see `YAMLDocument.text(sequenceIndent:keepingHeadApart:)`.
+  public func bytes(keepingHeadApart: Bool = false) -> [UInt8] {
     var out: [UInt8] = []
     out.append(contentsOf: leading)
     for (i, document) in documents.enumerated() {
@@ -71,7 +72,7 @@ public struct YAMLFile: Sendable {
         out.append(
           contentsOf: documents[i - 1].isModified ? Self.blankLinesEmptied(separator) : separator)
       }
-      var text = document.text()
+      var text = document.text(keepingHeadApart: keepingHeadApart)
       if text.last == 0x0A { text.removeLast() }
       out.append(contentsOf: text)
     }
