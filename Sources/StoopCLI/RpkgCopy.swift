@@ -1,0 +1,44 @@
+import ArgumentParser
+import CaD
+import Foundation
+import Git
+import KRM
+import Orchestration
+
+struct RpkgCopy: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "copy",
+    abstract: "Start a new Draft of a package from one of its published revisions.",
+    aliases: ["edit"])
+
+  @Argument(help: "The published source revision.") var source: String
+  @Argument(help: "Older form: the package name, which must be the source's.") var package: String?
+  @Option(help: "The workspace of the new revision.") var workspace: String?
+  @Option(help: "Older form: names the workspace when --workspace is absent.") var revision: String?
+  @Option(help: "Older form: the repository, which must be the source's.") var repository: String?
+  @OptionGroup var namespace: NamespaceOption
+
+  func run() throws {
+    try ErrorReporter.run {
+      guard let workspace = workspace ?? revision else {
+        throw ValidationError("--workspace is required")
+      }
+      let lifecycle = PackageLifecycle(
+        registry: Registry.current(), progress: Terminal.standardError)
+      let sourceRevision = try lifecycle.resolve(
+        source, namespace: namespace.namespace, fetch: true)
+      if let package, package != sourceRevision.path {
+        throw OrchestrationError.invalidOperation(
+          "source revision must be from same package: \(sourceRevision.name) is \(sourceRevision.path), not \(package); use stoop rpkg clone to start another package"
+        )
+      }
+      if let repository, repository != sourceRevision.repository {
+        throw OrchestrationError.invalidOperation(
+          "copy stays in the source's repository \(sourceRevision.repository), not \(repository); use stoop rpkg clone to copy into another repository"
+        )
+      }
+      let created = try lifecycle.copy(sourceRevision, workspace: workspace)
+      Terminal.standardOutput(Array("\(created.name) created\n".utf8))
+    }
+  }
+}

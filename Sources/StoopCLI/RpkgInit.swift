@@ -1,0 +1,53 @@
+import ArgumentParser
+import CaD
+import Foundation
+import Git
+import KRM
+import Orchestration
+
+struct RpkgInit: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "init",
+    abstract: "Create a new package as a Draft (kpt's Kptfile, package-context.yaml and README.md)."
+  )
+
+  @Argument(help: "The package path in the repository (lowercase DNS labels joined by /).")
+  var package: String
+
+  @Option(help: "The registered repository to create it in.")
+  var repository: String
+
+  @Option(help: "The workspace of the new revision.")
+  var workspace: String?
+
+  @Option(help: "Older form: names the workspace when --workspace is absent.")
+  var revision: String?
+
+  @Option(help: "The package description.")
+  var description: String = "sample description"
+
+  @Option(parsing: .upToNextOption, help: "Keywords (space or comma separated).")
+  var keywords: [String] = []
+
+  @Option(help: "The package's site.")
+  var site: String?
+
+  @OptionGroup var namespace: NamespaceOption
+
+  func run() throws {
+    try ErrorReporter.run {
+      guard let workspace = workspace ?? revision else {
+        throw ValidationError("--workspace is required")
+      }
+      let created = try PackageLifecycle(
+        registry: Registry.current(), progress: Terminal.standardError
+      ).initialize(
+        package: package, repository: repository, workspace: workspace,
+        namespace: namespace.namespace,
+        description: description,
+        keywords: keywords.flatMap { $0.split(separator: ",").map(String.init) },
+        site: site)
+      Terminal.standardOutput(Array("\(created.name) created\n".utf8))
+    }
+  }
+}

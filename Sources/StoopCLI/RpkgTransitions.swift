@@ -1,0 +1,100 @@
+import ArgumentParser
+import CaD
+import Foundation
+import Git
+import KRM
+import Orchestration
+
+/// propose, approve, reject, propose-delete and del share their shape: names in, one line each.
+protocol RevisionTransition: ParsableCommand {
+  var names: [String] { get }
+  var namespace: NamespaceOption { get }
+  static func apply(_ lifecycle: PackageLifecycle, _ revision: PackageRevision) throws -> String
+}
+
+extension RevisionTransition {
+  func run() throws {
+    try ErrorReporter.run {
+      let lifecycle = PackageLifecycle(
+        registry: Registry.current(), progress: Terminal.standardError)
+      var failures: [Error] = []
+      for name in names {
+        do {
+          let revision = try lifecycle.resolve(name, namespace: namespace.namespace)
+          Terminal.standardOutput(Array((try Self.apply(lifecycle, revision) + "\n").utf8))
+        } catch {
+          if names.count == 1 { throw error }
+          Terminal.standardError("\(name) failed (\(ErrorReporter.message(for: error)))\n")
+          failures.append(error)
+        }
+      }
+      if !failures.isEmpty {
+        throw MultipleFailures(failures: failures)
+      }
+    }
+  }
+}
+
+/// porchctl's ending for multi-name commands: `Error: errors:` and one indented line per failure.
+struct MultipleFailures: Error, CustomStringConvertible {
+  var failures: [Error]
+  var first: Error { failures[0] }
+  var description: String {
+    "errors:\n" + failures.map { "  " + ErrorReporter.message(for: $0) }.joined(separator: "\n")
+  }
+}
+
+struct RpkgPropose: RevisionTransition {
+  static let configuration = CommandConfiguration(
+    commandName: "propose", abstract: "Propose Draft package revisions for approval.")
+  @Argument(help: "Package revision names.") var names: [String]
+  @OptionGroup var namespace: NamespaceOption
+  static func apply(_ lifecycle: PackageLifecycle, _ revision: PackageRevision) throws -> String {
+    try lifecycle.propose(revision)
+  }
+}
+
+struct RpkgApprove: RevisionTransition {
+  static let configuration = CommandConfiguration(
+    commandName: "approve",
+    abstract: "Approve Proposed package revisions: publish them as the next vN.")
+  @Argument(help: "Package revision names.") var names: [String]
+  @OptionGroup var namespace: NamespaceOption
+  static func apply(_ lifecycle: PackageLifecycle, _ revision: PackageRevision) throws -> String {
+    try lifecycle.approve(revision)
+  }
+}
+
+struct RpkgReject: RevisionTransition {
+  static let configuration = CommandConfiguration(
+    commandName: "reject",
+    abstract: "Send Proposed revisions back to Draft, or cancel a proposed deletion.")
+  @Argument(help: "Package revision names.") var names: [String]
+  @OptionGroup var namespace: NamespaceOption
+  static func apply(_ lifecycle: PackageLifecycle, _ revision: PackageRevision) throws -> String {
+    try lifecycle.reject(revision)
+  }
+}
+
+struct RpkgProposeDelete: RevisionTransition {
+  static let configuration = CommandConfiguration(
+    commandName: "propose-delete", abstract: "Propose Published package revisions for deletion.",
+    aliases: ["propose-del"])
+  @Argument(help: "Package revision names.") var names: [String]
+  @OptionGroup var namespace: NamespaceOption
+  static func apply(_ lifecycle: PackageLifecycle, _ revision: PackageRevision) throws -> String {
+    try lifecycle.proposeDelete(revision)
+  }
+}
+
+struct RpkgDelete: RevisionTransition {
+  static let configuration = CommandConfiguration(
+    commandName: "del",
+    abstract: "Delete Draft or Proposed revisions, or revisions proposed for deletion.",
+    aliases: ["delete"])
+  @Argument(help: "Package revision names.") var names: [String]
+  @OptionGroup var namespace: NamespaceOption
+  static func apply(_ lifecycle: PackageLifecycle, _ revision: PackageRevision) throws -> String {
+    try lifecycle.delete(revision)
+  }
+}
