@@ -601,14 +601,23 @@ public struct PackageLifecycle: Sendable {
     return nil
   }
 
-  /// The number the next approval of a package gets: one past both the highest published
-  /// revision and the highest number an approval on the branch has reserved (its tag may not be
-  /// written yet), skipping any tag name that exists.
+  /// The number the next approval of a package gets, as Porch numbers: one past the highest
+  /// published revision (the placeholder aside; a deleted revision's number can come back).
+  /// An approval on the branch whose tag is not written yet reserves its number too: its
+  /// proposal is still there (a racing approve between its two pushes, or one that was
+  /// killed, which the next command finishes). Existing tag names are skipped.
   static func nextRevisionNumber(
     of fullPath: String, published: [PackageRevision], head: ObjectID?, in clone: Repository
   ) throws -> Int {
-    let reserved = try approvals(of: fullPath, from: head, in: clone).map(\.number).max() ?? 0
-    var number = max(published.map(\.revision).max() ?? 0, reserved) + 1
+    let proposals = Set(
+      try clone.references(under: "refs/remotes/origin/proposed/\(fullPath)/").values)
+    var reserved = 0
+    for approval in try approvals(of: fullPath, from: head, in: clone)
+    where proposals.contains(approval.proposed) {
+      reserved = max(reserved, approval.number)
+    }
+    let highest = published.map(\.revision).filter { $0 >= 1 }.max() ?? 0
+    var number = max(highest, reserved) + 1
     while try clone.reference("refs/tags/\(fullPath)/v\(number)") != nil { number += 1 }
     return number
   }
