@@ -30,6 +30,39 @@ struct PackageRendering {
     }
   }
 
+  /// The files with the root Kptfile's `Rendered` condition set as Porch sets it after each
+  /// render: `True`/`RenderSuccess`, or `False`/`RenderFailed` with the error when a failed
+  /// render was let through. A Kptfile that does not parse is left as it is.
+  static func recordingRender(of files: [String: PackageFileContent], failure: String?)
+    -> [String: PackageFileContent]
+  {
+    guard let content = files[Kptfile.fileName],
+      var kptfile = try? Kptfile.parse(content.bytes, file: Kptfile.fileName)
+    else { return files }
+    let condition =
+      failure.map {
+        KptCondition(type: "Rendered", status: "False", reason: "RenderFailed", message: $0)
+      } ?? KptCondition(type: "Rendered", status: "True", reason: "RenderSuccess")
+    var conditions = kptfile.conditions
+    if let index = conditions.firstIndex(where: { $0.type == "Rendered" }) {
+      conditions[index] = condition
+    } else {
+      conditions.append(condition)
+    }
+    kptfile.conditions = conditions
+    var result = files
+    result[Kptfile.fileName] = PackageFileContent(
+      bytes: kptfile.bytes(), executable: content.executable)
+    return result
+  }
+
+  /// Whether a Kptfile already records a successful render.
+  static func recordsRender(_ bytes: [UInt8]) -> Bool {
+    (try? Kptfile.parse(bytes, file: Kptfile.fileName))?.conditions.contains {
+      $0 == KptCondition(type: "Rendered", status: "True", reason: "RenderSuccess")
+    } == true
+  }
+
   static func hasPipeline(_ files: [String: PackageFileContent]) -> Bool {
     hasPipeline(
       kptfiles: files.filter { Kptfile.isKptfile(path: $0.key) }.map { ($0.key, $0.value.bytes) })
@@ -66,7 +99,9 @@ extension PackageLifecycle {
     _ files: [String: PackageFileContent], package path: String, refusal: String,
     allowFailure: Bool = false
   ) throws(OrchestrationError) -> [String: PackageFileContent] {
-    guard PackageRendering.hasPipeline(files) else { return files }
+    guard PackageRendering.hasPipeline(files) else {
+      return PackageRendering.recordingRender(of: files, failure: nil)
+    }
     return try renderPipeline(files, package: path, refusal: refusal, allowFailure: allowFailure)
   }
 
@@ -89,11 +124,11 @@ extension PackageLifecycle {
       let reason = failure.description.split(separator: "\n").first.map(String.init) ?? ""
       if allowFailure {
         progress("Package is updated, but failed to render the package.\nError: \(reason)\n")
-        return files
+        return PackageRendering.recordingRender(of: files, failure: reason)
       }
       throw .validationFailed("\(refusal): \(reason)")
     }
-    return outcome.files
+    return PackageRendering.recordingRender(of: outcome.files, failure: nil)
   }
 
   /// The tree of `files` after rendering.
@@ -113,14 +148,21 @@ extension PackageLifecycle {
     let kptfiles = try entries.filter { Kptfile.isKptfile(path: $0.key) }.map {
       (path: $0.key, bytes: try clone.blob($0.value.id))
     }
-    guard PackageRendering.hasPipeline(kptfiles: kptfiles) else { return tree }
+    let hasPipeline = PackageRendering.hasPipeline(kptfiles: kptfiles)
+    if !hasPipeline, let root = kptfiles.first(where: { $0.path == Kptfile.fileName }),
+      PackageRendering.recordsRender(root.bytes)
+    {
+      return tree  // nothing to run, and the Kptfile already says it rendered
+    }
     var files: [String: PackageFileContent] = [:]
     for (file, entry) in entries {
       files[file] = PackageFileContent(
         bytes: try clone.blob(entry.id), executable: entry.mode == .executable)
     }
-    let rendered = try renderPipeline(
-      files, package: path, refusal: refusal, allowFailure: false)
+    let rendered =
+      hasPipeline
+      ? try renderPipeline(files, package: path, refusal: refusal, allowFailure: false)
+      : PackageRendering.recordingRender(of: files, failure: nil)
     return rendered == files ? tree : try clone.writeTree(package: rendered)
   }
 }

@@ -111,7 +111,13 @@ private let deployment = """
   #expect(forced.stderr.contains("Package is updated, but failed to render the package."))
   let forcedHead = try draftHead()
   #expect(forcedHead != head)
-  #expect(try git(["-C", remote, "show", forcedHead + ":web/Kptfile"]) == failingKptfile)
+  // Committed as given, with the failure recorded as Porch records it.
+  let forcedKptfile = try git(["-C", remote, "show", forcedHead + ":web/Kptfile"])
+  #expect(forcedKptfile.hasPrefix(failingKptfile), "\(forcedKptfile)")
+  #expect(
+    forcedKptfile.contains(
+      "status:\n  conditions:\n    - type: Rendered\n      status: \"False\"\n      reason: RenderFailed\n      message: "
+    ), "\(forcedKptfile)")
 
   // Propose renders again: it fails, so nothing moves.
   let proposeFailed = try stoop(["rpkg", "propose", "blueprints.web.v1"])

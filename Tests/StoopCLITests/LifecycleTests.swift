@@ -364,7 +364,7 @@ private func together(_ commands: [(arguments: [String], environment: [String: S
       as: UTF8.self)
   }
   // The bytes of porch-git.md / kpt.md §1.4 for `kpt pkg init init1 --description "my desc"
-  // --keywords a,b --site https://example.com`.
+  // --keywords a,b --site https://example.com`, then the condition Porch's render records.
   #expect(
     try show("Kptfile") == """
       apiVersion: kpt.dev/v1
@@ -379,6 +379,11 @@ private func together(_ commands: [(arguments: [String], environment: [String: S
         keywords:
         - a
         - b
+      status:
+        conditions:
+        - type: Rendered
+          status: "True"
+          reason: RenderSuccess
 
       """)
   #expect(

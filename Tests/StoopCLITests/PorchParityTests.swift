@@ -57,3 +57,36 @@ private struct PorchWorld {
   let listing = try world.expectOK(["rpkg", "get", "blueprints.app.w2"])
   #expect(listing.contains("   1          true     Published"), "\(listing)")
 }
+
+@Test func everyDraftWriteRecordsTheRenderedConditionAsPorchDoes() throws {
+  let world = try PorchWorld()
+  defer { world.remove() }
+  try world.expectOK(["repo", "register", world.remote, "--create-branch"])
+  let rendered =
+    "status:\n  conditions:\n  - type: Rendered\n    status: \"True\"\n    reason: RenderSuccess\n"
+  try world.expectOK(["rpkg", "init", "app", "--repository", "blueprints", "--workspace", "v1"])
+  #expect(try world.git(["show", "drafts/app/v1:app/Kptfile"]).hasSuffix(rendered))
+  try world.publish("app", "v1")
+  try world.expectOK(["rpkg", "copy", "blueprints.app.v1", "--workspace", "v2"])
+  try world.expectOK([
+    "rpkg", "clone", "blueprints.app.v1", "web", "--repository", "blueprints", "--workspace", "w1",
+  ])
+  for (ref, path) in [("drafts/app/v2", "app"), ("drafts/web/w1", "web")] {
+    let kptfile = try world.git(["show", "\(ref):\(path)/Kptfile"])
+    #expect(kptfile.components(separatedBy: "type: Rendered").count == 2, "\(ref): \(kptfile)")
+  }
+  // A pushed Kptfile without the condition gets it; the object lists it among its conditions.
+  let checkout = world.work + "/web"
+  try world.expectOK(["rpkg", "pull", "blueprints.web.w1", checkout])
+  let kptfile = try String(contentsOfFile: checkout + "/Kptfile", encoding: .utf8)
+  let withoutStatus = String(
+    kptfile[..<(kptfile.range(of: "status:")?.lowerBound ?? kptfile.endIndex)])
+  try withoutStatus.write(toFile: checkout + "/Kptfile", atomically: false, encoding: .utf8)
+  try world.expectOK(["rpkg", "push", "blueprints.web.w1", checkout])
+  #expect(try world.git(["show", "drafts/web/w1:web/Kptfile"]).contains("reason: RenderSuccess"))
+  let object = try world.expectOK(["rpkg", "get", "blueprints.web.w1", "-o", "yaml"])
+  #expect(
+    object.contains(
+      "  conditions:\n  - type: Rendered\n    status: \"True\"\n    reason: RenderSuccess\n"),
+    "\(object)")
+}

@@ -112,12 +112,13 @@ public struct PackageMerge: Sendable {
   static let defaultKptfile = Array(
     "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: x\n".utf8)
 
-  /// Whether two Kptfiles differ in nothing but name, upstream and upstreamLock.
+  /// Whether two Kptfiles differ in nothing but name, upstream, upstreamLock and status.
   public static func sameIgnoringUpstream(_ a: [UInt8], _ b: [UInt8]) -> Bool {
     func stripped(_ bytes: [UInt8]) -> YAMLNode? {
       guard var root = try? YAMLFile(parsing: bytes, name: Kptfile.fileName).documents.first?.root
       else { return nil }
-      root.entries.removeAll { ["upstream", "upstreamLock"].contains($0.key.value) }
+      // `status` is what tools record (Porch's Rendered condition), not the package.
+      root.entries.removeAll { ["upstream", "upstreamLock", "status"].contains($0.key.value) }
       if let i = root.index(ofKey: "metadata") {
         root.entries[i].value.entries.removeAll { $0.key.value == "name" }
       }
