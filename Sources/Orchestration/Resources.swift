@@ -102,6 +102,15 @@ extension PackageLifecycle {
     _ revision: PackageRevision, files: [String: PackageFileContent], expected: ObjectID,
     annotations: [String: String] = [:]
   ) throws(OrchestrationError) -> String {
+    try pushReturningHead(revision, files: files, expected: expected, annotations: annotations)
+      .message
+  }
+
+  /// `push`, with the draft's head after it.
+  func pushReturningHead(
+    _ revision: PackageRevision, files: [String: PackageFileContent], expected: ObjectID,
+    annotations: [String: String] = [:]
+  ) throws(OrchestrationError) -> (message: String, head: ObjectID) {
     guard files["Kptfile"] != nil else {
       throw .lifecycle("package must contain Kptfile at root; nothing was pushed")
     }
@@ -132,9 +141,12 @@ extension PackageLifecycle {
         guard try clone.entry(at: current.fullPath, in: head.tree)?.id == packageTree else {
           throw moved
         }
-        return "\(current.name) pushed"
+        return ("\(current.name) pushed", current.commit)
       }
       let base = head.tree
+      if try clone.entry(at: current.fullPath, in: base)?.id == packageTree {
+        return ("\(current.name) pushed", current.commit)  // nothing changed: no new commit
+      }
       let tree = try clone.replacingSubtree(in: base, at: current.fullPath, with: packageTree)
       let message =
         "Rendering package\n\n\n"
@@ -147,7 +159,7 @@ extension PackageLifecycle {
       try clone.push(
         [RefUpdate(name: current.ref, target: commit, expected: .value(current.commit))],
         credentials: session.credentials)
-      return "\(current.name) pushed"
+      return ("\(current.name) pushed", commit)
     }
   }
 

@@ -12,8 +12,10 @@ struct RpkgPull: ParsableCommand {
       "Read a package revision's files into a new directory, or as a ResourceList on stdout.",
     discussion: """
       DIR gets every file of the revision and a .KptRevisionMetadata recording the commit it was \
-      read from, which rpkg push checks. Without DIR the files go to stdout as one ResourceList; \
-      files that are not YAML travel as stoop.dev/v1alpha1 File items so that nothing is lost.
+      read from, which rpkg push checks. An existing DIR pulled from the same revision, with no \
+      change that was not pushed, is refreshed to the revision as it is now. Without DIR the \
+      files go to stdout as one ResourceList; files that are not YAML travel as \
+      stoop.dev/v1alpha1 File items so that nothing is lost.
       """,
     aliases: ["source", "read"])
 
@@ -26,12 +28,12 @@ struct RpkgPull: ParsableCommand {
       let lifecycle = PackageLifecycle(
         registry: Registry.current(), progress: Terminal.standardError)
       let revision = try lifecycle.resolve(package, namespace: namespace.namespace, fetch: true)
-      let files = try lifecycle.files(of: revision)
-      let metadata = RevisionMetadata.render(revision)
       if let directory {
-        try PackageTransfer.write(files: files, metadata: metadata, to: directory)
+        try lifecycle.pull(revision, into: directory)
       } else {
-        Terminal.standardOutput(try PackageTransfer.resourceList(files: files, metadata: metadata))
+        Terminal.standardOutput(
+          try PackageTransfer.resourceList(
+            files: try lifecycle.files(of: revision), metadata: RevisionMetadata.render(revision)))
       }
     }
   }
@@ -44,6 +46,8 @@ struct RpkgPush: ParsableCommand {
     discussion: """
       The Draft must still be at the commit recorded in .KptRevisionMetadata when it was pulled; \
       otherwise nothing is written and the command exits 3: pull again and reapply your changes. \
+      After a push the directory holds the Draft's new head (rendered files and metadata), so it \
+      can be edited and pushed again. \
       The Kptfile pipelines are rendered first, as Porch does, and the result is committed as \
       one `Rendering package` commit. If rendering fails nothing is pushed (exit 5), unless \
       --push-on-render-failure is given or the pulled .KptRevisionMetadata carries the \
@@ -62,23 +66,15 @@ struct RpkgPush: ParsableCommand {
     try ErrorReporter.run {
       let lifecycle = PackageLifecycle(
         registry: Registry.current(), progress: Terminal.standardError)
-      let input =
-        directory == "-"
-        ? try PackageTransfer.files(fromResourceList: Terminal.readStandardInput())
-        : try PackageTransfer.read(directory: directory)
-      guard let version = input.resourceVersion.flatMap(ObjectID.init(hex:)) else {
-        throw OrchestrationError.invalidOperation(
-          "no .KptRevisionMetadata with a resourceVersion; use \"stoop rpkg pull\" to download the package metadata before pushing"
-        )
-      }
       let revision = try lifecycle.resolve(package, namespace: namespace.namespace, fetch: true)
-      Terminal.standardOutput(
-        Array(
-          (try lifecycle.push(
-            revision, files: input.files, expected: version,
-            annotations: input.annotations.merging(
-              pushOnRenderFailure ? ["porch.kpt.dev/push-on-render-failure": "true"] : [:]
-            ) { $1 }) + "\n").utf8))
+      let message =
+        directory == "-"
+        ? try lifecycle.push(
+          revision, resourceList: Terminal.readStandardInput(),
+          pushOnRenderFailure: pushOnRenderFailure)
+        : try lifecycle.push(
+          revision, directory: directory, pushOnRenderFailure: pushOnRenderFailure)
+      Terminal.standardOutput(Array((message + "\n").utf8))
     }
   }
 }

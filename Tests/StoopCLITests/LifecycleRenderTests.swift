@@ -86,8 +86,11 @@ private let deployment = """
   let rendered = try git(["-C", remote, "show", head + ":web/deployment.yaml"])
   #expect(rendered.contains("  name: web # the front end\n"))
   #expect(rendered.contains("  namespace: shop\n") && rendered.contains("    app: web\n"))
-  // The checkout itself is left as it was.
-  #expect(try String(contentsOfFile: checkout + "/deployment.yaml", encoding: .utf8) == deployment)
+  // The checkout now holds the new head: the rendered files and its resourceVersion.
+  #expect(try String(contentsOfFile: checkout + "/deployment.yaml", encoding: .utf8) == rendered)
+  #expect(
+    try String(contentsOfFile: checkout + "/.KptRevisionMetadata", encoding: .utf8).contains(
+      "resourceVersion: \(head)\n"))
 
   // A pipeline that fails: nothing is pushed, exit 5, the draft stays.
   let second = work + "/second"

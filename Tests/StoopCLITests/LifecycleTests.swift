@@ -165,20 +165,35 @@ private func gitOutput(_ arguments: [String]) throws -> String {
     listing.contains("100755 blob") && listing.contains("web/run.sh")
       && listing.contains("web/logo.bin"))
 
-  // The same checkout again (a retry after a lost reply): the remote already holds exactly
-  // this push, so it succeeds and writes nothing.
+  // The checkout now holds the new head: pushing it unchanged writes nothing, and it can be
+  // edited and pushed again.
   let head = try run("/usr/bin/env", ["git", "-C", remote, "rev-parse", "drafts/web/v1"]).stdout
   let retried = try stoop(["rpkg", "push", "blueprints.web.v1", checkout])
   #expect(retried.status == 0, "\(retried.stderr)")
   #expect(
     try run("/usr/bin/env", ["git", "-C", remote, "rev-parse", "drafts/web/v1"]).stdout == head)
-  // Changed files at the old version: the draft moved since, so nothing is written, exit 3.
-  try "changed\n".write(toFile: checkout + "/run.sh", atomically: false, encoding: .utf8)
-  let stale = try stoop(["rpkg", "push", "blueprints.web.v1", checkout])
+  let older = work + "/older"
+  #expect(try run("/bin/cp", ["-a", checkout, older]).status == 0)
+  try "#!/bin/sh\necho hello\n".write(
+    toFile: checkout + "/run.sh", atomically: false, encoding: .utf8)
+  #expect(try stoop(["rpkg", "push", "blueprints.web.v1", checkout]).status == 0)
+  // A copy of the checkout from before that push: the draft moved since, so nothing is
+  // written, exit 3.
+  try "changed\n".write(toFile: older + "/run.sh", atomically: false, encoding: .utf8)
+  let stale = try stoop(["rpkg", "push", "blueprints.web.v1", older])
   #expect(stale.status == 3)
   #expect(
     stale.stderr.contains("moved since it was pulled") && stale.stderr.contains("pull it again"))
-  try "#!/bin/sh\necho hi\n".write(toFile: checkout + "/run.sh", atomically: false, encoding: .utf8)
+  // Pulling into it again is refused while it holds an unpushed change, and refreshes it once
+  // the change is undone.
+  let refused = try stoop(["rpkg", "pull", "blueprints.web.v1", older])
+  #expect(
+    refused.status == 1 && refused.stderr.contains("holds changes not pushed"), "\(refused.stderr)")
+  try "#!/bin/sh\necho hi\n".write(toFile: older + "/run.sh", atomically: false, encoding: .utf8)
+  let refreshed = try stoop(["rpkg", "pull", "blueprints.web.v1", older])
+  #expect(refreshed.status == 0, "\(refreshed.stderr)")
+  #expect(
+    try String(contentsOfFile: older + "/run.sh", encoding: .utf8) == "#!/bin/sh\necho hello\n")
 
   // pull | push through a pipe keeps every file, binary and executable bit included.
   let list = try stoop(["rpkg", "pull", "blueprints.web.v1"])
