@@ -47,9 +47,10 @@ extension PackageLifecycle {
     }
     let target = try registry.get(repository, namespace: namespace)
     let upstream = try fetchUpstream(source, namespace: namespace)
+    // The ref as the user named it; the lock records what it resolved to (`nginx/v2` for v2).
     let upstreamField = Upstream(
       type: "git", repo: upstream.lock.repo, directory: upstream.lock.directory,
-      ref: upstream.lock.ref, updateStrategy: strategy)
+      ref: upstream.ref, updateStrategy: strategy)
     let rewritten: [String: [UInt8]]
     do {
       rewritten = try UpstreamRewrite.cloned(
@@ -80,6 +81,8 @@ extension PackageLifecycle {
   struct FetchedUpstream {
     var files: [String: PackageFileContent]
     var lock: UpstreamLock
+    /// The ref as given (a registered revision's own tag name).
+    var ref: String
     var task: String
     var description: String
   }
@@ -102,7 +105,8 @@ extension PackageLifecycle {
         "{\"type\":\"clone\",\"clone\":{\"upstreamRef\":{\"upstreamRef\":{\"name\":"
         + GoJSON.quote(revision.name) + "}}}}"
       return FetchedUpstream(
-        files: try files(of: revision), lock: lock, task: task, description: revision.name)
+        files: try files(of: revision), lock: lock, ref: lock.ref, task: task,
+        description: revision.name)
     case .git(let rawURL, let rawDirectory, let ref):
       try Registry.refusePassword(inUpstream: rawURL)
       let url = Registry.normalise(rawURL)
@@ -123,7 +127,8 @@ extension PackageLifecycle {
         "{\"type\":\"clone\",\"clone\":{\"upstreamRef\":{\"type\":\"git\",\"git\":{\"repo\":"
         + GoJSON.quote(url) + ",\"ref\":" + GoJSON.quote(ref) + ",\"directory\":"
         + GoJSON.quote(lockDirectory) + ",\"secretRef\":{\"name\":\"\"}}}}}"
-      return FetchedUpstream(files: fetched.files, lock: lock, task: task, description: described)
+      return FetchedUpstream(
+        files: fetched.files, lock: lock, ref: ref, task: task, description: described)
     }
   }
 

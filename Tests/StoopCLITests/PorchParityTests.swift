@@ -90,3 +90,36 @@ private struct PorchWorld {
       "  conditions:\n  - type: Rendered\n    status: \"True\"\n    reason: RenderSuccess\n"),
     "\(object)")
 }
+
+@Test func aGitCloneKeepsTheRefAsTypedAndLocksWhatItResolvedTo() throws {
+  let world = try PorchWorld()
+  defer { world.remove() }
+  try world.expectOK(["repo", "register", world.remote, "--create-branch"])
+  // A plain git repository with nginx/ tagged nginx/v2 (kpt's directory-scoped tag).
+  let upstream = world.work + "/upstream"
+  let tree = world.work + "/tree"
+  for arguments in [
+    ["init", "-q", "--bare", "-b", "main", upstream], ["init", "-q", "-b", "main", tree],
+  ] {
+    #expect(try run("/usr/bin/env", ["git"] + arguments).status == 0)
+  }
+  try FileManager.default.createDirectory(
+    atPath: tree + "/nginx", withIntermediateDirectories: true)
+  try "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: nginx\n".write(
+    toFile: tree + "/nginx/Kptfile", atomically: false, encoding: .utf8)
+  for arguments in [
+    ["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@e", "commit", "-q", "-m", "nginx"],
+    ["tag", "nginx/v2"], ["push", "-q", upstream, "main", "--tags"],
+  ] {
+    #expect(try run("/usr/bin/env", ["git", "-C", tree] + arguments).status == 0)
+  }
+  try world.expectOK([
+    "rpkg", "clone", upstream, "web", "--directory", "nginx", "--ref", "v2", "--repository",
+    "blueprints", "--workspace", "w1",
+  ])
+  let kptfile = try world.git(["show", "drafts/web/w1:web/Kptfile"])
+  let upstreamBlock = kptfile.components(separatedBy: "upstreamLock:")
+  #expect(upstreamBlock.count == 2, "\(kptfile)")
+  #expect(upstreamBlock[0].contains("    ref: v2\n"), "\(kptfile)")
+  #expect(upstreamBlock[1].contains("    ref: nginx/v2\n"), "\(kptfile)")
+}
