@@ -236,6 +236,9 @@ public struct Discovery {
   public private(set) var warnings: [String] = []
   /// Where full listings keep what they read from tags (see `TagCache`); nil reads every tag.
   public var tagCachePath: String?
+  /// Whether a listing of one package finds its placeholder's publisher (as a full listing
+  /// does); lifecycle steps do not need it.
+  public var placeholderPublishers = false
   private let cache: CommitCache
 
   public init(registration: Registration, clone: Repository) {
@@ -284,8 +287,8 @@ public struct Discovery {
 
   /// Every package revision, sorted by path, revision, lifecycle and name (§3.10).
   /// `only`: list just this package (a path relative to the directory), which is all a lifecycle
-  /// operation needs, at a cost that does not grow with the rest of the repository; placeholders
-  /// then leave out their publisher.
+  /// operation needs, at a cost that does not grow with the rest of the repository; its
+  /// placeholder gets its publisher only with `placeholderPublishers` (a walk of the branch).
   public mutating func list(only package: String? = nil) throws -> [PackageRevision] {
     var remoteRefs: [(String, ObjectID)] = []
     let fullPackage = package.map {
@@ -521,14 +524,20 @@ public struct Discovery {
         kptfile.mode != .tree && kptfile.mode != .commit
       else { return [] }
       let number = Self.parseRevision(registration.branch)
+      // Its publisher, as the full listing finds it: the newest commit that names the package.
+      let published =
+        placeholderPublishers
+        ? try newestAnnotatedCommits(from: head, packages: [fullPath])[fullPath] : nil
       return [
         PackageRevision(
           repository: registration.name, namespace: registration.namespace, path: package,
           fullPath: fullPath,
           workspace: number == -1 ? registration.branch : "v\(number)", revision: number,
           lifecycle: .published,
-          commit: head, ref: "refs/heads/" + registration.branch, publishedBy: nil,
-          publishedAt: nil, task: nil)
+          commit: head, ref: "refs/heads/" + registration.branch,
+          publishedBy: published?.author.email,
+          publishedAt: published.map { Date(timeIntervalSince1970: TimeInterval($0.author.time)) },
+          task: nil)
       ]
     }
     var start = commit.tree

@@ -136,6 +136,7 @@ public struct PackageLifecycle: Sendable {
           }
         }
         var discovery = Discovery(registration: registration, clone: clone)
+        discovery.placeholderPublishers = true
         if let found = try? discovery.list(only: path).first(where: { $0.isNamed(name) }) {
           return found
         }

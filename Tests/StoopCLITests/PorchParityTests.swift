@@ -56,6 +56,14 @@ private struct PorchWorld {
   #expect(latest == "packagerevision.porch.kpt.dev/blueprints.app.w2\n")
   let listing = try world.expectOK(["rpkg", "get", "blueprints.app.w2"])
   #expect(listing.contains("   1          true     Published"), "\(listing)")
+  // The placeholder fetched by name has the publisher the full listing gives it.
+  let byName = try world.expectOK(["rpkg", "get", "blueprints.app.main", "-o", "yaml"])
+  let all = try world.expectOK(["rpkg", "get", "-o", "yaml"])
+  let publisher = try #require(
+    byName.split(separator: "\n").first { $0.contains("publishedBy:") })
+  let stamp = try #require(
+    byName.split(separator: "\n").first { $0.contains("publishTimestamp:") })
+  #expect(all.contains("  " + publisher + "\n") && all.contains("  " + stamp + "\n"), "\(byName)")
 }
 
 @Test func everyDraftWriteRecordsTheRenderedConditionAsPorchDoes() throws {
