@@ -211,7 +211,7 @@ _stoop_repo_register() {
     repeating_flags=()
     non_repeating_flags=(--create-branch --deployment --repo-password-stdin --version -h --help)
     repeating_options=()
-    non_repeating_options=(--name --description --branch --directory --repo-username --repo-basic-username --repo-password --repo-basic-password --repo-bearer-token --repo-ssh-key -n --namespace)
+    non_repeating_options=(--name --description --branch --directory --author --email --repo-username --repo-basic-username --repo-password --repo-basic-password --repo-bearer-token --repo-ssh-key -n --namespace)
     __stoop_offer_flags_options 1
 
     # Offer option value completions
@@ -226,6 +226,12 @@ _stoop_repo_register() {
         return
         ;;
     '--directory')
+        return
+        ;;
+    '--author')
+        return
+        ;;
+    '--email')
         return
         ;;
     '--repo-username'|'--repo-basic-username')

@@ -26,7 +26,7 @@ function __stoop_parse_tokens -S
             __stoop_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
             case 'register'
-                __stoop_parse_subcommand 1 'name=' 'description=' 'branch=' 'create-branch' 'directory=' 'deployment' 'repo-username=' 'repo-password=' 'repo-password-stdin' 'repo-bearer-token=' 'repo-ssh-key=' 'n/namespace=' 'version' 'h/help'
+                __stoop_parse_subcommand 1 'name=' 'description=' 'branch=' 'create-branch' 'directory=' 'author=' 'email=' 'deployment' 'repo-username=' 'repo-password=' 'repo-password-stdin' 'repo-bearer-token=' 'repo-ssh-key=' 'n/namespace=' 'version' 'h/help'
             case 'get'
                 __stoop_parse_subcommand -r 1 'o/output=' 'A/all-namespaces' 'n/namespace=' 'version' 'h/help'
             case 'unregister'
@@ -163,6 +163,8 @@ complete -c 'stoop' -n '__stoop_should_offer_completions_for_flags_or_options "s
 complete -c 'stoop' -n '__stoop_should_offer_completions_for_flags_or_options "stoop repo register" branch' -l 'branch' -d 'The branch holding published packages.' -rfka ''
 complete -c 'stoop' -n '__stoop_should_offer_completions_for_flags_or_options "stoop repo register" create-branch' -l 'create-branch' -d 'Create the branch when the repository does not have it.'
 complete -c 'stoop' -n '__stoop_should_offer_completions_for_flags_or_options "stoop repo register" directory' -l 'directory' -d 'The directory of the repository that holds packages.' -rfka ''
+complete -c 'stoop' -n '__stoop_should_offer_completions_for_flags_or_options "stoop repo register" author' -l 'author' -d 'Author name of the commits stoop writes here (default: git\'s user.name).' -rfka ''
+complete -c 'stoop' -n '__stoop_should_offer_completions_for_flags_or_options "stoop repo register" email' -l 'email' -d 'Author email of the commits stoop writes here (default: git\'s user.email).' -rfka ''
 complete -c 'stoop' -n '__stoop_should_offer_completions_for_flags_or_options "stoop repo register" deployment' -l 'deployment' -d 'Packages of this repository are deployed (deployment repository).'
 complete -c 'stoop' -n '__stoop_should_offer_completions_for_flags_or_options "stoop repo register" repo-basic-username repo-username' -l 'repo-username' -l 'repo-basic-username' -d 'Username for the remote.' -rfka ''
 complete -c 'stoop' -n '__stoop_should_offer_completions_for_flags_or_options "stoop repo register" repo-basic-password repo-password' -l 'repo-password' -l 'repo-basic-password' -d 'Password or token for the remote.' -rfka ''

@@ -38,6 +38,7 @@ public struct PackageLifecycle: Sendable {
     }
 
     var author: Signature {
+      if let chosen = registration.commitAuthor { return chosen }
       let configured = clone.configuredSignature()
       return Signature(
         name: configured?.name ?? PackageLifecycle.porch.name,

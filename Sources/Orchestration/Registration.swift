@@ -16,6 +16,9 @@ public struct Registration: Sendable, Equatable {
   public var createBranch: Bool
   /// Name of the credentials "secret" (`<name>-auth`) when credentials were given.
   public var secretName: String?
+  /// `spec.git.author` and `spec.git.email`: who the commits stoop writes here are by.
+  public var author: String?
+  public var email: String?
   public var created: Date
   public var status: Status
 
@@ -55,6 +58,8 @@ public struct Registration: Sendable, Equatable {
     if let secretName {
       git.append(entry("secretRef", .mapping([entry("name", .scalar(secretName))])))
     }
+    if let author { git.append(entry("author", .scalar(author))) }
+    if let email { git.append(entry("email", .scalar(email))) }
     var spec: [YAMLEntry] = []
     if let description { spec.append(entry("description", .scalar(description))) }
     spec.append(entry("type", .scalar("git")))
@@ -103,6 +108,8 @@ public struct Registration: Sendable, Equatable {
     description = string(["spec", "description"])
     createBranch = string(["spec", "git", "createBranch"]) == "true"
     secretName = string(["spec", "git", "secretRef", "name"])
+    author = string(["spec", "git", "author"])
+    email = string(["spec", "git", "email"])
     created =
       string(["metadata", "creationTimestamp"]).flatMap(Self.date) ?? Date(timeIntervalSince1970: 0)
     let condition = root.node(at: ["status", "conditions", "0"])
@@ -130,6 +137,16 @@ public struct Registration: Sendable, Equatable {
     self.secretName = secretName
     self.created = created
     self.status = status
+  }
+
+  /// The author of the commits written here, as Porch picks it: the registration's author and
+  /// email when either is set (the name falls back to the email; the email stays empty without
+  /// one), else nil (the caller falls back to the local git identity).
+  public var commitAuthor: Signature? {
+    let name = author.flatMap { $0.isEmpty ? nil : $0 }
+    let address = email.flatMap { $0.isEmpty ? nil : $0 }
+    guard name != nil || address != nil else { return nil }
+    return Signature(name: name ?? address ?? "", email: address ?? "")
   }
 
   /// A directory without leading, trailing or doubled slashes (`/a//b/` → `a/b`).

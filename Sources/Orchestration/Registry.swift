@@ -24,6 +24,9 @@ public struct Registry: Sendable {
     public var description: String?
     public var createBranch = false
     public var credentials = Credentials()
+    /// Commit author overrides (Porch's `spec.git.author` and `spec.git.email`).
+    public var author: String?
+    public var email: String?
 
     public init() {}
   }
@@ -91,7 +94,7 @@ public struct Registry: Sendable {
       throw .io(path: url, reason: "\(error)")
     }
     let secretName = options.credentials.isEmpty ? nil : name + "-auth"
-    let registration = Registration(
+    var registration = Registration(
       name: name, namespace: options.namespace, url: url, branch: options.branch,
       directory: options.directory, deployment: options.deployment,
       description: options.description,
@@ -99,6 +102,8 @@ public struct Registry: Sendable {
       status: .init(
         ready: true, reason: "Ready", message: "Repository Ready", lastSync: Date(),
         branchCommit: head?.hex))
+    registration.author = options.author
+    registration.email = options.email
     if !options.credentials.isEmpty {
       try Self.writeCredentials(options.credentials, to: staging + "/credentials")
     }

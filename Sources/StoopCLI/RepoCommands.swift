@@ -64,6 +64,12 @@ struct Register: ParsableCommand {
   @Option(help: "The directory of the repository that holds packages.")
   var directory: String = "/"
 
+  @Option(help: "Author name of the commits stoop writes here (default: git's user.name).")
+  var author: String?
+
+  @Option(help: "Author email of the commits stoop writes here (default: git's user.email).")
+  var email: String?
+
   @Flag(help: "Packages of this repository are deployed (deployment repository).")
   var deployment = false
 
@@ -99,6 +105,8 @@ struct Register: ParsableCommand {
       options.deployment = deployment
       options.description = description
       options.createBranch = createBranch
+      options.author = author
+      options.email = email
       var secret = password
       if repoPasswordStdin {
         secret = String(decoding: Terminal.readStandardInput(), as: UTF8.self)

@@ -131,3 +131,37 @@ private struct PorchWorld {
   #expect(upstreamBlock[0].contains("    ref: v2\n"), "\(kptfile)")
   #expect(upstreamBlock[1].contains("    ref: nginx/v2\n"), "\(kptfile)")
 }
+
+@Test func theRegistrationsAuthorSignsTheCommitsAsPorchsRepositoryDoes() throws {
+  let world = try PorchWorld()
+  defer { world.remove() }
+  try world.expectOK([
+    "repo", "register", world.remote, "--create-branch", "--author", "Release Bot", "--email",
+    "bot@example.com",
+  ])
+  let object = try world.expectOK(["repo", "get", "blueprints", "-o", "yaml"])
+  #expect(object.contains("    author: Release Bot\n    email: bot@example.com\n"), "\(object)")
+  try world.expectOK(["rpkg", "init", "app", "--repository", "blueprints", "--workspace", "v1"])
+  try world.publish("app", "v1")
+  // The approval (the tag's commit) and the draft's commits under it.
+  for ref in ["app/v1", "app/v1^2", "app/v1^2^"] {
+    #expect(
+      try world.git(["log", "-1", "--format=%an <%ae>|%cn <%ce>", ref])
+        == "Release Bot <bot@example.com>|Package Orchestration Service <porch@kpt.dev>\n", "\(ref)"
+    )
+  }
+  let published = try world.expectOK(["rpkg", "get", "blueprints.app.v1", "-o", "yaml"])
+  #expect(published.contains("publishedBy: bot@example.com"), "\(published)")
+  // Only an email: it is the name too (Porch's rule).
+  let other = world.work + "/other.git"
+  #expect(
+    try run("/usr/bin/env", ["git", "init", "-q", "--bare", "-b", "main", other]).status == 0)
+  try world.expectOK(["repo", "register", other, "--create-branch", "--email", "ci@example.com"])
+  try world.expectOK(["rpkg", "init", "svc", "--repository", "other", "--workspace", "v1"])
+  #expect(
+    String(
+      decoding: try run(
+        "/usr/bin/env",
+        ["git", "--git-dir", other, "log", "-1", "--format=%an <%ae>", "drafts/svc/v1"]
+      ).stdout, as: UTF8.self) == "ci@example.com <ci@example.com>\n")
+}
