@@ -7,6 +7,21 @@ extension OrchestrationError {
   static func lifecycle(_ message: String) -> OrchestrationError { .invalidOperation(message) }
 }
 
+/// What a lifecycle step says: a line for stdout, or a notice for stderr when there was nothing
+/// to do (porchctl's `X is already proposed`).
+public struct TransitionOutcome: Sendable, Equatable {
+  public var message: String
+  public var isNotice: Bool
+
+  public static func done(_ message: String) -> TransitionOutcome {
+    TransitionOutcome(message: message, isNotice: false)
+  }
+
+  public static func notice(_ message: String) -> TransitionOutcome {
+    TransitionOutcome(message: message, isNotice: true)
+  }
+}
+
 /// Lifecycle operations on package revisions, written to git exactly as Porch writes them
 /// (porch-git.md §2 and §4). Each takes the registration's lock, fetches, reads what it needs
 /// from the clone, builds commits in memory and pushes every ref of the operation in one push
@@ -377,12 +392,12 @@ public struct PackageLifecycle: Sendable {
   // MARK: propose, reject, approve
 
   /// Draft → Proposed: a `Rendering package` commit on the draft, moved to `proposed/` in one push.
-  public func propose(_ revision: PackageRevision) throws(OrchestrationError) -> String {
+  public func propose(_ revision: PackageRevision) throws(OrchestrationError) -> TransitionOutcome {
     try withSession(revision.repository, namespace: revision.namespace, package: revision.path) {
       session in
       let current = try current(revision, in: session)
       switch current.lifecycle {
-      case .proposed: return "\(current.name) is already proposed"
+      case .proposed: return .notice("\(current.name) is already proposed")
       case .draft: break
       default:
         throw OrchestrationError.lifecycle("cannot propose \(current.lifecycle.rawValue) package")
@@ -415,7 +430,7 @@ public struct PackageLifecycle: Sendable {
             expected: .absent),
           RefUpdate(name: current.ref, target: nil, expected: .value(current.commit)),
         ], credentials: session.credentials)
-      return "\(current.name) proposed"
+      return .done("\(current.name) proposed")
     }
   }
 
@@ -649,12 +664,14 @@ public struct PackageLifecycle: Sendable {
   }
 
   /// Published → DeletionProposed: a marker branch at the revision's commit.
-  public func proposeDelete(_ revision: PackageRevision) throws(OrchestrationError) -> String {
+  public func proposeDelete(_ revision: PackageRevision) throws(OrchestrationError)
+    -> TransitionOutcome
+  {
     try withSession(revision.repository, namespace: revision.namespace, package: revision.path) {
       session in
       let current = try current(revision, in: session)
       switch current.lifecycle {
-      case .deletionProposed: return "\(current.name) is already proposed for deletion"
+      case .deletionProposed: return .notice("\(current.name) is already proposed for deletion")
       case .published: break
       default:
         throw OrchestrationError.lifecycle(
@@ -664,7 +681,7 @@ public struct PackageLifecycle: Sendable {
       try session.clone.push(
         [RefUpdate(name: Self.deletionMarker(current), target: current.commit, expected: .absent)],
         credentials: session.credentials)
-      return "\(current.name) proposed for deletion"
+      return .done("\(current.name) proposed for deletion")
     }
   }
 
@@ -680,7 +697,7 @@ public struct PackageLifecycle: Sendable {
         updates.append(RefUpdate(name: current.ref, target: nil, expected: .value(current.commit)))
       case .published:
         throw OrchestrationError.lifecycle(
-          "published package revisions must be proposed for deletion first; run stoop rpkg propose-delete \(current.name)"
+          "failed to delete package revision \"\(current.name)\": published PackageRevisions must be proposed for deletion by setting spec.lifecycle to 'DeletionProposed' prior to deletion; run stoop rpkg propose-delete \(current.name)"
         )
       case .deletionProposed:
         let marker = Self.deletionMarker(current)

@@ -203,8 +203,9 @@ public enum OrchestrationError: Error, Sendable, CustomStringConvertible {
       return
         "repository \"\(name)\" is not registered in namespace \"\(namespace)\"; see stoop repo get"
     case .packageRevisionNotFound(let name, let namespace):
+      // kubectl's and porchctl's words, then where to look.
       return
-        "package revision \"\(name)\" not found in namespace \"\(namespace)\"; see stoop rpkg get"
+        "packagerevisions.porch.kpt.dev \"\(name)\" not found; see stoop rpkg get -n \(namespace)"
     case .invalidOperation(let message):
       return message
     case .conflict(let message):

@@ -9,7 +9,8 @@ import Orchestration
 protocol RevisionTransition: ParsableCommand {
   var names: [String] { get }
   var namespace: NamespaceOption { get }
-  static func apply(_ lifecycle: PackageLifecycle, _ revision: PackageRevision) throws -> String
+  static func apply(_ lifecycle: PackageLifecycle, _ revision: PackageRevision) throws
+    -> TransitionOutcome
 }
 
 extension RevisionTransition {
@@ -21,9 +22,14 @@ extension RevisionTransition {
       for name in names {
         do {
           let revision = try lifecycle.resolve(name, namespace: namespace.namespace)
-          Terminal.standardOutput(Array((try Self.apply(lifecycle, revision) + "\n").utf8))
+          let outcome = try Self.apply(lifecycle, revision)
+          if outcome.isNotice {
+            Terminal.standardError(outcome.message + "\n")
+          } else {
+            Terminal.standardOutput(Array((outcome.message + "\n").utf8))
+          }
         } catch {
-          if names.count == 1 { throw error }
+          // porchctl's shape, for one name as for many.
           Terminal.standardError("\(name) failed (\(ErrorReporter.message(for: error)))\n")
           failures.append(error)
         }
@@ -49,7 +55,9 @@ struct RpkgPropose: RevisionTransition {
     commandName: "propose", abstract: "Propose Draft package revisions for approval.")
   @Argument(help: "Package revision names.") var names: [String]
   @OptionGroup var namespace: NamespaceOption
-  static func apply(_ lifecycle: PackageLifecycle, _ revision: PackageRevision) throws -> String {
+  static func apply(_ lifecycle: PackageLifecycle, _ revision: PackageRevision) throws
+    -> TransitionOutcome
+  {
     try lifecycle.propose(revision)
   }
 }
@@ -60,8 +68,10 @@ struct RpkgApprove: RevisionTransition {
     abstract: "Approve Proposed package revisions: publish them as the next vN.")
   @Argument(help: "Package revision names.") var names: [String]
   @OptionGroup var namespace: NamespaceOption
-  static func apply(_ lifecycle: PackageLifecycle, _ revision: PackageRevision) throws -> String {
-    try lifecycle.approve(revision)
+  static func apply(_ lifecycle: PackageLifecycle, _ revision: PackageRevision) throws
+    -> TransitionOutcome
+  {
+    .done(try lifecycle.approve(revision))
   }
 }
 
@@ -71,8 +81,10 @@ struct RpkgReject: RevisionTransition {
     abstract: "Send Proposed revisions back to Draft, or cancel a proposed deletion.")
   @Argument(help: "Package revision names.") var names: [String]
   @OptionGroup var namespace: NamespaceOption
-  static func apply(_ lifecycle: PackageLifecycle, _ revision: PackageRevision) throws -> String {
-    try lifecycle.reject(revision)
+  static func apply(_ lifecycle: PackageLifecycle, _ revision: PackageRevision) throws
+    -> TransitionOutcome
+  {
+    .done(try lifecycle.reject(revision))
   }
 }
 
@@ -82,7 +94,9 @@ struct RpkgProposeDelete: RevisionTransition {
     aliases: ["propose-del"])
   @Argument(help: "Package revision names.") var names: [String]
   @OptionGroup var namespace: NamespaceOption
-  static func apply(_ lifecycle: PackageLifecycle, _ revision: PackageRevision) throws -> String {
+  static func apply(_ lifecycle: PackageLifecycle, _ revision: PackageRevision) throws
+    -> TransitionOutcome
+  {
     try lifecycle.proposeDelete(revision)
   }
 }
@@ -94,7 +108,9 @@ struct RpkgDelete: RevisionTransition {
     aliases: ["delete"])
   @Argument(help: "Package revision names.") var names: [String]
   @OptionGroup var namespace: NamespaceOption
-  static func apply(_ lifecycle: PackageLifecycle, _ revision: PackageRevision) throws -> String {
-    try lifecycle.delete(revision)
+  static func apply(_ lifecycle: PackageLifecycle, _ revision: PackageRevision) throws
+    -> TransitionOutcome
+  {
+    .done(try lifecycle.delete(revision))
   }
 }

@@ -314,12 +314,15 @@ private func retryAndExpectFinished(
       to: URL(fileURLWithPath: path))
     let refused = try world.stoop(["rpkg", "approve", "blueprints.app.v2"])
     #expect(refused.status == 3)
+    // porchctl's shape: `<name> failed (<reason>)`, then `Error: errors:` and the reason.
+    let lines = refused.stderr.split(separator: "\n").map(String.init)
+    #expect(lines.count == 3, "\(refused.stderr)")
     #expect(
-      refused.stderr.hasPrefix("Error: cannot update ")
-        && refused.stderr.contains(
+      lines.first?.hasPrefix("blueprints.app.v2 failed (cannot update ") == true
+        && lines.first?.contains(
           "\(path) exists; another process is writing it, or one was killed while it did; if no other process is running, remove \(path) and run the command again"
-        ), "\(refused.stderr)")
-    #expect(refused.stderr.split(separator: "\n").count == 1)
+        ) == true, "\(refused.stderr)")
+    #expect(lines.dropFirst().first == "Error: errors:")
     #expect(!refused.stderr.contains("run the command again;"))
     try FileManager.default.removeItem(atPath: path)
   }

@@ -336,7 +336,10 @@ private func together(_ commands: [(arguments: [String], environment: [String: S
   #expect(try stoop(["rpkg", "push", "blueprints.app.v1", checkout]).status == 0)
   let refused = try stoop(["rpkg", "propose", "blueprints.app.v1"])
   #expect(refused.status == 1)
-  #expect(refused.stderr.hasPrefix("Error: readiness conditions not met (Ready"))
+  #expect(
+    refused.stderr.hasPrefix("blueprints.app.v1 failed (readiness conditions not met (Ready"),
+    "\(refused.stderr)")
+  #expect(refused.stderr.contains("\nError: errors:\n  readiness conditions not met (Ready"))
   let object = String(
     decoding: try stoop(["rpkg", "get", "blueprints.app.v1", "-o", "yaml"]).stdout, as: UTF8.self)
   #expect(

@@ -165,3 +165,32 @@ private struct PorchWorld {
         ["git", "--git-dir", other, "log", "-1", "--format=%an <%ae>", "drafts/svc/v1"]
       ).stdout, as: UTF8.self) == "ci@example.com <ci@example.com>\n")
 }
+
+@Test func lifecycleStepsSpeakPorchctlsWordsOnPorchctlsStreams() throws {
+  let world = try PorchWorld()
+  defer { world.remove() }
+  try world.expectOK(["repo", "register", world.remote, "--create-branch"])
+  try world.expectOK(["rpkg", "init", "app", "--repository", "blueprints", "--workspace", "v1"])
+  try world.expectOK(["rpkg", "propose", "blueprints.app.v1"])
+  // Nothing to do: a notice on stderr, exit 0, stdout empty.
+  let again = try world.stoop(["rpkg", "propose", "blueprints.app.v1"])
+  #expect(again.status == 0 && again.stdout.isEmpty)
+  #expect(again.stderr == "blueprints.app.v1 is already proposed\n")
+  try world.expectOK(["rpkg", "approve", "blueprints.app.v1"])
+  // One name that fails: porchctl's per-name line, then its error block; stoop's exit code.
+  let missing = try world.stoop(["rpkg", "approve", "blueprints.app.nope"])
+  #expect(missing.status == 4)
+  let notFound = "packagerevisions.porch.kpt.dev \"blueprints.app.nope\" not found"
+  #expect(missing.stderr.hasPrefix("blueprints.app.nope failed (\(notFound)"), "\(missing.stderr)")
+  #expect(missing.stderr.contains("\nError: errors:\n  \(notFound)"))
+  let published = try world.stoop(["rpkg", "del", "blueprints.app.v1"])
+  #expect(published.status == 1)
+  #expect(
+    published.stderr.contains(
+      "failed to delete package revision \"blueprints.app.v1\": published PackageRevisions must be proposed for deletion by setting spec.lifecycle to 'DeletionProposed' prior to deletion"
+    ), "\(published.stderr)")
+  try world.expectOK(["rpkg", "propose-delete", "blueprints.app.v1"])
+  let twice = try world.stoop(["rpkg", "propose-delete", "blueprints.app.v1"])
+  #expect(twice.status == 0 && twice.stdout.isEmpty)
+  #expect(twice.stderr == "blueprints.app.v1 is already proposed for deletion\n")
+}

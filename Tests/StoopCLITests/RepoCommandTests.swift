@@ -180,6 +180,6 @@ private func git(_ arguments: [String]) throws {
   #expect(missing.status == 4)
   #expect(
     missing.stderr
-      == "Error: package revision \"simple.nothing.v1\" not found in namespace \"default\"; see stoop rpkg get\n"
+      == "Error: packagerevisions.porch.kpt.dev \"simple.nothing.v1\" not found; see stoop rpkg get -n default\n"
   )
 }
