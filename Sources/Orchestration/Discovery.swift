@@ -285,7 +285,8 @@ public struct Discovery {
     try Self.hasKptfile(fullPath, in: commit, cache: cache)
   }
 
-  /// Every package revision, sorted by path, revision, lifecycle and name (§3.10).
+  /// Every package revision, sorted as Porch sorts them: leaf package name, revision, lifecycle
+  /// and name (§3.10).
   /// `only`: list just this package (a path relative to the directory), which is all a lifecycle
   /// operation needs, at a cost that does not grow with the rest of the repository; its
   /// placeholder gets its publisher only with `placeholderPublishers` (a walk of the branch).
@@ -462,11 +463,15 @@ public struct Discovery {
       best[revision.path] = i
     }
     for i in best.values { revisions[i].latest = true }
+    // Porch's order: leaf package name, revision, lifecycle, then the name (which holds the path).
+    func leaf(_ path: String) -> Substring { path.split(separator: "/").last ?? Substring(path) }
     return revisions.sorted { a, b in
-      if a.path != b.path { return a.path < b.path }
+      let (x, y) = (leaf(a.path), leaf(b.path))
+      if x != y { return x < y }
       if a.revision != b.revision { return a.revision < b.revision }
       if a.lifecycle != b.lifecycle { return a.lifecycle.rawValue < b.lifecycle.rawValue }
-      return a.workspace < b.workspace
+      if a.name != b.name { return a.name < b.name }
+      return a.path < b.path
     }
   }
 

@@ -62,16 +62,18 @@ func draftsRepositoryListsAsInPorchsTests(branch: String) throws {
 func nestedRepositoryListsAsInPorchsTests(branch: String) throws {
   let b = branch
   #expect(
+    // In Porch's order: by leaf name, then revision and lifecycle.
     try listing("nested", branch: branch) == [
-      "catalog/empty -1 \(b) Published", "catalog/empty 1 v1 Published latest",
-      "catalog/gcp/bucket -1 \(b) Published", "catalog/gcp/bucket 0 v2 Draft",
-      "catalog/gcp/bucket 1 v1 Published latest",
-      "catalog/gcp/cloud-sql 0 v1 Draft", "catalog/gcp/spanner 0 v1 Draft",
       "catalog/namespace/basens -1 \(b) Published", "catalog/namespace/basens 1 v1 Published",
       "catalog/namespace/basens 2 v2 Published", "catalog/namespace/basens 3 v3 Published latest",
+      "catalog/gcp/bucket -1 \(b) Published", "catalog/gcp/bucket 0 v2 Draft",
+      "catalog/gcp/bucket 1 v1 Published latest",
+      "catalog/gcp/cloud-sql 0 v1 Draft",
+      "catalog/empty -1 \(b) Published", "catalog/empty 1 v1 Published latest",
       "catalog/namespace/istions -1 \(b) Published", "catalog/namespace/istions 1 v1 Published",
       "catalog/namespace/istions 2 v2 Published", "catalog/namespace/istions 3 v3 Published latest",
       "sample -1 \(b) Published", "sample 1 v1 Published", "sample 2 v2 Published latest",
+      "catalog/gcp/spanner 0 v1 Draft",
     ])
 }
 
