@@ -211,7 +211,7 @@ _stoop_repo_register() {
     repeating_flags=()
     non_repeating_flags=(--create-branch --deployment --repo-password-stdin --version -h --help)
     repeating_options=()
-    non_repeating_options=(--name --description --branch --directory --author --email --repo-username --repo-basic-username --repo-password --repo-basic-password --repo-bearer-token --repo-ssh-key -n --namespace)
+    non_repeating_options=(--name --description --branch --directory --author --email --repo-username --repo-basic-username --repo-password --repo-basic-password --repo-bearer-token --repo-ssh-key -n --namespace --kubeconfig)
     __stoop_offer_flags_options 1
 
     # Offer option value completions
@@ -250,23 +250,44 @@ _stoop_repo_register() {
     '-n'|'--namespace')
         return
         ;;
+    '--kubeconfig')
+        return
+        ;;
     esac
 }
 
 _stoop_repo_get() {
     repeating_flags=()
-    non_repeating_flags=(-A --all-namespaces --version -h --help)
-    repeating_options=()
-    non_repeating_options=(-o --output -n --namespace)
+    non_repeating_flags=(-A --all-namespaces --no-headers --show-labels --show-kind --version -h --help)
+    repeating_options=(-L --label-columns)
+    non_repeating_options=(-o --output --template --sort-by --allow-missing-template-keys -l --selector -n --namespace --kubeconfig)
     __stoop_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '-o'|'--output')
-        __stoop_add_completions -W 'table'$'\n''wide'$'\n''yaml'$'\n''json'$'\n''name'
+        __stoop_add_completions -W 'custom-columns'$'\n''custom-columns-file'$'\n''go-template'$'\n''go-template-file'$'\n''json'$'\n''jsonpath'$'\n''jsonpath-as-json'$'\n''jsonpath-file'$'\n''name'$'\n''template'$'\n''templatefile'$'\n''wide'$'\n''yaml'
+        return
+        ;;
+    '--template')
+        return
+        ;;
+    '-L'|'--label-columns')
+        return
+        ;;
+    '--sort-by')
+        return
+        ;;
+    '--allow-missing-template-keys')
+        return
+        ;;
+    '-l'|'--selector')
         return
         ;;
     '-n'|'--namespace')
+        return
+        ;;
+    '--kubeconfig')
         return
         ;;
     esac
@@ -276,12 +297,15 @@ _stoop_repo_unregister() {
     repeating_flags=()
     non_repeating_flags=(--keep-auth-secret --version -h --help)
     repeating_options=()
-    non_repeating_options=(-n --namespace)
+    non_repeating_options=(-n --namespace --kubeconfig)
     __stoop_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--namespace')
+        return
+        ;;
+    '--kubeconfig')
         return
         ;;
     esac
@@ -291,12 +315,15 @@ _stoop_repo_sync() {
     repeating_flags=()
     non_repeating_flags=(--all --version -h --help)
     repeating_options=()
-    non_repeating_options=(-n --namespace)
+    non_repeating_options=(-n --namespace --kubeconfig)
     __stoop_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--namespace')
+        return
+        ;;
+    '--kubeconfig')
         return
         ;;
     esac
@@ -327,9 +354,9 @@ _stoop_rpkg() {
 
 _stoop_rpkg_get() {
     repeating_flags=()
-    non_repeating_flags=(-A --all-namespaces --offline --version -h --help)
-    repeating_options=()
-    non_repeating_options=(--name --revision --workspace -o --output -n --namespace)
+    non_repeating_flags=(--show-kptfile -A --all-namespaces --offline --no-headers --show-labels --show-kind --version -h --help)
+    repeating_options=(-L --label-columns)
+    non_repeating_options=(--name --revision --rev -w --workspace --ws -r --repository --repo -o --output --template --sort-by --allow-missing-template-keys -l --selector -n --namespace --kubeconfig)
     __stoop_offer_flags_options -1
 
     # Offer option value completions
@@ -337,17 +364,38 @@ _stoop_rpkg_get() {
     '--name')
         return
         ;;
-    '--revision')
+    '--revision'|'--rev')
         return
         ;;
-    '--workspace')
+    '-w'|'--workspace'|'--ws')
+        return
+        ;;
+    '-r'|'--repository'|'--repo')
         return
         ;;
     '-o'|'--output')
-        __stoop_add_completions -W 'table'$'\n''wide'$'\n''yaml'$'\n''json'$'\n''name'
+        __stoop_add_completions -W 'custom-columns'$'\n''custom-columns-file'$'\n''go-template'$'\n''go-template-file'$'\n''json'$'\n''jsonpath'$'\n''jsonpath-as-json'$'\n''jsonpath-file'$'\n''name'$'\n''template'$'\n''templatefile'$'\n''wide'$'\n''yaml'
+        return
+        ;;
+    '--template')
+        return
+        ;;
+    '-L'|'--label-columns')
+        return
+        ;;
+    '--sort-by')
+        return
+        ;;
+    '--allow-missing-template-keys')
+        return
+        ;;
+    '-l'|'--selector')
         return
         ;;
     '-n'|'--namespace')
+        return
+        ;;
+    '--kubeconfig')
         return
         ;;
     esac
@@ -357,12 +405,15 @@ _stoop_rpkg_pull() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(-n --namespace)
+    non_repeating_options=(-n --namespace --kubeconfig)
     __stoop_offer_flags_options 2
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--namespace')
+        return
+        ;;
+    '--kubeconfig')
         return
         ;;
     esac
@@ -380,12 +431,15 @@ _stoop_rpkg_push() {
     repeating_flags=()
     non_repeating_flags=(--push-on-render-failure --version -h --help)
     repeating_options=()
-    non_repeating_options=(-n --namespace)
+    non_repeating_options=(-n --namespace --kubeconfig)
     __stoop_offer_flags_options 2
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--namespace')
+        return
+        ;;
+    '--kubeconfig')
         return
         ;;
     esac
@@ -403,7 +457,7 @@ _stoop_rpkg_init() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=(--keywords)
-    non_repeating_options=(--repository --workspace --revision --description --site -n --namespace)
+    non_repeating_options=(--repository --workspace --revision --description --site -n --namespace --kubeconfig)
     __stoop_offer_flags_options 1
 
     # Offer option value completions
@@ -429,6 +483,9 @@ _stoop_rpkg_init() {
     '-n'|'--namespace')
         return
         ;;
+    '--kubeconfig')
+        return
+        ;;
     esac
 }
 
@@ -436,7 +493,7 @@ _stoop_rpkg_clone() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--repository --workspace --revision --directory --ref --strategy -n --namespace)
+    non_repeating_options=(--repository --workspace --revision --directory --ref --strategy -n --namespace --kubeconfig)
     __stoop_offer_flags_options 2
 
     # Offer option value completions
@@ -462,6 +519,9 @@ _stoop_rpkg_clone() {
     '-n'|'--namespace')
         return
         ;;
+    '--kubeconfig')
+        return
+        ;;
     esac
 }
 
@@ -469,7 +529,7 @@ _stoop_rpkg_copy() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--workspace --revision --repository -n --namespace)
+    non_repeating_options=(--workspace --revision --repository -n --namespace --kubeconfig)
     __stoop_offer_flags_options 2
 
     # Offer option value completions
@@ -486,6 +546,9 @@ _stoop_rpkg_copy() {
     '-n'|'--namespace')
         return
         ;;
+    '--kubeconfig')
+        return
+        ;;
     esac
 }
 
@@ -493,7 +556,7 @@ _stoop_rpkg_upgrade() {
     repeating_flags=()
     non_repeating_flags=(--latest --all --version -h --help)
     repeating_options=(--repository)
-    non_repeating_options=(--revision --workspace --strategy --on-conflict --discover --upstream -o --output -n --namespace)
+    non_repeating_options=(--revision --workspace --strategy --on-conflict --discover --upstream -o --output -n --namespace --kubeconfig)
     __stoop_offer_flags_options -1
 
     # Offer option value completions
@@ -526,6 +589,9 @@ _stoop_rpkg_upgrade() {
     '-n'|'--namespace')
         return
         ;;
+    '--kubeconfig')
+        return
+        ;;
     esac
 }
 
@@ -533,12 +599,15 @@ _stoop_rpkg_propose() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(-n --namespace)
+    non_repeating_options=(-n --namespace --kubeconfig)
     __stoop_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--namespace')
+        return
+        ;;
+    '--kubeconfig')
         return
         ;;
     esac
@@ -548,12 +617,15 @@ _stoop_rpkg_approve() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(-n --namespace)
+    non_repeating_options=(-n --namespace --kubeconfig)
     __stoop_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--namespace')
+        return
+        ;;
+    '--kubeconfig')
         return
         ;;
     esac
@@ -563,12 +635,15 @@ _stoop_rpkg_reject() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(-n --namespace)
+    non_repeating_options=(-n --namespace --kubeconfig)
     __stoop_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--namespace')
+        return
+        ;;
+    '--kubeconfig')
         return
         ;;
     esac
@@ -578,12 +653,15 @@ _stoop_rpkg_propose-delete() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(-n --namespace)
+    non_repeating_options=(-n --namespace --kubeconfig)
     __stoop_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--namespace')
+        return
+        ;;
+    '--kubeconfig')
         return
         ;;
     esac
@@ -593,12 +671,15 @@ _stoop_rpkg_del() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(-n --namespace)
+    non_repeating_options=(-n --namespace --kubeconfig)
     __stoop_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '-n'|'--namespace')
+        return
+        ;;
+    '--kubeconfig')
         return
         ;;
     esac

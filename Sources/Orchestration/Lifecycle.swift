@@ -132,6 +132,7 @@ public struct PackageLifecycle: Sendable {
     throws(OrchestrationError)
     -> PackageRevision
   {
+    let name = ResourceName.packageRevisionName(name)
     // Most names say which repository and package they mean: list just that package.
     if let (repository, path) = Self.repositoryAndPath(of: name),
       (try? registry.get(repository, namespace: namespace)) != nil

@@ -54,6 +54,7 @@ extension PackageRevision {
   /// (`repo.path.workspace`), or the short forms `repo/path@v3` (revision), `repo/path:ws`
   /// (workspace) and `repo/path` (the latest published revision).
   public func isNamed(_ reference: String) -> Bool {
+    let reference = ResourceName.packageRevisionName(reference)
     if reference == name { return true }
     let prefix = repository + "/" + path
     if reference == prefix { return latest }

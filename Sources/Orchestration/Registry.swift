@@ -157,6 +157,7 @@ public struct Registry: Sendable {
   }
 
   public func get(_ name: String, namespace: String) throws(OrchestrationError) -> Registration {
+    let name = ResourceName.repositoryName(name)
     let directory = home.repository(namespace: namespace, name: name)
     guard FileManager.default.fileExists(atPath: directory + "/repository.yaml") else {
       throw .notRegistered(name: name, namespace: namespace)
@@ -215,6 +216,7 @@ public struct Registry: Sendable {
   public func unregister(_ name: String, namespace: String, keepCredentials: Bool = false)
     throws(OrchestrationError)
   {
+    let name = ResourceName.repositoryName(name)
     let directory = home.repository(namespace: namespace, name: name)
     guard FileManager.default.fileExists(atPath: directory + "/repository.yaml") else {
       throw .notRegistered(name: name, namespace: namespace)
@@ -256,6 +258,7 @@ public struct Registry: Sendable {
 
   /// Fetches a registration now and records the outcome in its status.
   public func sync(_ name: String, namespace: String) throws(OrchestrationError) -> SyncReport {
+    let name = ResourceName.repositoryName(name)
     var registration = try get(name, namespace: namespace)
     let directory = home.repository(namespace: namespace, name: name)
     let lock = try RepositoryLock(directory: directory, name: name, timeout: lockTimeout)

@@ -48,6 +48,7 @@ enum ErrorReporter {
     switch error {
     case let error as PackageError: return error.description
     case let error as KRMError: return error.description
+    case let error as PrintError: return error.description
     case let error as OrchestrationError: return error.description
     case let error as GitError: return error.description
     case let error as MultipleFailures: return error.description

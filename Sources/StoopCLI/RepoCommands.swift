@@ -19,6 +19,8 @@ struct NamespaceOption: ParsableArguments {
     name: [.customShort("n", allowingJoined: true), .long],
     help: "The namespace of the registration.")
   var namespace: String = "default"
+
+  @OptionGroup var kubectl: KubectlClientOptions
 }
 
 extension Registry {
@@ -133,39 +135,46 @@ struct Get: ParsableCommand {
   @Argument(help: "Names to show (default: all).")
   var names: [String] = []
 
-  @Option(
-    name: [.customShort("o", allowingJoined: true), .long],
-    help: "Output format: table, wide, yaml, json or name.")
-  var output: OutputFormat = .table
-
   @Flag(name: [.customShort("A"), .long], help: "List registrations of every namespace.")
   var allNamespaces = false
+
+  @OptionGroup(title: "Printing (kubectl's printer flags)") var printing: PrintFlags
+
+  @OptionGroup var selector: SelectorOption
 
   @OptionGroup var namespace: NamespaceOption
 
   func run() throws {
     try ErrorReporter.run {
+      let format = try printing.format()
       let registry = Registry.current()
       var registrations = try registry.list(namespace: allNamespaces ? nil : namespace.namespace)
       if !names.isEmpty {
         registrations = try names.map { name in
-          guard let found = registrations.first(where: { $0.name == name }) else {
-            throw OrchestrationError.notRegistered(name: name, namespace: namespace.namespace)
+          let wanted = ResourceName.repositoryName(name)
+          guard let found = registrations.first(where: { $0.name == wanted }) else {
+            throw OrchestrationError.notRegistered(name: wanted, namespace: namespace.namespace)
           }
           return found
         }
       }
+      var listing = Listings.repositories(registrations, singleItem: names.count == 1)
+      listing.items = listing.items.filter(selector.matches)
       Terminal.standardOutput(
-        Array(RepoPrinter.render(registrations, as: output, allNamespaces: allNamespaces).utf8))
+        Array(
+          try KubectlPrinter.render(
+            listing, as: format, options: printing.options(withNamespace: allNamespaces)
+          ).utf8))
     }
   }
 }
 
+/// `-o` of the commands that print their own tables (`rpkg upgrade --discover`, `--all`).
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
   case table, wide, yaml, json, name
 }
 
-/// kubectl's `-o yaml|json`: one object as itself, several as a `List`.
+/// A list of plain objects as YAML or JSON (`rpkg upgrade --discover -o json`).
 enum ObjectPrinter {
   static func render(_ objects: [YAMLNode], json: Bool, alwaysList: Bool = false) -> String {
     let object: YAMLNode =
@@ -188,79 +197,8 @@ enum ObjectPrinter {
 }
 
 enum RepoPrinter {
-  static func render(
-    _ registrations: [Registration], as format: OutputFormat, allNamespaces: Bool,
-    now: Date = Date()
-  )
-    -> String
-  {
-    let registrations = registrations.map(\.withoutPassword)
-    switch format {
-    case .name:
-      return registrations.map { "repository.config.porch.kpt.dev/\($0.name)\n" }.joined()
-    case .yaml, .json:
-      return ObjectPrinter.render(registrations.map(\.object), json: format == .json)
-    case .table, .wide:
-      guard !registrations.isEmpty else { return "" }
-      var rows = [
-        [
-          "NAME", "TYPE", "CONTENT", "SYNC SCHEDULE", "DEPLOYMENT", "READY", "ADDRESS", "BRANCH",
-          "AGE",
-        ]
-      ]
-      if format == .wide { rows[0] += ["DIRECTORY", "MESSAGE"] }
-      if allNamespaces { rows[0].insert("NAMESPACE", at: 0) }
-      for registration in registrations {
-        var row = [
-          registration.name, "git", "Package", "", registration.deployment ? "true" : "",
-          registration.status.ready ? "True" : "False", registration.url, registration.branch,
-          humanAge(now.timeIntervalSince(registration.created)),
-        ]
-        if format == .wide { row += ["/" + registration.directory, registration.status.message] }
-        if allNamespaces { row.insert(registration.namespace, at: 0) }
-        rows.append(row)
-      }
-      return table(rows)
-    }
-  }
-
-  /// Columns padded as kubectl pads them: three spaces between columns, no trailing blanks.
-  static func table(_ rows: [[String]]) -> String {
-    var widths = [Int](repeating: 0, count: rows[0].count)
-    for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
-    var out: [UInt8] = []
-    for row in rows {
-      var line: [UInt8] = []
-      for (i, cell) in row.enumerated() {
-        line.append(contentsOf: cell.utf8)
-        if i < row.count - 1 {
-          line.append(contentsOf: repeatElement(0x20, count: widths[i] + 3 - cell.count))
-        }
-      }
-      while line.last == 0x20 { line.removeLast() }
-      out.append(contentsOf: line)
-      out.append(0x0A)
-    }
-    return String(decoding: out, as: UTF8.self)
-  }
-
-  /// kubectl's age: `45s`, `5m30s`, `42m`, `3h5m`, `20h`, `2d4h`, `30d`, `2y`.
-  static func humanAge(_ seconds: TimeInterval) -> String {
-    let s = max(0, Int(seconds))
-    let m = s / 60
-    let h = m / 60
-    let d = h / 24
-    switch s {
-    case ..<120: return "\(s)s"
-    case ..<600: return s % 60 == 0 ? "\(m)m" : "\(m)m\(s % 60)s"
-    case ..<(3 * 3600): return "\(m)m"
-    case ..<(8 * 3600): return m % 60 == 0 ? "\(h)h" : "\(h)h\(m % 60)m"
-    case ..<(48 * 3600): return "\(h)h"
-    case ..<(8 * 86400): return h % 24 == 0 ? "\(d)d" : "\(d)d\(h % 24)h"
-    case ..<(2 * 365 * 86400): return "\(d)d"
-    default: return "\(d / 365)y"
-    }
-  }
+  /// Columns padded as kubectl pads them.
+  static func table(_ rows: [[String]]) -> String { KubectlPrinter.align(rows) }
 }
 
 struct Unregister: ParsableCommand {

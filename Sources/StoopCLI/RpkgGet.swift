@@ -21,19 +21,30 @@ struct RpkgGet: ParsableCommand {
   @Argument(help: "Package revision names to show (default: all).")
   var names: [String] = []
 
-  @Option(help: "Show only revisions of this package (its path in the repository).")
+  @Option(
+    help: """
+      Show only revisions of this package (its path in the repository): the package of exactly \
+      this name, or, when there is none, every package whose name contains it.
+      """)
   var name: String?
 
-  @Option(help: "Show only this revision: a number (2) or its tag form (v2).")
+  @Option(
+    name: [.long, .customLong("rev", withSingleDash: false)], parsing: .unconditional,
+    help: "Show only this revision: a number (2), its tag form (v2), or -2 for any.")
   var revision: String?
 
-  @Option(help: "Show only revisions with this workspace.")
+  @Option(
+    name: [.customShort("w"), .long, .customLong("ws")],
+    help: "Show only revisions with this workspace.")
   var workspace: String?
 
   @Option(
-    name: [.customShort("o", allowingJoined: true), .long],
-    help: "Output format: table, wide, yaml, json or name.")
-  var output: OutputFormat = .table
+    name: [.customShort("r"), .long, .customLong("repo")],
+    help: "Show only revisions in this repository.")
+  var repository: String?
+
+  @Flag(help: "Print the root Kptfile of the one package revision named, as stored.")
+  var showKptfile = false
 
   @Flag(name: [.customShort("A"), .long], help: "List package revisions of every namespace.")
   var allNamespaces = false
@@ -41,85 +52,77 @@ struct RpkgGet: ParsableCommand {
   @Flag(help: "Read the local clones without fetching.")
   var offline = false
 
+  @OptionGroup(title: "Printing (kubectl's printer flags)") var printing: PrintFlags
+
+  @OptionGroup var selector: SelectorOption
+
   @OptionGroup var namespace: NamespaceOption
+
+  func validate() throws {
+    guard showKptfile else { return }
+    // porchctl's own messages for these.
+    guard names.count == 1 else {
+      throw ValidationError(
+        "--show-kptfile requires exactly one package revision name as an argument")
+    }
+    guard name == nil && revision == nil && workspace == nil else {
+      throw ValidationError(
+        "--show-kptfile cannot be combined with --name, --revision, or --workspace")
+    }
+    guard !allNamespaces else {
+      throw ValidationError("--show-kptfile cannot be combined with --all-namespaces")
+    }
+  }
 
   func run() throws {
     try ErrorReporter.run {
+      let format = try printing.format()
       let registry = Registry.current()
+      let lifecycle = PackageLifecycle(registry: registry, progress: Terminal.standardError)
+      let scope = allNamespaces ? nil : namespace.namespace
+      if showKptfile {
+        let revision = try lifecycle.resolve(
+          names[0], namespace: namespace.namespace, fetch: !offline)
+        guard let kptfile = try lifecycle.files(of: revision)[Kptfile.fileName] else {
+          throw OrchestrationError.invalidOperation(
+            "package revision \"\(revision.name)\" does not contain a root Kptfile")
+        }
+        return Terminal.standardOutput(kptfile.bytes)
+      }
       var revisions: [PackageRevision]
       if !names.isEmpty && !allNamespaces {
         // Named revisions: list just their packages.
-        let lifecycle = PackageLifecycle(registry: registry, progress: Terminal.standardError)
         revisions = try names.map {
           try lifecycle.resolve($0, namespace: namespace.namespace, fetch: !offline)
         }
       } else {
-        revisions = try registry.packageRevisions(
-          namespace: allNamespaces ? nil : namespace.namespace, offline: offline)
-      }
-      if let name { revisions = revisions.filter { $0.path == name } }
-      if let revision {
-        let number = Int(revision) ?? Discovery.parseRevision(revision)
-        if number != -2 { revisions = revisions.filter { $0.revision == number } }
-      }
-      if let workspace { revisions = revisions.filter { $0.workspace == workspace } }
-      if !names.isEmpty {
-        revisions = try names.map { wanted in
-          guard let found = revisions.first(where: { $0.isNamed(wanted) }) else {
-            throw OrchestrationError.packageRevisionNotFound(
-              name: wanted, namespace: namespace.namespace)
+        let all = try registry.packageRevisions(namespace: scope, offline: offline)
+        revisions =
+          try names.isEmpty
+          ? all
+          : names.map { wanted in
+            guard let found = all.first(where: { $0.isNamed(wanted) }) else {
+              throw OrchestrationError.packageRevisionNotFound(
+                name: wanted, namespace: namespace.namespace)
+            }
+            return found
           }
-          return found
-        }
       }
-      let registrations = try registry.list(namespace: allNamespaces ? nil : namespace.namespace)
+      revisions = PackageRevisionQuery(
+        name: name, revision: revision, workspace: workspace, repository: repository
+      ).filter(revisions)
+      // The Kptfile only feeds the object's fields, which tables and names do not show.
+      let plain = [.table, .wide, .name].contains(format) && printing.sortBy == nil
+      var listing = Listings.packageRevisions(
+        revisions, registrations: try registry.list(namespace: scope),
+        singleItem: names.count == 1,
+        kptfile: plain ? { _ in nil } : lifecycle.kptfile(of:))
+      listing.items = listing.items.filter(selector.matches)
       Terminal.standardOutput(
         Array(
-          RpkgPrinter.render(
-            revisions, registrations: registrations, as: output, allNamespaces: allNamespaces,
-            kptfile: PackageLifecycle(registry: registry).kptfile(of:)
+          try KubectlPrinter.render(
+            listing, as: format, options: printing.options(withNamespace: allNamespaces)
           ).utf8))
-    }
-  }
-}
-
-enum RpkgPrinter {
-  static func render(
-    _ revisions: [PackageRevision], registrations: [Registration], as format: OutputFormat,
-    allNamespaces: Bool, kptfile: (PackageRevision) -> Kptfile? = { _ in nil }
-  ) -> String {
-    switch format {
-    case .name:
-      return revisions.map { "packagerevision.porch.kpt.dev/\($0.name)\n" }.joined()
-    case .yaml, .json:
-      let objects = revisions.map { revision in
-        let registration = registrations.first {
-          $0.name == revision.repository && $0.namespace == revision.namespace
-        }
-        return revision.object(
-          repositoryURL: RemoteURL.redacted(registration?.url ?? ""),
-          deployment: registration?.deployment ?? false,
-          kptfile: kptfile(revision))
-      }
-      return ObjectPrinter.render(objects, json: format == .json)
-    case .table, .wide:
-      guard !revisions.isEmpty else { return "" }
-      var rows = [
-        ["NAME", "PACKAGE", "WORKSPACENAME", "REVISION", "LATEST", "LIFECYCLE", "REPOSITORY"]
-      ]
-      if format == .wide { rows[0] += ["COMMIT", "REF"] }
-      if allNamespaces { rows[0].insert("NAMESPACE", at: 0) }
-      for revision in revisions {
-        var row = [
-          revision.name, revision.path, revision.workspace, String(revision.revision),
-          revision.latest ? "true" : "false",
-          revision.lifecycle.rawValue, revision.repository,
-        ]
-        if format == .wide { row += [revision.commit.short, revision.ref] }
-        if allNamespaces { row.insert(revision.namespace, at: 0) }
-        rows.append(row)
-      }
-      return RepoPrinter.table(rows)
     }
   }
 }
