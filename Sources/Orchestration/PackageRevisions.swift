@@ -84,6 +84,10 @@ extension PackageRevision {
       entry("name", .scalar(name)), entry("namespace", .scalar(namespace)),
       entry("uid", .scalar(uid)),
       entry("resourceVersion", .scalar(commit.hex)),
+      // Porch's creation time: its commit's (what it was read from); null when unknown.
+      entry(
+        "creationTimestamp",
+        publishedAt.map { .scalar(Registration.timestamp($0)) } ?? .literal("null")),
     ]
     if latest {
       metadata.append(
@@ -127,16 +131,23 @@ extension PackageRevision {
             ])),
         ]))
     ]
+    // Porch's status always has a publish time (null until published) and an upstream lock
+    // (empty for a package with no upstream).
     if lifecycle == .published || lifecycle == .deletionProposed, let publishedBy {
       status.append(entry("publishedBy", .scalar(publishedBy)))
-      if let publishedAt {
-        status.append(entry("publishTimestamp", .scalar(Registration.timestamp(publishedAt))))
-      }
+      status.append(
+        entry(
+          "publishTimestamp",
+          publishedAt.map { .scalar(Registration.timestamp($0)) } ?? .literal("null")))
+    } else {
+      status.append(entry("publishTimestamp", .literal("null")))
     }
     if let upstream = root?.node(at: ["upstream", "git"]), upstream.isMapping,
       let lock = root?["upstreamLock"], lock.isMapping
     {
       status.insert(entry("upstreamLock", lock), at: 0)
+    } else {
+      status.insert(entry("upstreamLock", .mapping([])), at: 0)
     }
     if deployment { status.append(entry("deployment", .literal("true"))) }
     if let conditions = kptfile?.conditions, !conditions.isEmpty {

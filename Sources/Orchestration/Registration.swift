@@ -11,6 +11,8 @@ public struct Registration: Sendable, Equatable {
   public var branch: String
   /// Trimmed of `/` on both ends; empty for the repository root.
   public var directory: String
+  /// `spec.git.directory` as it was given (`/sub/`), which the object shows as Porch keeps it.
+  public var directoryAsGiven: String?
   public var deployment: Bool
   public var description: String?
   public var createBranch: Bool
@@ -52,7 +54,7 @@ public struct Registration: Sendable, Equatable {
     }
     var git = [
       entry("repo", .scalar(url)), entry("branch", .scalar(branch)),
-      entry("directory", .scalar("/" + directory)),
+      entry("directory", .scalar(directoryAsGiven ?? "/" + directory)),
     ]
     if createBranch { git.append(entry("createBranch", .literal("true"))) }
     if let secretName {
@@ -104,6 +106,7 @@ public struct Registration: Sendable, Equatable {
     self.url = url
     branch = string(["spec", "git", "branch"]) ?? "main"
     directory = Self.trimmed(string(["spec", "git", "directory"]) ?? "")
+    directoryAsGiven = string(["spec", "git", "directory"])
     deployment = string(["spec", "deployment"]) == "true"
     description = string(["spec", "description"])
     createBranch = string(["spec", "git", "createBranch"]) == "true"
@@ -131,6 +134,7 @@ public struct Registration: Sendable, Equatable {
     self.url = url
     self.branch = branch
     self.directory = Self.trimmed(directory)
+    self.directoryAsGiven = directory.isEmpty ? nil : directory
     self.deployment = deployment
     self.description = description
     self.createBranch = createBranch

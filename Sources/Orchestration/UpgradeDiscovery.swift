@@ -103,13 +103,13 @@ extension PackageLifecycle {
 
   /// The inverse view: for every upstream revision, the downstream revisions among `all` that
   /// could move to it, ordered by upstream then downstream name. `upstreams`, when given,
-  /// keeps only rows whose upstream is one of those revisions. Placeholders are left out: they
-  /// repeat the latest revision, and cannot be upgraded.
+  /// keeps only rows whose upstream is one of those revisions. Placeholders are listed too, as
+  /// porchctl lists them (they repeat the latest revision).
   public func downstreamUpdates(
     among all: [PackageRevision], upstreams: [PackageRevision]? = nil
   ) throws(OrchestrationError) -> [DownstreamUpdate] {
     var rows: [DownstreamUpdate] = []
-    for found in try upstreamUpdates(of: all.filter { !$0.isPlaceholder }, among: all) {
+    for found in try upstreamUpdates(of: all, among: all) {
       for update in found.updates
       where upstreams?.contains(where: { $0.name == update.name }) ?? true {
         rows.append(

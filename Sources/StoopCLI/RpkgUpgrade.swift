@@ -119,7 +119,7 @@ struct RpkgUpgrade: ParsableCommand {
     var rows: [[String]]
     if direction == "upstream" {
       rows = [["PACKAGE REVISION", "UPSTREAM REPOSITORY", "UPSTREAM UPDATES"]]
-      let listed = names.isEmpty ? all.filter { !$0.isPlaceholder } : named
+      let listed = names.isEmpty ? all : named
       for found in try lifecycle.upstreamUpdates(of: listed, among: all) {
         let updates = found.updates.map { "v\($0.revision)" }.joined(separator: ", ")
         rows.append([

@@ -194,3 +194,23 @@ private struct PorchWorld {
   #expect(twice.status == 0 && twice.stdout.isEmpty)
   #expect(twice.stderr == "blueprints.app.v1 is already proposed for deletion\n")
 }
+
+@Test func objectsHavePorchsShapeWhereScriptsReadThem() throws {
+  let world = try PorchWorld()
+  defer { world.remove() }
+  try world.expectOK(["repo", "register", world.remote, "--create-branch", "--directory", "/sub/"])
+  // The directory as given, as Porch keeps it.
+  #expect(
+    try world.expectOK(["repo", "get", "blueprints", "-o", "yaml"]).contains(
+      "    directory: /sub/\n"))
+  try world.expectOK(["rpkg", "init", "app", "--repository", "blueprints", "--workspace", "v1"])
+  let draft = try world.expectOK(["rpkg", "get", "blueprints.app.v1", "-o", "json"])
+  let object = try #require(
+    try JSONSerialization.jsonObject(with: Data(draft.utf8)) as? [String: Any])
+  let metadata = try #require(object["metadata"] as? [String: Any])
+  let status = try #require(object["status"] as? [String: Any])
+  #expect((metadata["creationTimestamp"] as? String)?.hasSuffix("Z") == true, "\(draft)")
+  #expect(status["publishTimestamp"] is NSNull, "\(draft)")
+  #expect((status["upstreamLock"] as? [String: Any])?.isEmpty == true, "\(draft)")
+  #expect(status["publishedBy"] == nil)
+}

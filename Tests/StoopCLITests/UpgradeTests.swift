@@ -221,21 +221,24 @@ struct UpgradeWorld {
 
       """)
   let downstream = try world.output(["rpkg", "upgrade", "--discover", "downstream"])
+  // Placeholders are listed too, as porchctl lists them.
   #expect(
     downstream == """
-      PACKAGE REVISION    DOWNSTREAM PACKAGE   DOWNSTREAM UPDATE
-      blueprints.app.v2   deployments.api.v1   v1->v2
-      blueprints.app.v2   deployments.web.v1   v1->v2
+      PACKAGE REVISION    DOWNSTREAM PACKAGE     DOWNSTREAM UPDATE
+      blueprints.app.v2   deployments.api.main   v1->v2
+      blueprints.app.v2   deployments.api.v1     v1->v2
+      blueprints.app.v2   deployments.web.main   v1->v2
+      blueprints.app.v2   deployments.web.v1     v1->v2
 
-      """)
+      """, "\(downstream)")
 
   // For scripts: the same as a JSON list.
   let json = try world.output(["rpkg", "upgrade", "--discover", "downstream", "-o", "json"])
   let list = try #require(
     try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
   let items = try #require(list["items"] as? [[String: Any]])
-  #expect(items.count == 2 && list["kind"] as? String == "List")
-  #expect(items.first?["downstream"] as? String == "deployments.api.v1")
+  #expect(items.count == 4 && list["kind"] as? String == "List")
+  #expect(items.first?["downstream"] as? String == "deployments.api.main")
   #expect(items.first?["current"] as? String == "v1" && items.first?["update"] as? String == "v2")
 
   // Under fail, web's replicas conflict refuses web alone; api gets its Draft. Exit 5.

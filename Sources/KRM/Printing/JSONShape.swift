@@ -40,7 +40,10 @@ extension JSONValue {
   public init(_ node: YAMLNode, shape: JSONShape) {
     switch (shape, node.kind) {
     case (.string, .scalar):
-      self = .string(node.value)
+      // A field written as a plain `null` (a time not set yet) is Go's nil; anything else,
+      // an empty plain scalar included, is the string.
+      self =
+        node.isNull && (node.value == "null" || node.value == "~") ? .null : .string(node.value)
     case (.bool, .scalar):
       switch node.value {
       case "true", "True", "TRUE": self = .bool(true)
