@@ -9,6 +9,8 @@ public enum PackageError: Error, Equatable, Sendable, CustomStringConvertible {
   case targetNotEmpty(path: String)
   case writeFailed(path: String, reason: String)
   case unsupportedOption(String)
+  /// A function program that cannot be started, in the words Go's os/exec uses.
+  case cannotStart(String)
 
   public var description: String {
     switch self {
@@ -27,6 +29,8 @@ public enum PackageError: Error, Equatable, Sendable, CustomStringConvertible {
       return "cannot write \"\(path)\": \(reason); nothing was written"
     case .unsupportedOption(let message):
       return message
+    case .cannotStart(let reason):
+      return "unexpected function error: \(reason)"
     }
   }
 }

@@ -2,7 +2,8 @@ import Foundation
 import KRM
 
 /// Reads the KRM files of a package directory the way kpt does: `Kptfile`, `*.yaml`, `*.yml` and
-/// `*.json` in lexical walk order, subpackages included, `.krmignore` honoured, `.git` skipped.
+/// `*.json` in lexical walk order, subpackages included, `.krmignore` honoured, `.git` skipped,
+/// symbolic links to files read as the file, links to directories not followed.
 public struct PackageReader: Sendable {
   public let root: URL
   /// The directory as the user named it, for messages.
@@ -21,6 +22,17 @@ public struct PackageReader: Sendable {
 
   /// Every resource file, parsed, with its path relative to the package.
   public func read() throws(PackageError) -> [PackageFile] {
+    try readEach().map { file throws(PackageError) in
+      PackageFile(path: file.path, yaml: try file.yaml.get())
+    }
+  }
+
+  /// Every resource file with its path relative to the package, each parsed or with the reason
+  /// it could not be, for callers that report a bad file only when they reach it (as kpt's
+  /// render does, package by package).
+  public func readEach() throws(PackageError) -> [(
+    path: String, yaml: Result<YAMLFile, PackageError>
+  )] {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory) else {
       throw .missingDirectory(path: root.path)
@@ -29,19 +41,26 @@ public struct PackageReader: Sendable {
     var found: [(path: String, url: URL)] = []
     try walk(directory: root, relative: "", ignores: [], into: &found)
     let display = display
-    // Reading and parsing are independent per file; errors still come in walk order.
-    return try found.concurrentMap { file throws(PackageError) in
+    // Reading and parsing are independent per file.
+    return found.concurrentMap { file -> (path: String, yaml: Result<YAMLFile, PackageError>) in
       guard let data = FileManager.default.contents(atPath: file.url.path) else {
-        throw .unreadable(path: file.url.path, reason: "cannot read the file")
+        return (
+          file.path, .failure(.unreadable(path: file.url.path, reason: "cannot read the file"))
+        )
       }
       do throws(KRMError) {
-        return PackageFile(
-          path: file.path, yaml: try YAMLFile(parsing: Array(data), name: display + "/" + file.path)
+        return (
+          file.path,
+          .success(try YAMLFile(parsing: Array(data), name: display + "/" + file.path))
         )
       } catch {
-        throw .yaml(error)
+        return (file.path, .failure(.yaml(error)))
       }
     }
+  }
+
+  static func linkTarget(_ url: URL) -> String {
+    (try? FileManager.default.destinationOfSymbolicLink(atPath: url.path)) ?? "?"
   }
 
   private func walk(
@@ -68,9 +87,32 @@ public struct PackageReader: Sendable {
     for name in names where name != ".git" {
       let path = relative.isEmpty ? name : relative + "/" + name
       let url = directory.appendingPathComponent(name)
-      // Symbolic links inside a package are ignored, as kpt does.
       var info = stat()
-      guard lstat(url.path, &info) == 0, info.st_mode & S_IFMT != S_IFLNK else { continue }
+      guard lstat(url.path, &info) == 0 else { continue }
+      if info.st_mode & S_IFMT == S_IFLNK {
+        // As kpt does: a link to a file is read as that file; a link to a directory is not
+        // walked.
+        guard Self.isResourceFile(name),
+          !ignores.contains(where: { $0.ignores(path, isDirectory: false) })
+        else { continue }
+        var target = stat()
+        guard stat(url.path, &target) == 0 else {
+          throw .unreadable(
+            path: url.path,
+            reason:
+              "it is a symbolic link to \"\(Self.linkTarget(url))\", which does not exist; remove the link or restore its target"
+          )
+        }
+        guard target.st_mode & S_IFMT == S_IFREG else {
+          throw .unreadable(
+            path: url.path,
+            reason:
+              "it is a symbolic link to \"\(Self.linkTarget(url))\", which is not a file; remove the link or rename it so it does not end in .yaml, .yml or .json"
+          )
+        }
+        files.append((path, url))
+        continue
+      }
       let isDirectory = ObjCBool(info.st_mode & S_IFMT == S_IFDIR)
       if ignores.contains(where: { $0.ignores(path, isDirectory: isDirectory.boolValue) }) {
         continue

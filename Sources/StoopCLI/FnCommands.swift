@@ -239,7 +239,7 @@ struct EvalCommand: ParsableCommand {
   }
 
   func run() throws {
-    try FunctionErrorReporter.run {
+    try FunctionErrorReporter.run(eval: true) {
       if includeMetaResources {
         throw FunctionError(
           "--include-meta-resources is no longer necessary because meta resources are included by default"
@@ -317,15 +317,21 @@ struct DocCommand: ParsableCommand {
 }
 
 /// kpt prints pipeline errors with their line breaks kept (a Kptfile problem names field, value
-/// and reason on separate lines); the exit code is the error's own.
+/// and reason on separate lines), `fn eval`'s after `error:`, a failed function's not at all
+/// (its `[FAIL]` block said it); the exit code is the error's own.
 enum FunctionErrorReporter {
-  static func run(_ body: () throws -> Void) throws {
+  /// `fn render` ends its messages with kpt's trailing space; `fn eval` prefixes `error:`.
+  static func run(eval: Bool = false, _ body: () throws -> Void) throws {
     do {
       try body()
     } catch let error as FunctionError {
       var message = error.description
       while message.hasSuffix("\n") { message.removeLast() }
-      Terminal.standardError("Error: \(message)\n")
+      switch error.presentation {
+      case .error: Terminal.standardError(eval ? "error: \(message)\n" : "Error: \(message) \n")
+      case .verbatim: Terminal.standardError(eval ? "\(message)\n" : "\(message)\n \n")
+      case .shown: break
+      }
       throw ExitCode(error.exitCode)
     }
   }

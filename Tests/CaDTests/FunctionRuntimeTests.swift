@@ -24,6 +24,10 @@ import Testing
   #expect(try shellWords("sed -e 's/foo/bar/'") == ["sed", "-e", "s/foo/bar/"])
   #expect(try shellWords(#"fn "a b" c\ d "x\"y" ''"#) == ["fn", "a b", "c d", "x\"y", ""])
   #expect(try shellWords("  ./fn.sh   ") == ["./fn.sh"])
+  // Google's shlex, as kpt splits: a backslash in double quotes keeps any next character, a
+  // word-initial # starts a comment.
+  #expect(try shellWords(#"fn "a\nb" x#y #rest"#) == ["fn", "anb", "x#y"])
+  #expect(throws: PackageError.self) { try shellWords("fn a\\") }
   #expect(throws: PackageError.self) { try shellWords("fn 'open") }
 }
 
@@ -65,14 +69,26 @@ import Testing
   slow.timeout = 0.3
   #expect(try slow.run(input: input).timedOut)
 
+  // As kpt does, a program that cannot start fails when it runs, in os/exec's words.
   let missing = #expect(throws: PackageError.self) {
-    try ExecFunction(command: directory + "/nope.sh")
+    try ExecFunction(command: directory + "/nope.sh").run(input: input)
   }
-  #expect("\(missing!)".contains("does not exist"))
+  #expect(
+    "\(missing!)"
+      == "unexpected function error: fork/exec \(directory)/nope.sh: no such file or directory")
   let plain = try script("plain.sh", "cat\n", executable: false)
-  let notExecutable = #expect(throws: PackageError.self) { try ExecFunction(command: plain) }
-  #expect("\(notExecutable!)".contains("is not executable"))
-  #expect(throws: PackageError.self) { try ExecFunction(command: "no-such-program-anywhere") }
+  let notExecutable = #expect(throws: PackageError.self) {
+    try ExecFunction(command: plain).run(input: input)
+  }
+  #expect("\(notExecutable!)".hasSuffix("plain.sh: permission denied"))
+  let unknown = #expect(throws: PackageError.self) {
+    try ExecFunction(command: "no-such-program-anywhere").run(input: input)
+  }
+  #expect("\(unknown!)".contains("executable file not found in $PATH"))
+  let unterminated = #expect(throws: PackageError.self) { try ExecFunction(command: "fn 'open") }
+  #expect(
+    "\(unterminated!)"
+      == "exec command \"fn 'open\" must be valid: EOF found when expecting closing quote")
 }
 
 /// The lines kpt prints about a function, checked against the conformance expectation of
@@ -83,7 +99,7 @@ import Testing
     FunctionReport.running("./fn.sh")
       + FunctionReport.finished(
         "./fn.sh", success: true, seconds: 0.04, results: [], stderr: Array(stderr.utf8),
-        exitCode: 0)
+        exitCode: nil)
         == """
         [RUNNING] "./fn.sh"
         [PASS] "./fn.sh" in 0s
@@ -123,6 +139,7 @@ import Testing
             "say \\"hi\\"\\t"
             ""
           Exit code: 1
+
 
         """)
   #expect(

@@ -36,10 +36,10 @@ public struct Evaluator {
     let runner = StepRunner(options: options, log: log)
     do {
       let output = try eval(request, runner: runner, standardInput: standardInput)
-      try runner.finish(exitCode: 0)
+      try runner.finish(eval: true)
       return output
     } catch {
-      try? runner.finish(exitCode: 1)
+      try? runner.finish(eval: true)
       throw error
     }
   }
@@ -101,11 +101,7 @@ public struct Evaluator {
           "directory \"\(out)\" already exists, please delete the directory and retry")
       }
       root = resolved
-      do {
-        originals = try PackageReader(directory: resolved.path).read()
-      } catch {
-        throw FunctionError(error.description)
-      }
+      originals = try Renderer.readPackageFiles(resolved, kptfiles: false)
       items = []
       for file in originals {
         for (i, document) in file.yaml.documents.enumerated() {
@@ -179,7 +175,7 @@ public struct Evaluator {
       }
       return documents[0]
     }
-    guard !request.arguments.isEmpty else { return nil }
+    // With no arguments kpt still sends an empty ConfigMap.
     var kind = "ConfigMap"
     var data: [(String, String)] = []
     for (i, word) in request.arguments.enumerated() {
@@ -188,11 +184,12 @@ public struct Evaluator {
           kind = word
           continue
         }
-        throw FunctionError("function argument \"\(word)\" must be in key=value form")
+        throw FunctionError(
+          "args must have keys and values separated by = (\"\(word)\" has none)")
       }
       data.append((String(word[..<equals]), String(word[word.index(after: equals)...])))
     }
-    return StepRunner.configMap(data, kind: kind)
+    return StepRunner.configMap(data, kind: kind, evalOrder: true)
   }
 
   /// `--save`: the function goes into the Kptfile pipeline, replacing an entry for the same image
@@ -224,7 +221,7 @@ public struct Evaluator {
         relative = String(absolute.dropFirst(root.path.count + 1))
       }
       entry["configPath"] = .scalar(relative)
-    } else if let data = config?.root["data"] {
+    } else if let data = config?.root["data"], !data.entries.isEmpty {
       var block = data
       block.isFlow = false
       entry["configMap"] = block
@@ -245,11 +242,15 @@ public struct Evaluator {
     }
     list.isFlow = false
     kptfile.document.root.set(list, at: ["pipeline", key])
+    // kpt writes the Kptfile back through go-yaml: strings lose quotes they do not need.
+    kptfile.document.root.unquoteStrings()
     do {
       try Data(kptfile.document.text(sequenceIndent: .wide)).write(to: url, options: .atomic)
     } catch {
       throw FunctionError("cannot write \"\(url.path)\": \(error.localizedDescription)")
     }
-    log("\(existing == nil ? "Added" : "Updated") \"\(name)\" as \(type) in the Kptfile.\n")
+    log(
+      "\(existing == nil ? "Added" : "Updated") \(FunctionReport.goQuoted(name)) as \(type) in the Kptfile.\n"
+    )
   }
 }

@@ -20,6 +20,10 @@ public struct ExecFunction: Sendable, Equatable {
   /// kpt gives a function five minutes.
   public var timeout: TimeInterval = 300
 
+  /// Why the program cannot be started, found when the command is read and reported when it
+  /// runs (kpt finds out only then): no such program, or one that is not executable.
+  public let launchProblem: String?
+
   /// Splits `command` into words and finds the executable (a path, or a name on `PATH`).
   public init(
     command: String, environment: [String: String] = ProcessInfo.processInfo.environment
@@ -34,22 +38,19 @@ public struct ExecFunction: Sendable, Equatable {
       executable = program
     } else {
       guard let found = ExecFunction.which(program, environment: environment) else {
-        throw .unsupportedOption(
-          "exec function \"\(command)\": \(program) is not on PATH; give its path")
+        executable = program
+        launchProblem = "exec: \"\(program)\": executable file not found in $PATH"
+        return
       }
       executable = found
     }
     var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: executable, isDirectory: &isDirectory),
-      !isDirectory.boolValue
-    else {
-      throw .unsupportedOption(
-        "exec function \"\(command)\": \(executable) does not exist; check the path (relative paths start from the current directory)"
-      )
-    }
-    guard FileManager.default.isExecutableFile(atPath: executable) else {
-      throw .unsupportedOption(
-        "exec function \"\(command)\": \(executable) is not executable; chmod +x it")
+    if !FileManager.default.fileExists(atPath: executable, isDirectory: &isDirectory) {
+      launchProblem = "fork/exec \(executable): no such file or directory"
+    } else if isDirectory.boolValue || !FileManager.default.isExecutableFile(atPath: executable) {
+      launchProblem = "fork/exec \(executable): permission denied"
+    } else {
+      launchProblem = nil
     }
   }
 
@@ -57,6 +58,7 @@ public struct ExecFunction: Sendable, Equatable {
   /// other however much either writes. The function gets its own process group, so a timeout
   /// stops whatever it started too.
   public func run(input: [UInt8]) throws(PackageError) -> ExecOutcome {
+    if let launchProblem { throw .cannotStart(launchProblem) }
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
       "stoop-fn-\(UUID().uuidString)"
     ).path
@@ -97,9 +99,8 @@ public struct ExecFunction: Sendable, Equatable {
     var pid: pid_t = 0
     let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
     guard spawned == 0 else {
-      throw .unreadable(
-        path: executable,
-        reason: "cannot run exec function \"\(command)\": \(String(cString: strerror(spawned)))")
+      throw .cannotStart(
+        "fork/exec \(executable): \(String(cString: strerror(spawned)).lowercased())")
     }
     var status: Int32 = 0
     var timedOut = false

@@ -42,57 +42,67 @@ public struct FunctionImage: Sendable, Equatable {
   }
 }
 
-/// Splits a command line as a POSIX shell would split words: whitespace separates, single quotes
-/// keep everything, double quotes keep everything but `\"` and `\\`, a backslash escapes the next
-/// character. kpt splits `exec:` strings and `--exec` this way.
+/// Splits an `exec:` command or `--exec` value into words as kpt does (Google's shlex): blanks
+/// separate words, single quotes keep everything, a backslash keeps the next character as it is
+/// (inside double quotes too), a `#` that starts a word starts a comment that runs to the end of
+/// the line. Errors carry shlex's words.
 public func shellWords(_ line: String) throws(PackageError) -> [String] {
+  enum State { case start, word, escape, single, double, doubleEscape, comment }
   var words: [String] = []
   var current = ""
-  var inWord = false
-  var iterator = Array(line).makeIterator()
-  while let character = iterator.next() {
-    switch character {
-    case " ", "\t", "\n":
-      if inWord { words.append(current) }
-      current = ""
-      inWord = false
-    case "'":
-      inWord = true
-      var closed = false
-      while let next = iterator.next() {
-        if next == "'" {
-          closed = true
-          break
-        }
-        current.append(next)
+  var state = State.start
+  for character in line.unicodeScalars {
+    let blank = character == " " || character == "\t" || character == "\r" || character == "\n"
+    switch state {
+    case .start:
+      switch character {
+      case _ where blank: break
+      case "\"": state = .double
+      case "'": state = .single
+      case "\\": state = .escape
+      case "#": state = .comment
+      default:
+        current.unicodeScalars.append(character)
+        state = .word
       }
-      if !closed { throw .unsupportedOption("unterminated ' in \"\(line)\"") }
-    case "\"":
-      inWord = true
-      var closed = false
-      while let next = iterator.next() {
-        if next == "\"" {
-          closed = true
-          break
-        }
-        if next == "\\", let escaped = iterator.next() {
-          if escaped != "\"" && escaped != "\\" && escaped != "$" && escaped != "`" {
-            current.append("\\")
-          }
-          current.append(escaped)
-          continue
-        }
-        current.append(next)
+    case .word:
+      switch character {
+      case _ where blank:
+        words.append(current)
+        current = ""
+        state = .start
+      case "\"": state = .double
+      case "'": state = .single
+      case "\\": state = .escape
+      default: current.unicodeScalars.append(character)
       }
-      if !closed { throw .unsupportedOption("unterminated \" in \"\(line)\"") }
-    case "\\":
-      inWord = true
-      if let escaped = iterator.next() { current.append(escaped) }
-    default:
-      inWord = true
-      current.append(character)
+    case .escape:
+      current.unicodeScalars.append(character)
+      state = .word
+    case .single:
+      if character == "'" { state = .word } else { current.unicodeScalars.append(character) }
+    case .double:
+      switch character {
+      case "\"": state = .word
+      case "\\": state = .doubleEscape
+      default: current.unicodeScalars.append(character)
+      }
+    case .doubleEscape:
+      current.unicodeScalars.append(character)
+      state = .double
+    case .comment:
+      if character == "\n" { state = .start }
     }
   }
-  if inWord { words.append(current) }
+  switch state {
+  case .start, .comment: break
+  case .word: words.append(current)
+  case .escape, .doubleEscape:
+    throw .unsupportedOption(
+      "exec command \"\(line)\" must be valid: EOF found after escape character")
+  case .single, .double:
+    throw .unsupportedOption(
+      "exec command \"\(line)\" must be valid: EOF found when expecting closing quote")
+  }
   return words
 }

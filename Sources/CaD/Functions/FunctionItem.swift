@@ -92,6 +92,14 @@ public struct FunctionItem: Sendable {
   public static let resourceID = "internal.config.k8s.io/kpt-resource-id"
   static let migrationID = "internal.config.kubernetes.io/annotations-migration-resource-id"
 
+  /// Exempt from kpt's rule that functions see KRM resources only: kustomization files, and the
+  /// `.KptRevisionMetadata` that `rpkg pull` sends down a pipe (porchctl's, with an empty
+  /// apiVersion).
+  var exemptFromKRMCheck: Bool {
+    if PipelineValidation.isKustomization(document, path: path) { return true }
+    return (path ?? "").split(separator: "/").last == ".KptRevisionMetadata"
+  }
+
   /// Whether the resource is a Kptfile.
   public var isKptfile: Bool {
     let root = document.root

@@ -60,15 +60,15 @@ public enum FunctionReport {
   /// At most this many stderr lines are shown unless truncation is off.
   public static let shownLines = 4
 
-  public static func running(_ name: String) -> String { "[RUNNING] \"\(name)\"\n" }
+  public static func running(_ name: String) -> String { "[RUNNING] \(goQuoted(name))\n" }
 
-  /// The `[PASS]`/`[FAIL]` block: results, stderr (Go-quoted lines) and, on failure, the exit
-  /// code.
+  /// The `[PASS]`/`[FAIL]` block: results, stderr (Go-quoted lines) and, when the function
+  /// itself failed, its exit code and a blank line.
   public static func finished(
     _ name: String, success: Bool, seconds: Double, results: [FunctionResultItem],
-    stderr: [UInt8], exitCode: Int32, truncate: Bool = true
+    stderr: [UInt8], exitCode: Int32?, truncate: Bool = true
   ) -> String {
-    var text = "[\(success ? "PASS" : "FAIL")] \"\(name)\" in \(duration(seconds))\n"
+    var text = "[\(success ? "PASS" : "FAIL")] \(goQuoted(name)) in \(duration(seconds))\n"
     if !results.isEmpty {
       text += "  Results:\n"
       for result in results { text += "    " + result.line + "\n" }
@@ -84,7 +84,7 @@ public enum FunctionReport {
           "    ...(\(lines.count - shown.count) line(s) truncated, use '--truncate-output=false' to disable)\n"
       }
     }
-    if !success { text += "  Exit code: \(exitCode)\n" }
+    if let exitCode { text += "  Exit code: \(exitCode)\n\n" }
     return text
   }
 

@@ -186,13 +186,25 @@ public enum FunctionRuntime: Sendable {
 
 /// A function or pipeline failure, with the message kpt would print.
 public struct FunctionError: Error, Sendable, CustomStringConvertible {
+  /// How the command line shows the error, as kpt does.
+  public enum Presentation: Sendable {
+    /// An `Error: ...` line.
+    case error
+    /// The message as it stands (kpt's `Kptfile is invalid:` report).
+    case verbatim
+    /// Nothing more: the function's `[FAIL]` block already said what went wrong.
+    case shown
+  }
+
   public var description: String
   /// Exit status: 5 when a function or validator failed, 1 otherwise.
   public var exitCode: Int32
+  public var presentation: Presentation
 
-  public init(_ message: String, exitCode: Int32 = 1) {
+  public init(_ message: String, exitCode: Int32 = 1, presentation: Presentation = .error) {
     self.description = message
     self.exitCode = exitCode
+    self.presentation = presentation
   }
 }
 

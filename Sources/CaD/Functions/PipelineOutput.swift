@@ -100,15 +100,17 @@ enum PipelineWriter {
         (path, bytes(path: path, documents: documents, original: originalsByPath[path])))
     }
     let manager = FileManager.default
+    var targets: [String: URL] = [:]
     for (path, _) in writes {
       let url = root.appendingPathComponent(path)
       var isDirectory: ObjCBool = false
       if manager.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
         throw FunctionError("cannot write \"\(path)\": a directory has that name")
       }
+      targets[path] = try target(of: path, root: root)
     }
     for (path, bytes) in writes {
-      let url = root.appendingPathComponent(path)
+      let url = targets[path] ?? root.appendingPathComponent(path)
       do {
         try manager.createDirectory(
           at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -121,6 +123,27 @@ enum PipelineWriter {
     where !kept.contains(original.path) && !original.yaml.documents.isEmpty {
       try? manager.removeItem(at: root.appendingPathComponent(original.path))
     }
+  }
+
+  /// Where the bytes for `path` go: the file itself, or the file a symbolic link names when that
+  /// file is inside the package. kpt writes through any link; stoop refuses to write outside the
+  /// package, before anything is written.
+  static func target(of path: String, root: URL) throws(FunctionError) -> URL {
+    let url = root.appendingPathComponent(path)
+    // The deepest part of the path that exists decides where the write lands.
+    var existing = url
+    while existing.path != root.path,
+      (try? FileManager.default.attributesOfItem(atPath: existing.path)) == nil
+    {
+      existing = existing.deletingLastPathComponent()
+    }
+    let resolved = existing.resolvingSymlinksInPath().path
+    guard resolved == root.path || resolved.hasPrefix(root.path + "/") else {
+      throw FunctionError(
+        "cannot write \"\(path)\": a symbolic link takes it to \"\(resolved)\", outside the package; replace the link with a copy of the file, then run again"
+      )
+    }
+    return existing == url ? URL(fileURLWithPath: resolved) : url
   }
 
   /// Whether `document` is `original` untouched (the very parsed document).
@@ -197,7 +220,8 @@ enum PipelineWriter {
   ) throws(FunctionError) {
     var text = "apiVersion: kpt.dev/v1\nkind: FunctionResultList\nmetadata:\n  name: fnresults\n"
     text += "exitCode: \(exitCode)\n"
-    if records.isEmpty { text += "items: []\n" } else { text += "items:\n" }
+    // kpt leaves `items` out when no function ran to the end.
+    if !records.isEmpty { text += "items:\n" }
     for record in records {
       if let image = record.image {
         text += "  - image: \(goScalar(image))\n"

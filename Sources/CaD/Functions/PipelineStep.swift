@@ -17,6 +17,8 @@ final class StepRunner {
   let log: (String) -> Void
   private(set) var records: [FunctionResultRecord] = []
   private(set) var executed = 0
+  /// Whether a function was started; kpt writes no results file when none was.
+  private(set) var started = false
 
   init(options: FunctionOptions, log: @escaping (String) -> Void) {
     self.options = options
@@ -63,8 +65,20 @@ final class StepRunner {
     log(
       selection.isEmpty
         ? FunctionReport.running(name)
-        : "[RUNNING] \"\(name)\" on \(input.count) resource(s)\n")
+        : "[RUNNING] \(FunctionReport.goQuoted(name)) on \(input.count) resource(s)\n")
+    started = true
     let start = Date()
+    // kpt sends functions KRM resources only.
+    for item in input where !item.exemptFromKRMCheck {
+      if let problem = PipelineValidation.krmProblem(item.document, path: item.path) {
+        log(
+          FunctionReport.finished(
+            name, success: false, seconds: Date().timeIntervalSince(start), results: [],
+            stderr: [], exitCode: nil))
+        throw FunctionError(
+          "input resource list must contain only KRM resources: \(item.path ?? ""): \(problem)")
+      }
+    }
     var run = runtime.run(items: input, functionConfig: functionConfig, package: package)
     if run.succeeded, let error = Self.check(run.items, input: input, name: name) {
       run.error = error
@@ -74,16 +88,25 @@ final class StepRunner {
       results: run.results)
     if case .exec = runtime { record.exec = name } else { record.image = name }
     records.append(record)
+    let seconds = Date().timeIntervalSince(start)
+    if let error = run.error {
+      // stoop's own verdict on the run, like kpt's checks of a function's output: the results,
+      // then the reason as the command's error.
+      log(
+        FunctionReport.finished(
+          name, success: false, seconds: seconds, results: run.results, stderr: [],
+          exitCode: nil))
+      throw FunctionError(error)
+    }
     log(
       FunctionReport.finished(
-        name, success: run.succeeded, seconds: Date().timeIntervalSince(start),
-        results: run.results, stderr: run.stderr, exitCode: run.exitCode,
+        name, success: run.succeeded, seconds: seconds, results: run.results,
+        stderr: run.stderr, exitCode: run.succeeded ? nil : run.exitCode,
         truncate: options.truncateOutput))
-    if let error = run.error { throw FunctionError(error) }
     guard run.succeeded else {
       throw FunctionError(
         "function \"\(name)\" failed with exit code \(run.exitCode)"
-          + Self.firstLine(of: run.stderr), exitCode: validator ? 5 : 1)
+          + Self.firstLine(of: run.stderr), exitCode: validator ? 5 : 1, presentation: .shown)
     }
     executed += 1
     if validator { return items }
@@ -124,19 +147,10 @@ final class StepRunner {
   /// kpt's checks on a function's output: every item a KRM resource, and no package may lose its
   /// Kptfile (kpt would delete the whole package; stoop refuses).
   static func check(_ output: [FunctionItem], input: [FunctionItem], name: String) -> String? {
-    // What came in as something other than a KRM resource (porchctl's .KptRevisionMetadata has
-    // an empty apiVersion) may go out the same way.
-    let exempt = Set(
-      input.filter { $0.resource.missingKRMField != nil }.map {
-        $0.package + "/" + ($0.path ?? "") + "#" + String($0.index ?? -1)
-      })
-    for item in output where !Renderer.isKustomization(item) {
-      if exempt.contains(item.package + "/" + (item.path ?? "") + "#" + String(item.index ?? -1)) {
-        continue
-      }
-      if let missing = item.resource.missingKRMField {
+    for item in output where !item.exemptFromKRMCheck {
+      if let problem = PipelineValidation.krmProblem(item.document, path: item.path) {
         return
-          "output resource list must contain only KRM resources: \(item.path ?? "<generated>"): resource must have `\(missing)`"
+          "output resource list must contain only KRM resources: \(item.path ?? ""): \(problem)"
       }
     }
     let kept = Set(output.filter(\.isKptfile).map { $0.package + "/" + ($0.path ?? "") })
@@ -151,24 +165,33 @@ final class StepRunner {
   }
 
   /// The functionConfig for `-- key=value` arguments or a Kptfile `configMap`: a ConfigMap named
-  /// `function-input` whose data values are all strings. A first bare word sets the kind.
-  static func configMap(_ data: [(String, String)], kind: String = "ConfigMap") -> YAMLDocument {
-    let entries = data.map { YAMLEntry(key: .scalar($0.0), value: .scalar($0.1)) }
-    let root = YAMLNode.mapping([
-      YAMLEntry(key: .scalar("apiVersion"), value: .scalar("v1")),
-      YAMLEntry(key: .scalar("kind"), value: .scalar(kind)),
-      YAMLEntry(
-        key: .scalar("metadata"),
-        value: .mapping([YAMLEntry(key: .scalar("name"), value: .scalar("function-input"))])),
-      YAMLEntry(key: .scalar("data"), value: .mapping(entries)),
-    ])
-    return YAMLDocument(root: root)
+  /// `function-input` whose data values are all strings, in flow style. A first bare word sets
+  /// the kind. kpt builds `fn eval`'s with its keys in another order; a function reading the
+  /// bytes sees what kpt would send.
+  static func configMap(
+    _ data: [(String, String)], kind: String = "ConfigMap", evalOrder: Bool = false
+  ) -> YAMLDocument {
+    var values = YAMLNode.mapping(data.map { YAMLEntry(key: .scalar($0.0), value: .scalar($0.1)) })
+    values.isFlow = true
+    let metadata = YAMLEntry(
+      key: .scalar("metadata"),
+      value: .mapping([YAMLEntry(key: .scalar("name"), value: .scalar("function-input"))]))
+    let apiVersion = YAMLEntry(key: .scalar("apiVersion"), value: .scalar("v1"))
+    let kindEntry = YAMLEntry(key: .scalar("kind"), value: .scalar(kind))
+    let dataEntry = YAMLEntry(key: .scalar("data"), value: values)
+    return YAMLDocument(
+      root: .mapping(
+        evalOrder
+          ? [metadata, dataEntry, kindEntry, apiVersion]
+          : [apiVersion, kindEntry, metadata, dataEntry]))
   }
 
-  /// The results file, when asked for, and the hint pointing at it.
-  func finish(exitCode: Int32) throws(FunctionError) {
-    guard let directory = options.resultsDirectory else { return }
-    try PipelineWriter.writeResults(records, exitCode: exitCode, directory: directory)
-    log("For complete results, see \(directory)/results.yaml\n")
+  /// The results file, when asked for and a function was started, and the hint pointing at
+  /// it (after a blank line in `fn eval`). Its exit code is 1 when a function failed.
+  func finish(eval: Bool = false) throws(FunctionError) {
+    guard let directory = options.resultsDirectory, started else { return }
+    let failed = records.contains { $0.exitCode != 0 }
+    try PipelineWriter.writeResults(records, exitCode: failed ? 1 : 0, directory: directory)
+    log((eval ? "\n" : "") + "For complete results, see \(directory)/results.yaml\n")
   }
 }

@@ -25,10 +25,10 @@ public struct Renderer {
     let runner = StepRunner(options: options, log: log)
     do {
       let output = try render(directory: directory, runner: runner)
-      try runner.finish(exitCode: 0)
+      try runner.finish()
       return output
     } catch {
-      try? runner.finish(exitCode: 1)
+      try? runner.finish()
       throw error
     }
   }
@@ -39,31 +39,69 @@ public struct Renderer {
       throw FunctionError(
         "directory \"\(out)\" already exists, please delete the directory and retry")
     }
-    let files = try Self.readPackageFiles(root)
-    let packages = try Self.packages(in: files, root: root)
+    let entries: [(path: String, yaml: Result<YAMLFile, PackageError>)]
+    do {
+      entries = try PackageReader(directory: root.path).readEach()
+    } catch {
+      throw FunctionError(error.description)
+    }
+    let directories = Set(
+      entries.map(\.path).filter(Kptfile.isKptfile(path:)).map {
+        $0 == "Kptfile" ? "" : String($0.dropLast("/Kptfile".count))
+      })
+    var children: [String: [String]] = [:]
+    for path in directories.sorted() where !path.isEmpty {
+      children[Self.owner(of: path + "/x", packages: directories, excluding: path), default: []]
+        .append(path)
+    }
+    var filesOf: [String: [Int]] = [:]
+    for (i, entry) in entries.enumerated() {
+      filesOf[Self.owner(of: entry.path, packages: directories), default: []].append(i)
+    }
     let rootName = root.lastPathComponent
 
-    // Local resources of each package, in walk order.
-    var local: [String: [FunctionItem]] = [:]
-    for file in files {
-      let package = Self.owner(of: file.path, packages: packages)
-      let relative = package.isEmpty ? file.path : String(file.path.dropFirst(package.count + 1))
-      for (i, document) in file.yaml.documents.enumerated() {
-        local[package, default: []].append(
-          FunctionItem.read(document, path: relative, index: i, package: package))
+    // As kpt does, a package is loaded and its pipeline checked when the walk reaches it (the
+    // root before anything runs, a subpackage before its own subpackages render), and its own
+    // files are read after its subpackages rendered.
+    var packages: [String: Package] = [:]
+    var files: [PackageFile] = []
+    func load(_ path: String) throws(FunctionError) -> Package {
+      let kptfilePath = path.isEmpty ? "Kptfile" : path + "/Kptfile"
+      let absolute = path.isEmpty ? root : root.appendingPathComponent(path)
+      guard let entry = entries.first(where: { $0.path == kptfilePath }) else {
+        throw FunctionError("No Kptfile found at \"\(absolute.path)\".")
       }
+      let yaml = try Self.parsed(entry.yaml, root: root)
+      var package = try Self.package(yaml, directory: path, root: root)
+      package.children = children[path] ?? []
+      try PipelineValidation.check(package.kptfile, directory: absolute)
+      packages[path] = package
+      return package
     }
-
-    func renderPackage(_ path: String) throws(FunctionError) -> [FunctionItem] {
-      guard let package = packages[path] else { return [] }
+    func localItems(_ path: String) throws(FunctionError) -> [FunctionItem] {
+      var items: [FunctionItem] = []
+      for i in filesOf[path] ?? [] {
+        let entry = entries[i]
+        let yaml = try Self.parsed(entry.yaml, root: root)
+        files.append(PackageFile(path: entry.path, yaml: yaml))
+        let relative = path.isEmpty ? entry.path : String(entry.path.dropFirst(path.count + 1))
+        for (i, document) in yaml.documents.enumerated() {
+          items.append(FunctionItem.read(document, path: relative, index: i, package: path))
+        }
+      }
+      return items
+    }
+    func renderPackage(_ package: Package) throws(FunctionError) -> [FunctionItem] {
       var input: [FunctionItem] = []
-      for child in package.children { input += try renderPackage(child) }
+      for child in package.children {
+        input += try renderPackage(try load(child))
+      }
+      input += try localItems(package.path)
+      let path = package.path
       log("Package \"\(path.isEmpty ? rootName : rootName + "/" + path)\": \n")
-      input += local[path] ?? []
-      let output = try runPipeline(package, items: input, runner: runner)
-      return output
+      return try runPipeline(package, items: input, root: root, runner: runner)
     }
-    var items = try renderPackage("")
+    var items = try renderPackage(try load(""))
     if options.output == .inPlace {
       log("Successfully executed \(runner.executed) function(s) in \(packages.count) package(s).\n")
     }
@@ -94,7 +132,7 @@ public struct Renderer {
 
   /// One package's pipeline on its input (rendered subpackages, then its own resources).
   private func runPipeline(
-    _ package: Package, items: [FunctionItem], runner: StepRunner
+    _ package: Package, items: [FunctionItem], root: URL, runner: StepRunner
   ) throws(FunctionError) -> [FunctionItem] {
     let mutators = package.kptfile.document.root.node(at: ["pipeline", "mutators"])?.items ?? []
     let validators =
@@ -104,18 +142,12 @@ public struct Renderer {
       return items
     }
     let steps =
-      try mutators.enumerated().map { i, item throws(FunctionError) in
-        try Step(node: item.node, field: "pipeline.mutators[\(i)]", package: package)
+      mutators.enumerated().map { i, item in
+        Step(node: item.node, field: "pipeline.mutators[\(i)]", package: package)
       }
-      + validators.enumerated().map { i, item throws(FunctionError) in
-        try Step(node: item.node, field: "pipeline.validators[\(i)]", package: package)
+      + validators.enumerated().map { i, item in
+        Step(node: item.node, field: "pipeline.validators[\(i)]", package: package)
       }
-    // Config files are checked before anything runs.
-    for step in steps {
-      if let configPath = step.configPath {
-        _ = try step.config(from: items, configPath: configPath)
-      }
-    }
     if !options.allowExec, steps.contains(where: { $0.exec != nil }) {
       throw FunctionError("must run with `--allow-exec` option to allow running function binaries")
     }
@@ -125,7 +157,7 @@ public struct Renderer {
       let runtime = try step.runtime()
       let config: YAMLDocument? =
         if let configPath = step.configPath {
-          try step.config(from: current, configPath: configPath)
+          try step.config(from: current, configPath: configPath, root: root)
         } else if !step.configMap.isEmpty {
           StepRunner.configMap(step.configMap)
         } else {
@@ -166,86 +198,92 @@ public struct Renderer {
     return root
   }
 
-  /// Every resource file under `root`; a Kptfile that does not parse is reported as kpt does.
-  static func readPackageFiles(_ root: URL) throws(FunctionError) -> [PackageFile] {
-    do {
-      return try PackageReader(directory: root.path).read()
-    } catch {
-      if case .yaml(.parse(let file, _, _, let goYAML)) = error,
-        file == root.path + "/Kptfile" || file.hasSuffix("/Kptfile")
-      {
-        let directory = String(file.dropLast("/Kptfile".count))
-        throw FunctionError(
-          "Kptfile at \"\(directory)\" can't be read.\n\nDetails:\nyaml: \(goYAML)")
+  /// A file as read, or the error kpt reports for it: a Kptfile that does not parse as one that
+  /// can't be read (when `kptfiles` are packages), another file as malformed YAML.
+  static func parsed(_ result: Result<YAMLFile, PackageError>, root: URL, kptfiles: Bool = true)
+    throws(FunctionError) -> YAMLFile
+  {
+    switch result {
+    case .success(let yaml): return yaml
+    case .failure(let error):
+      guard case .yaml(.parse(let file, _, _, let goYAML)) = error, !goYAML.isEmpty else {
+        throw FunctionError(error.description)
       }
-      throw FunctionError(error.description)
+      if !kptfiles || !(file == root.path + "/Kptfile" || file.hasSuffix("/Kptfile")) {
+        throw FunctionError("\(file): MalformedYAMLError: yaml: \(goYAML)")
+      }
+      let directory = String(file.dropLast("/Kptfile".count))
+      throw FunctionError(
+        "Kptfile at \"\(directory)\" can't be read.\n\nDetails:\nyaml: \(goYAML)")
     }
   }
 
-  /// Packages by directory (relative to the root), each Kptfile validated, children sorted.
-  static func packages(in files: [PackageFile], root: URL) throws(FunctionError) -> [String:
-    Package]
+  /// Every resource file under `root`, the first that cannot be read reported as kpt does.
+  static func readPackageFiles(_ root: URL, kptfiles: Bool = true) throws(FunctionError)
+    -> [PackageFile]
   {
-    var packages: [String: Package] = [:]
-    for file in files where Kptfile.isKptfile(path: file.path) {
-      let directory = file.path == "Kptfile" ? "" : String(file.path.dropLast("/Kptfile".count))
-      let absolute = directory.isEmpty ? root.path : root.path + "/" + directory
-      guard file.yaml.documents.count == 1 else {
-        throw FunctionError(
-          "Kptfile at \"\(absolute)\" can't be read.\n\nDetails:\nexpected exactly one YAML document, found \(file.yaml.documents.count)"
-        )
-      }
-      let kptfile = Kptfile(document: file.yaml.documents[0])
-      let apiVersion = kptfile.document.root["apiVersion"]?.string ?? ""
-      if apiVersion == "kpt.dev/v1alpha1" || apiVersion == "kpt.dev/v1alpha2" {
-        throw FunctionError(
-          "Kptfile at \"\(absolute)\" has an old version (\"\(apiVersion.dropFirst(8))\") of the Kptfile schema.\nPlease run \"kpt fn eval <PKG_PATH> -i gcr.io/kpt-fn/fix:v0.2 --include-meta-resources\" to upgrade the package and retry."
-        )
-      }
-      let problems = kptfile.problems
-      if !problems.isEmpty {
-        throw FunctionError(
-          "Kptfile at \"\(absolute)\" can't be read.\n\nDetails:\n"
-            + problems.joined(separator: "\n"))
-      }
-      packages[directory] = Package(path: directory, kptfile: kptfile)
+    let entries: [(path: String, yaml: Result<YAMLFile, PackageError>)]
+    do {
+      entries = try PackageReader(directory: root.path).readEach()
+    } catch {
+      throw FunctionError(error.description)
     }
-    for path in packages.keys.sorted() where !path.isEmpty {
-      let parent = owner(of: path + "/x", packages: packages, excluding: path)
-      packages[parent]?.children.append(path)
+    return try entries.map { entry throws(FunctionError) in
+      PackageFile(path: entry.path, yaml: try parsed(entry.yaml, root: root, kptfiles: kptfiles))
     }
-    return packages
+  }
+
+  /// The package whose Kptfile is `yaml`, checked as kpt checks it when it loads a package.
+  static func package(_ yaml: YAMLFile, directory: String, root: URL) throws(FunctionError)
+    -> Package
+  {
+    let absolute = directory.isEmpty ? root.path : root.path + "/" + directory
+    guard yaml.documents.count == 1 else {
+      throw FunctionError(
+        "Kptfile at \"\(absolute)\" can't be read.\n\nDetails:\nexpected exactly one YAML document, found \(yaml.documents.count)"
+      )
+    }
+    let kptfile = Kptfile(document: yaml.documents[0])
+    let apiVersion = kptfile.document.root["apiVersion"]?.string ?? ""
+    if apiVersion == "kpt.dev/v1alpha1" || apiVersion == "kpt.dev/v1alpha2" {
+      throw FunctionError(
+        "Kptfile at \"\(absolute)\" has an old version (\"\(apiVersion.dropFirst(8))\") of the Kptfile schema.\nPlease run \"kpt fn eval <PKG_PATH> -i gcr.io/kpt-fn/fix:v0.2 --include-meta-resources\" to upgrade the package and retry."
+      )
+    }
+    let problems = kptfile.problems
+    if let first = problems.first, first.hasPrefix("unknown resource type") {
+      let kind = kptfile.document.root["kind"]?.string ?? ""
+      throw FunctionError(
+        "Kptfile at \"\(absolute)\" has an unknown resource type (\"\(apiVersion), Kind=\(kind)\")."
+      )
+    }
+    if !problems.isEmpty {
+      throw FunctionError(
+        "Kptfile at \"\(absolute)\" can't be read.\n\nDetails:\nyaml: unmarshal errors:\n"
+          + problems.map { "  " + $0 }.joined(separator: "\n"))
+    }
+    return Package(path: directory, kptfile: kptfile)
   }
 
   /// The deepest package directory containing `path`.
-  static func owner(of path: String, packages: [String: Package], excluding: String? = nil)
+  static func owner(of path: String, packages: Set<String>, excluding: String? = nil)
     -> String
   {
     var components = path.split(separator: "/").dropLast()
     while !components.isEmpty {
       let candidate = components.joined(separator: "/")
-      if candidate != excluding, packages[candidate] != nil { return candidate }
+      if candidate != excluding, packages.contains(candidate) { return candidate }
       components = components.dropLast()
     }
     return ""
   }
 
-  /// kustomization files are exempt from kpt's KRM checks.
-  static func isKustomization(_ item: FunctionItem) -> Bool {
-    let path = item.path ?? ""
-    let name = path.split(separator: "/").last.map(String.init) ?? path
-    if ["kustomization.yaml", "kustomization.yml", "Kustomization"].contains(name) { return true }
-    return (item.document.root["apiVersion"]?.string ?? "").hasPrefix("kustomize.config.k8s.io/")
-  }
-
   /// With no functions, kpt still insists that every input is a KRM resource.
   static func requireKRM(_ items: [FunctionItem]) throws(FunctionError) {
-    for item in items where !isKustomization(item) {
-      let path = item.path ?? ""
-      if let missing = item.resource.missingKRMField {
+    for item in items where !item.exemptFromKRMCheck {
+      if let problem = PipelineValidation.krmProblem(item.document, path: item.path) {
         throw FunctionError(
-          "input resource list must contain only KRM resources: \(path): resource must have `\(missing)`"
-        )
+          "input resource list must contain only KRM resources: \(item.path ?? ""): \(problem)")
       }
     }
   }
@@ -261,47 +299,17 @@ struct Step {
   let field: String
   let package: Renderer.Package
 
-  init(node: YAMLNode, field: String, package: Renderer.Package) throws(FunctionError) {
+  /// An entry PipelineValidation has checked.
+  init(node: YAMLNode, field: String, package: Renderer.Package) {
     self.field = field
     self.package = package
-    image = node["image"]?.string
-    exec = node["exec"]?.string
-    configPath = node["configPath"]?.string
+    image = node["image"]?.string.flatMap { $0.isEmpty ? nil : $0 }
+    exec = node["exec"]?.string.flatMap { $0.isEmpty ? nil : $0 }
+    configPath = node["configPath"]?.string.flatMap { $0.isEmpty ? nil : $0 }
     configMap = node["configMap"]?.entries.map { ($0.key.value, $0.value.value) } ?? []
     selection = Selection(
       selectors: node["selectors"]?.items.map { ResourceSelector(node: $0.node) } ?? [],
       exclude: node["exclude"]?.items.map { ResourceSelector(node: $0.node) } ?? [])
-    if (image ?? "").isEmpty == (exec ?? "").isEmpty {
-      throw invalid(
-        field: field + ".image", value: image ?? "",
-        reason: "must specify exactly one of `image` or `exec`")
-    }
-    if let configPath {
-      if configPath.hasPrefix("/") {
-        throw invalid(
-          field: field + ".configPath", value: configPath, reason: "path must be relative")
-      }
-      var depth = 0
-      for component in configPath.split(separator: "/") {
-        if component == ".." { depth -= 1 } else if component != "." { depth += 1 }
-        if depth < 0 {
-          throw invalid(
-            field: field + ".configPath", value: configPath,
-            reason: "path must not be outside the package")
-        }
-      }
-      if !configMap.isEmpty {
-        throw invalid(
-          field: field + ".configMap", value: "",
-          reason:
-            "functionConfig must not specify both `configMap` and `configPath` at the same time")
-      }
-    }
-  }
-
-  func invalid(field: String, value: String, reason: String) -> FunctionError {
-    FunctionError(
-      "Kptfile is invalid:\nField: `\(field)`\nValue: \"\(value)\"\nReason: \(reason)\n")
   }
 
   func runtime() throws(FunctionError) -> FunctionRuntime {
@@ -315,29 +323,22 @@ struct Step {
     return try FunctionRuntime.forImage(image ?? "")
   }
 
-  /// The current version of the package's own resource at `configPath`.
-  func config(from items: [FunctionItem], configPath: String) throws(FunctionError) -> YAMLDocument
+  /// The function config at `configPath`: the package's own resource of that path as the
+  /// pipeline has left it so far (kpt matches the path as written), else the file as it is on
+  /// disk (a file `.krmignore` hides, or a path spelled differently).
+  func config(from items: [FunctionItem], configPath: String, root: URL) throws(FunctionError)
+    -> YAMLDocument
   {
-    let wanted = URL(fileURLWithPath: configPath, relativeTo: URL(fileURLWithPath: "/p/"))
-      .standardizedFileURL.path.dropFirst(3)
-    let matches = items.filter { $0.package == package.path && $0.path == String(wanted) }
-    if matches.isEmpty {
-      throw invalid(
+    if let match = items.last(where: { $0.package == package.path && $0.path == configPath }) {
+      return match.document
+    }
+    let directory = package.path.isEmpty ? root : root.appendingPathComponent(package.path)
+    let url = directory.appendingPathComponent(PipelineValidation.cleaned(configPath))
+    guard let data = FileManager.default.contents(atPath: url.path) else {
+      throw PipelineValidation.invalid(
         field: field + ".configPath", value: configPath,
         reason: "functionConfig must exist in the current package")
     }
-    if matches.count > 1 {
-      throw invalid(
-        field: field + ".configPath", value: configPath,
-        reason:
-          "functionConfig \"\(configPath)\" must not contain more than one config, got \(matches.count)"
-      )
-    }
-    if let missing = matches[0].resource.missingKRMField {
-      throw invalid(
-        field: field + ".configPath", value: configPath,
-        reason: "functionConfig must be a valid KRM resource with `\(missing)` set")
-    }
-    return matches[0].document
+    return try PipelineValidation.readConfig(data, name: configPath)
   }
 }

@@ -228,6 +228,29 @@ public struct YAMLNode: Sendable, Equatable {
     }
   }
 
+  /// Quoted string scalars below this node written plain again where plain reads the same (as
+  /// go-yaml writes a string it re-encodes); `depth` bounds the walk.
+  public mutating func unquoteStrings(depth: Int = 0) {
+    guard depth < YAMLParser.maxDepth else { return }
+    switch kind {
+    case .scalar:
+      if tag == nil, style == .singleQuoted || style == .doubleQuoted {
+        let text = value
+        value = text
+        style = .plain
+      }
+    case .mapping:
+      for i in entries.indices {
+        entries[i].key.unquoteStrings(depth: depth + 1)
+        entries[i].value.unquoteStrings(depth: depth + 1)
+      }
+    case .sequence:
+      for i in items.indices { items[i].node.unquoteStrings(depth: depth + 1) }
+    case .alias:
+      break
+    }
+  }
+
   /// Whether any block sequence appears below this node (flow collections hold only flow).
   var containsBlockSequence: Bool {
     guard !isFlow else { return false }
