@@ -292,18 +292,20 @@ import Testing
       both.stderr.contains("function arguments can only be specified without function config file"))
     let missing = try run(stoopBinary, ["fn", "eval", root, "--exec", root + "/nope.sh"])
     #expect(missing.status == 1)
-    #expect(missing.stderr.contains("does not exist"))
+    #expect(missing.stderr.contains("nope.sh: no such file or directory"))
+    // Without arguments, fn eval still sends an (empty) ConfigMap, as kpt does.
     let labels = try run(stoopBinary, ["fn", "eval", root, "-i", "set-labels:v0.1.5"])
     #expect(labels.status == 1)
-    #expect(labels.stderr.contains("function config must be a ConfigMap or SetLabelConfig"))
-    // An imperative run whose selectors match nothing is refused; a pipeline step only warns.
+    #expect(
+      labels.stderr.contains("failed to configure function: input label list cannot be empty"))
+    // Selectors that match nothing: a warning, then kpt's run on no resource.
     let nothing = try run(
       stoopBinary, ["fn", "eval", root, "-i", "set-labels", "--match-kind", "Job", "--", "a=b"])
-    #expect(nothing.status == 1)
+    #expect(nothing.status == 0)
     #expect(
-      nothing.stderr
-        == "Error: the selectors of \"gcr.io/kpt-fn/set-labels\" match no resource; nothing was run (check the --match-* and --exclude-* flags)\n"
-    )
+      nothing.stderr.hasPrefix(
+        "[WARN] the selectors of \"gcr.io/kpt-fn/set-labels\" match no resource in package \".\"\n[RUNNING] \"gcr.io/kpt-fn/set-labels\" on 0 resource(s)\n"
+      ))
     #expect(tree(root) == before)
   }
 

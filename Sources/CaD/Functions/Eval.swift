@@ -70,7 +70,10 @@ public struct Evaluator {
         "--type must be specified if saving functions to Kptfile (--save=true); use mutator or validator (got \"\(type)\")"
       )
     }
-    let config = try functionConfig(request)
+    // kpt finds a missing config file first, what is wrong inside it after reading the package.
+    if let given = request.functionConfigPath, !FileManager.default.fileExists(atPath: given) {
+      throw FunctionError("missing function config file: \(given)")
+    }
 
     var items: [FunctionItem]
     var originals: [PackageFile] = []
@@ -87,8 +90,7 @@ public struct Evaluator {
       items = parsed.map { FunctionItem(document: $0.document, original: nil) }
       for (i, entry) in parsed.enumerated() { verbatim[i] = entry.verbatim }
     } else {
-      let resolved = URL(fileURLWithPath: request.source).standardizedFileURL
-        .resolvingSymlinksInPath()
+      let resolved = Renderer.resolvingLink(request.source, log: log)
       var isDirectory: ObjCBool = false
       guard FileManager.default.fileExists(atPath: resolved.path, isDirectory: &isDirectory),
         isDirectory.boolValue
@@ -109,9 +111,10 @@ public struct Evaluator {
         }
       }
     }
+    let config = try functionConfig(request)
     let output = try runner.run(
       runtime, on: items, functionConfig: config, selection: request.selection, package: "",
-      validator: false, requireMatch: true)
+      validator: false)
 
     switch options.output {
     case .inPlace, .stdout:
@@ -150,18 +153,23 @@ public struct Evaluator {
 
   /// `--fn-config FILE` (exactly one KRM document) or the ConfigMap of the `--` arguments.
   func functionConfig(_ request: EvalRequest) throws(FunctionError) -> YAMLDocument? {
-    if let path = request.functionConfigPath {
+    if let given = request.functionConfigPath {
       if !request.arguments.isEmpty {
         throw FunctionError(
           "function arguments can only be specified without function config file")
       }
+      // kpt names the file by its absolute path.
+      let path = URL(fileURLWithPath: given).standardizedFileURL.path
       guard let data = FileManager.default.contents(atPath: path) else {
-        throw FunctionError("missing function config \"\(path)\"; check the --fn-config path")
+        throw FunctionError("missing function config file: \(given)")
       }
       let file: YAMLFile
       do {
         file = try YAMLFile(parsing: Array(data), name: path)
       } catch {
+        if case .parse(_, _, _, let goYAML) = error, !goYAML.isEmpty {
+          throw FunctionError("\(path): MalformedYAMLError: yaml: \(goYAML)")
+        }
         throw FunctionError(error.description)
       }
       let documents = file.documents.filter { !$0.root.isNull }
@@ -170,8 +178,13 @@ public struct Evaluator {
           "functionConfig \"\(path)\" must not contain more than one config, got \(documents.count)"
         )
       }
-      if let missing = Resource(document: documents[0]).missingKRMField {
-        throw FunctionError("function config \"\(path)\": resource must have `\(missing)`")
+      if documents[0].root.isScalar {
+        throw FunctionError(
+          "failed to read functionConfig \"\(path)\": wrong node kind: expected MappingNode but got ScalarNode: node contents:\n"
+            + String(decoding: YAMLDocument(root: documents[0].root).text(), as: UTF8.self))
+      }
+      if let problem = PipelineValidation.krmProblem(documents[0], path: nil) {
+        throw FunctionError("functionConfig \"\(path)\": \(problem)")
       }
       return documents[0]
     }
@@ -200,7 +213,9 @@ public struct Evaluator {
   ) throws(FunctionError) {
     let url = root.appendingPathComponent("Kptfile")
     guard let data = FileManager.default.contents(atPath: url.path) else {
-      throw FunctionError("cannot save the function: no Kptfile in \"\(root.path)\"")
+      // kpt keeps the function's changes and only says the function was not saved.
+      log("function not added: Kptfile not exists\n")
+      return
     }
     var kptfile: Kptfile
     do {

@@ -68,7 +68,11 @@ public struct FunctionItem: Sendable {
   /// nothing else changed.
   public func documentForWriting() -> YAMLDocument {
     var resource = self.resource
+    // kpt writes a document with the sequence indentation its seqindent annotation names (a
+    // function's output is parsed afresh, so only the annotation remembers the file's style).
+    let indent = resource.annotation(Annotation.seqIndent).flatMap(SequenceIndent.init(rawValue:))
     resource.removeAnnotations(Annotation.writerClears.union(FunctionItem.bookkeeping))
+    if let indent { resource.document.sequenceIndent = indent }
     if let bare = resource.document.root[ResourceList.bareSequenceKey],
       resource.document.root.entries.count == 1, bare.isSequence
     {

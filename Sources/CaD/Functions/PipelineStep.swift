@@ -30,8 +30,7 @@ final class StepRunner {
   /// fails; the exit code is 5 for a validator.
   func run(
     _ runtime: FunctionRuntime, on items: [FunctionItem], functionConfig: YAMLDocument?,
-    selection: Selection, package: String, validator: Bool = false,
-    requireMatch: Bool = false
+    selection: Selection, package: String, validator: Bool = false
   ) throws(FunctionError) -> [FunctionItem] {
     var all = items
     var input: [FunctionItem] = []
@@ -51,15 +50,10 @@ final class StepRunner {
     }
     let name = runtime.displayName
     if !selection.isEmpty && input.isEmpty {
-      // An imperative run that selects nothing is almost always a typo; a pipeline step may
-      // legitimately have nothing to do in this package.
-      if requireMatch {
-        throw FunctionError(
-          "the selectors of \"\(name)\" match no resource; nothing was run (check the --match-* and --exclude-* flags)"
-        )
-      }
+      // Almost always a typo; kpt runs the function on nothing all the same, and so does stoop,
+      // after saying so.
       log(
-        "[WARN] the selectors of \"\(name)\" match no resource in package \"\(package.isEmpty ? "." : package)\"\n"
+        "[WARN] the selectors of \(FunctionReport.goQuoted(name)) match no resource in package \"\(package.isEmpty ? "." : package)\"\n"
       )
     }
     log(

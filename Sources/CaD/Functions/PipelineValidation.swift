@@ -59,7 +59,9 @@ enum PipelineValidation {
         field: pathField, value: configPath, reason: "path must not be outside the package")
     }
     let url = directory.appendingPathComponent(PipelineValidation.cleaned(configPath))
-    guard let data = FileManager.default.contents(atPath: url.path) else {
+    guard !insideSubpackage(cleaned(configPath), directory: directory),
+      let data = FileManager.default.contents(atPath: url.path)
+    else {
       throw invalid(
         field: pathField, value: configPath,
         reason: "functionConfig must exist in the current package")
@@ -141,6 +143,19 @@ enum PipelineValidation {
     let apiVersion = document.root["apiVersion"]?.string ?? ""
     if apiVersion.hasPrefix("kustomize.config.k8s.io") { return true }
     return apiVersion.isEmpty && document.root["kind"]?.string == "Kustomization"
+  }
+
+  /// Whether a directory on `path` (below the package `directory`) is a subpackage: its files
+  /// are not the package's own.
+  static func insideSubpackage(_ path: String, directory: URL) -> Bool {
+    var current = directory
+    for component in path.split(separator: "/").dropLast() {
+      current = current.appendingPathComponent(String(component))
+      if FileManager.default.fileExists(atPath: current.appendingPathComponent("Kptfile").path) {
+        return true
+      }
+    }
+    return false
   }
 
   /// `path` with `.` and `x/..` pairs removed, as Go's `filepath.Clean` does.

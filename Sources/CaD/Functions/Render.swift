@@ -173,8 +173,9 @@ public struct Renderer {
 
   // MARK: Reading
 
-  /// The package root with symlinks resolved (kpt warns when the path given is a link).
-  static func resolveRoot(_ directory: String, log: (String) -> Void) throws(FunctionError) -> URL {
+  /// The directory with symbolic links resolved, warning as kpt does when the path given is a
+  /// link.
+  static func resolvingLink(_ directory: String, log: (String) -> Void) -> URL {
     let given = URL(fileURLWithPath: directory).standardizedFileURL
     if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: given.path) {
       let shown = URL(fileURLWithPath: target, relativeTo: URL(fileURLWithPath: "/x/"))
@@ -184,7 +185,12 @@ public struct Renderer {
         "[WARN] resolved symlink \"\(directory)\" to \"\(target.hasPrefix("/") ? target : cleaned)\", please note that the symlinks within the package are ignored\n"
       )
     }
-    let root = given.resolvingSymlinksInPath()
+    return given.resolvingSymlinksInPath()
+  }
+
+  /// The package root with symlinks resolved (kpt warns when the path given is a link).
+  static func resolveRoot(_ directory: String, log: (String) -> Void) throws(FunctionError) -> URL {
+    let root = resolvingLink(directory, log: log)
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory),
       isDirectory.boolValue

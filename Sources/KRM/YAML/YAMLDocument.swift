@@ -20,8 +20,10 @@ public struct YAMLDocument: Sendable {
   /// The document's text in its source, from its first comment or content line to the end of its
   /// last line, without the final line break and without any `---` separator.
   public let originalText: ArraySlice<UInt8>?
-  /// Sequence indentation detected on the original text (kpt's rule).
-  public let sequenceIndent: SequenceIndent
+  /// Sequence indentation detected on the original text (kpt's rule), or the one to write with.
+  public var sequenceIndent: SequenceIndent {
+    didSet { if sequenceIndent != oldValue { isModified = true } }
+  }
   /// First line of the document in its file (1-based), for messages.
   public let line: Int
 
