@@ -461,4 +461,76 @@ import Testing
 
         """.replacingOccurrences(of: "{root}", with: c.root))
   }
+
+  @Test func evalConfigFilesSymlinkedPathsAndSavingWithoutAKptfile() throws {
+    let c = try Case([
+      "cm.yaml": Self.configMap,
+      "{root}/scalar.yaml": "# a comment\nI am not a config\n",
+      "{root}/two.yaml": Self.configMap + "---\n" + Self.configMap,
+    ])
+    defer { c.remove() }
+    let scalar = try c.stoop([
+      "fn", "eval", "--exec", "{root}/id.sh", "--fn-config", "{root}/scalar.yaml",
+    ])
+    #expect(scalar.status == 1)
+    #expect(
+      scalar.stderr
+        == "error: failed to read functionConfig \"{root}/scalar.yaml\": wrong node kind: expected MappingNode but got ScalarNode: node contents:\nI am not a config\n"
+    )
+    let two = try c.stoop([
+      "fn", "eval", "--exec", "{root}/id.sh", "--fn-config", "{root}/two.yaml",
+    ])
+    #expect(
+      two.stderr
+        == "error: functionConfig \"{root}/two.yaml\" must not contain more than one config, got 2\n"
+    )
+    #expect(
+      try c.stoop(["fn", "eval", "--exec", "{root}/id.sh", "--fn-config", "gone.yaml"]).stderr
+        == "error: missing function config file: gone.yaml\n")
+
+    // A package named through a link is resolved with kpt's warning.
+    try FileManager.default.createSymbolicLink(
+      atPath: c.package + "/here", withDestinationPath: ".")
+    let linked = try c.stoop(["fn", "eval", "here", "--exec", "{root}/id.sh"])
+    #expect(linked.status == 0)
+    #expect(
+      linked.stderr.hasPrefix(
+        "[WARN] resolved symlink \"here\" to \".\", please note that the symlinks within the package are ignored\n"
+      ))
+
+    // --save with no Kptfile: the function's changes stay, the function is not saved.
+    let saved = try c.stoop([
+      "fn", "eval", "-s", "-t", "mutator", "-i", "set-namespace:v0.4.1", "--", "namespace=qa",
+    ])
+    #expect(saved.status == 0)
+    #expect(saved.stderr.hasSuffix("function not added: Kptfile not exists\n"))
+    #expect(c.text("cm.yaml").contains("namespace: qa"))
+  }
+
+  @Test func aConfigPathIntoASubpackageIsNotThePackagesOwn() throws {
+    let c = try Case([
+      "Kptfile": Self.kptfile(
+        "pipeline:\n  mutators:\n    - exec: {root}/id.sh\n      configPath: db/cfg.yaml\n"),
+      "db/Kptfile": Self.kptfile("", name: "db"),
+      "db/cfg.yaml": Self.configMap,
+    ])
+    defer { c.remove() }
+    let result = try c.stoop(["fn", "render", "--allow-exec"])
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("Reason: functionConfig must exist in the current package\n"))
+  }
+
+  @Test func execOutputKeepsTheFilesSequenceIndentation() throws {
+    let c = try Case([
+      "Kptfile": Self.kptfile("pipeline:\n  mutators:\n    - exec: \"sed -e 's/foo/bar/'\"\n"),
+      "cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: foo\nlist:\n  - a\n",
+    ])
+    defer { c.remove() }
+    #expect(try c.stoop(["fn", "render", "--allow-exec"]).status == 0)
+    // sed rewrote both documents; each is written back with its own wide indentation.
+    #expect(c.text("Kptfile").hasSuffix("  mutators:\n    - exec: \"sed -e 's/bar/bar/'\"\n"))
+    #expect(
+      c.text("cm.yaml")
+        == "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bar\nlist:\n  - a\n")
+  }
 }
