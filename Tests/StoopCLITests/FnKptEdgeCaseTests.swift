@@ -533,4 +533,65 @@ import Testing
       c.text("cm.yaml")
         == "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bar\nlist:\n  - a\n")
   }
+
+  @Test func resultsKeepEveryFieldKptRecords() throws {
+    let c = try Case([
+      "cm.yaml": Self.configMap,
+      "{root}/results.sh": """
+      #!/bin/sh
+      cat >/dev/null
+      cat <<'END'
+      apiVersion: config.kubernetes.io/v1
+      kind: ResourceList
+      items: []
+      results:
+        - message: bad thing
+          severity: error
+          resourceRef: {apiVersion: v1, kind: ConfigMap, name: cm, namespace: ns}
+          field: {path: data.a, currentValue: b, proposedValue: [c, d]}
+          file: {path: cm.yaml, index: 0}
+        - message: 'tagged: yes'
+          tags: {x: y, a: "1.0"}
+      END
+
+      """,
+    ])
+    defer { c.remove() }
+    chmod(c.root + "/results.sh", 0o755)
+    let result = try c.stoop([
+      "fn", "eval", "--exec", "{root}/results.sh", "--results-dir", "{root}/res", "-o", "stdout",
+    ])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(
+      result.stderr.contains(
+        "  Results:\n    [error] v1/ConfigMap/ns/cm data.a: bad thing\n    [info]: tagged: yes\n"))
+    #expect(
+      String(
+        decoding: FileManager.default.contents(atPath: c.root + "/res/results.yaml") ?? Data(),
+        as: UTF8.self
+      ).hasSuffix(
+        """
+            results:
+              - message: bad thing
+                severity: error
+                resourceRef:
+                  apiVersion: v1
+                  kind: ConfigMap
+                  name: cm
+                  namespace: ns
+                field:
+                  path: data.a
+                  currentValue: b
+                  proposedValue:
+                    - c
+                    - d
+                file:
+                  path: cm.yaml
+              - message: 'tagged: yes'
+                tags:
+                  a: "1.0"
+                  x: "y"
+
+        """))
+  }
 }

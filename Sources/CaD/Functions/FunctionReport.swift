@@ -12,6 +12,10 @@ public struct FunctionResultItem: Sendable, Equatable {
   public var fieldPath = ""
   public var filePath = ""
   public var fileIndex = 0
+  /// `field.currentValue` and `field.proposedValue` (`suggestedValue` in older SDKs), any YAML.
+  public var currentValue: YAMLNode?
+  public var proposedValue: YAMLNode?
+  public var tags: [String: String] = [:]
 
   public init(message: String, severity: String? = nil) {
     self.message = message
@@ -38,6 +42,12 @@ public struct FunctionResultItem: Sendable, Equatable {
           ?? ""
       }
       result.fieldPath = entry.node(at: ["field", "path"])?.string ?? ""
+      result.currentValue = entry.node(at: ["field", "currentValue"])
+      result.proposedValue =
+        entry.node(at: ["field", "proposedValue"]) ?? entry.node(at: ["field", "suggestedValue"])
+      for tag in entry["tags"]?.entries ?? [] where tag.value.isScalar {
+        result.tags[tag.key.value] = tag.value.value
+      }
       result.filePath = entry.node(at: ["file", "path"])?.string ?? ""
       result.fileIndex = entry.node(at: ["file", "index"])?.string.flatMap { Int($0) } ?? 0
       return result

@@ -248,12 +248,25 @@ enum PipelineWriter {
           text += "        resourceRef:\n"
           for (key, value) in reference { text += "          \(key): \(goScalar(value))\n" }
         }
-        if !result.fieldPath.isEmpty {
-          text += "        field:\n          path: \(goScalar(result.fieldPath))\n"
+        if !result.fieldPath.isEmpty || result.currentValue != nil || result.proposedValue != nil {
+          text += "        field:\n"
+          if !result.fieldPath.isEmpty { text += "          path: \(goScalar(result.fieldPath))\n" }
+          if let value = result.currentValue {
+            text += "          currentValue:" + goValue(value, indent: 12)
+          }
+          if let value = result.proposedValue {
+            text += "          proposedValue:" + goValue(value, indent: 12)
+          }
         }
         if !result.filePath.isEmpty {
           text += "        file:\n          path: \(goScalar(result.filePath))\n"
           if result.fileIndex != 0 { text += "          index: \(result.fileIndex)\n" }
+        }
+        if !result.tags.isEmpty {
+          text += "        tags:\n"
+          for key in result.tags.keys.sorted() {
+            text += "          \(goScalar(key)): \(goScalar(result.tags[key] ?? ""))\n"
+          }
         }
       }
     }
@@ -267,14 +280,46 @@ enum PipelineWriter {
     }
   }
 
-  /// A string as go-yaml writes it: plain when it reads back as the same string, else
-  /// single-quoted, or double-quoted when it holds line breaks or control characters.
+  /// A string as go-yaml writes it: plain when it reads back as the same string; double-quoted
+  /// when plain would read as another type (`y`, `1.0`) or it holds line breaks or control
+  /// characters; else single-quoted.
   static func goScalar(_ value: String) -> String {
     if ScalarFormatter.isPlainSafe(value) { return value }
-    if value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+    if value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
+      || ScalarFormatter.isPlainSyntax(value)
+    {
       return ScalarFormatter.format(value, style: .doubleQuoted, indent: 0)
     }
     return "'" + value.replacingOccurrences(of: "'", with: "''") + "'"
+  }
+
+  /// Any YAML value after its key: ` scalar` on the same line (as written), or a block below
+  /// at `indent`; ends with a line break.
+  static func goValue(_ node: YAMLNode, indent: Int) -> String {
+    if node.isScalar {
+      let text = String(decoding: YAMLDocument(root: node).text(), as: UTF8.self)
+      if !text.dropLast().contains("\n") { return " " + text }
+    }
+    let pad = String(repeating: " ", count: indent)
+    func block(_ node: YAMLNode, depth: Int) -> YAMLNode {
+      var copy = node
+      guard depth < 100 else { return copy }
+      copy.isFlow = false
+      for i in copy.entries.indices {
+        copy.entries[i].value = block(copy.entries[i].value, depth: depth + 1)
+      }
+      for i in copy.items.indices {
+        copy.items[i].node = block(copy.items[i].node, depth: depth + 1)
+      }
+      return copy
+    }
+    let body = String(
+      decoding: YAMLDocument(root: block(node, depth: 0)).text(sequenceIndent: .wide), as: UTF8.self
+    )
+    return "\n"
+      + body.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map {
+        pad + $0 + "\n"
+      }.joined()
   }
 
   /// A literal block scalar (`|`, `|-` or `|+`) whose lines sit at `indent`.

@@ -76,7 +76,7 @@ public enum ScalarFormatter {
   /// Whether `value` reads back as one plain scalar in block context, whatever it means: no
   /// indicator where one would be read, no `: ` or ` #`, nothing unprintable, and no document
   /// marker at the start.
-  static func isPlainSyntax(_ value: String) -> Bool {
+  public static func isPlainSyntax(_ value: String) -> Bool {
     let utf8 = value.utf8
     guard let first = utf8.first, let last = utf8.last else { return false }
     if first == 0x20 || last == 0x20 || last == UInt8(ascii: ":") { return false }
