@@ -142,6 +142,25 @@ import Testing
 
 
         """)
+  // Results are cut at four lines too, unless truncation is off.
+  let seven = (0..<7).map { FunctionResultItem(message: "r\($0)", severity: "info") }
+  #expect(
+    FunctionReport.finished(
+      "f", success: true, seconds: 0, results: seven, stderr: [], exitCode: nil)
+        == """
+        [PASS] "f" in 0s
+          Results:
+            [info]: r0
+            [info]: r1
+            [info]: r2
+            [info]: r3
+            ...(3 line(s) truncated, use '--truncate-output=false' to disable)
+
+        """)
+  #expect(
+    FunctionReport.finished(
+      "f", success: true, seconds: 0, results: seven, stderr: [], exitCode: nil, truncate: false
+    ).contains("[info]: r6\n"))
   #expect(
     ["0s", "200ms", "1.2s", "1m2.3s", "2s"]
       == [0.09, 0.25, 1.29, 62.35, 2.0].map(FunctionReport.duration))

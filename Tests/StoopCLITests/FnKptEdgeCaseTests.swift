@@ -594,4 +594,93 @@ import Testing
 
         """))
   }
+
+  @Test func kustomizeEraReleasesBehaveAsTheyDid() throws {
+    let c = try Case([
+      "Kptfile": Self.kptfile("pipeline:\n  mutators:\n    - image: gcr.io/kpt-functions/no-op\n"),
+      "cm.yaml": Self.configMap,
+      "local.yaml":
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: local\n  annotations:\n    config.kubernetes.io/local-config: \"true\"\n",
+      "rbac.yaml": """
+      apiVersion: v1
+      kind: ServiceAccount
+      metadata:
+        name: robot
+      ---
+      apiVersion: rbac.authorization.k8s.io/v1
+      kind: RoleBinding
+      metadata:
+        name: rb
+      subjects:
+        - kind: ServiceAccount
+          name: robot
+        - kind: User
+          name: alice
+
+      """,
+      "{root}/ns.yaml": """
+      apiVersion: fn.kpt.dev/v1alpha1
+      kind: SetNamespace
+      metadata:
+        name: ns
+      namespace: qa
+      additionalNamespaceFields:
+        - path: data/where
+          kind: ConfigMap
+          create: true
+
+      """,
+    ])
+    defer { c.remove() }
+    // kpt's test function no-op is built in.
+    let noOp = try c.stoop(["fn", "render"])
+    #expect(noOp.status == 0, "\(noOp.stderr)")
+    #expect(noOp.stderr.contains("[PASS] \"gcr.io/kpt-functions/no-op\" in 0s\n"))
+
+    // v0.2.x is still kustomize's transformer: local config, the Kptfile and unknown kinds get
+    // the namespace, extra fields are set, and subjects naming a ServiceAccount of the input.
+    let v02 = try c.stoop([
+      "fn", "eval", "-i", "set-namespace:v0.2.0", "--fn-config", "{root}/ns.yaml",
+    ])
+    #expect(v02.status == 0, "\(v02.stderr)")
+    #expect(c.text("Kptfile").contains("  name: p\n  namespace: qa\n"))
+    #expect(c.text("local.yaml").contains("  namespace: qa\n"))
+    #expect(c.text("cm.yaml").contains("  a: b\n  where: qa\n"))
+    #expect(
+      c.text("rbac.yaml").contains("  - kind: ServiceAccount\n    name: robot\n    namespace: qa\n")
+    )
+    #expect(c.text("rbac.yaml").hasSuffix("  - kind: User\n    name: alice\n"))
+
+    // Their configuration errors come as an error result, with the result's old line on stderr.
+    let empty = try c.stoop([
+      "fn", "eval", "-i", "set-namespace:v0.1.3", "--results-dir", "{root}/res",
+    ])
+    #expect(empty.status == 1)
+    #expect(
+      empty.stderr.hasPrefix(
+        """
+        [RUNNING] "gcr.io/kpt-fn/set-namespace:v0.1.3"
+        [FAIL] "gcr.io/kpt-fn/set-namespace:v0.1.3" in 0s
+          Results:
+            [error]: failed to configure function: input namespace cannot be empty
+          Stderr:
+            "[error] /// : failed to configure function: input namespace cannot be empty"
+          Exit code: 1
+
+        """))
+    #expect(
+      String(
+        decoding: FileManager.default.contents(atPath: c.root + "/res/results.yaml") ?? Data(),
+        as: UTF8.self
+      ).hasSuffix(
+        """
+          - image: gcr.io/kpt-fn/set-namespace:v0.1.3
+            stderr: '[error] /// : failed to configure function: input namespace cannot be empty'
+            exitCode: 1
+            results:
+              - message: 'failed to configure function: input namespace cannot be empty'
+                severity: error
+
+        """))
+  }
 }

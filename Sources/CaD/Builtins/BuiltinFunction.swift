@@ -60,10 +60,18 @@ public struct BuiltinContext: Sendable {
   }
 }
 
-/// A built-in failed: exit code 1 with this on stderr.
+/// A built-in failed: exit code 1 with this on stderr, and these results.
 public struct BuiltinFailure: Error, Sendable {
   public var stderr: String
+  public var results: [FunctionResultItem] = []
   public init(_ stderr: String) { self.stderr = stderr }
+
+  /// A failure as the 2021 kustomize-based releases report it through their function framework:
+  /// an error result, and the result's old one-line form on stderr.
+  public init(frameworkError message: String) {
+    stderr = "[error] /// : " + message
+    results = [FunctionResultItem(message: message, severity: "error")]
+  }
 }
 
 /// A catalog function stoop runs in process.
@@ -104,7 +112,7 @@ public struct BuiltinFunction: Sendable {
   public static let all: [BuiltinFunction] = [
     .applyReplacements, .applySetters, .createSetters, .ensureNameSubstring, .listSetters,
     .removeLocalConfigResources, .searchReplace, .setAnnotations, .setImage, .setLabels,
-    .setNamePrefix, .setNamespace, .upsertResource,
+    .setNamePrefix, .setNamespace, .upsertResource, .noOp,
   ]
 }
 

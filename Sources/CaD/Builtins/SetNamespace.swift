@@ -20,7 +20,7 @@ extension BuiltinFunction {
       """,
     acceptsVersion: zeroMinor(upTo: 4),
     body: { context throws(BuiltinFailure) in
-      if context.isBefore([0, 2]) {
+      if context.isBefore([0, 3]) {
         try SetNamespace.kustomize(&context)
       } else {
         try SetNamespace.run(&context)
@@ -352,36 +352,63 @@ enum SetNamespace {
     }
   }
 
-  // MARK: v0.1.x
+  // MARK: v0.1.x and v0.2.x
 
-  /// v0.1.x: kustomize's namespace transformer. Every resource not known to be cluster-scoped
-  /// gets `metadata.namespace`; RoleBinding and ClusterRoleBinding subjects named `default` too.
+  /// v0.1.x and v0.2.x: kustomize's namespace transformer. Every resource not known to be
+  /// cluster-scoped gets `metadata.namespace` (local config and unknown kinds included);
+  /// RoleBinding and ClusterRoleBinding subjects named `default` too, and from v0.2 subjects
+  /// naming a ServiceAccount of the input. A `SetNamespace` config may name
+  /// `additionalNamespaceFields` (or the older `fieldSpecs`) to set as well.
   static func kustomize(_ context: inout BuiltinContext) throws(BuiltinFailure) {
+    let mustBe =
+      "failed to configure function: `functionConfig` must be a `ConfigMap` or `SetNamespace`"
     guard let node = context.functionConfig, node.isMapping else {
-      throw BuiltinFailure(
-        "failed to configure function: `functionConfig` must be a `ConfigMap` or `SetNamespace`")
+      throw BuiltinFailure(frameworkError: mustBe)
     }
     let namespace: String
+    var extra: [FieldSpec] = []
     switch node["kind"]?.string {
     case "ConfigMap": namespace = node.node(at: ["data", "namespace"])?.string ?? ""
-    case "SetNamespace": namespace = node["namespace"]?.string ?? ""
+    case "SetNamespace":
+      namespace = node["namespace"]?.string ?? ""
+      if node["additionalNamespaceFields"] != nil && node["fieldSpecs"] != nil {
+        // The catalog's message names the labels field (sic).
+        throw BuiltinFailure(
+          frameworkError:
+            "failed to configure function: `fieldSpecs` has been deprecated, please rename it to `additionalLabelFields`"
+        )
+      }
+      let fields = node["additionalNamespaceFields"] ?? node["fieldSpecs"]
+      extra = fields?.items.compactMap { FieldSpec(node: $0.node) } ?? []
     default:
-      throw BuiltinFailure(
-        "failed to configure function: `functionConfig` must be a `ConfigMap` or `SetNamespace`")
+      throw BuiltinFailure(frameworkError: mustBe)
     }
     if namespace.isEmpty {
-      throw BuiltinFailure("failed to configure function: input namespace cannot be empty")
+      throw BuiltinFailure(
+        frameworkError: "failed to configure function: input namespace cannot be empty")
     }
+    let serviceAccounts =
+      context.isBefore([0, 2])
+      ? [] : Set(context.items.filter { $0.kind == "ServiceAccount" }.map(\.name))
     for i in context.items.indices {
       var item = context.items[i]
       if item.kind == "RoleBinding" || item.kind == "ClusterRoleBinding" {
-        for (j, subject) in (item.document.root["subjects"]?.items ?? []).enumerated()
-        where subject.node["name"]?.string == "default" {
-          item.document.root.setString(namespace, at: ["subjects", String(j), "namespace"])
+        for (j, subject) in (item.document.root["subjects"]?.items ?? []).enumerated() {
+          let name = subject.node["name"]?.string ?? ""
+          let account =
+            subject.node["kind"]?.string == "ServiceAccount" && serviceAccounts.contains(name)
+          if name == "default" || account {
+            item.document.root.setString(namespace, at: ["subjects", String(j), "namespace"])
+          }
         }
       }
       if !clusterKinds.contains(item.kind) {
         item.document.root.setString(namespace, at: ["metadata", "namespace"])
+        for spec in extra where spec.selects(item) {
+          spec.apply(to: &item.document.root) { node, _ in
+            if !(node.isScalar && node.value == namespace) { node = .scalar(namespace) }
+          }
+        }
       }
       context.items[i] = item
     }

@@ -67,7 +67,7 @@ public struct FunctionResultItem: Sendable, Equatable {
 
 /// What kpt prints on stderr about one function run.
 public enum FunctionReport {
-  /// At most this many stderr lines are shown unless truncation is off.
+  /// At most this many result and stderr lines are shown unless truncation is off.
   public static let shownLines = 4
 
   public static func running(_ name: String) -> String { "[RUNNING] \(goQuoted(name))\n" }
@@ -81,7 +81,12 @@ public enum FunctionReport {
     var text = "[\(success ? "PASS" : "FAIL")] \(goQuoted(name)) in \(duration(seconds))\n"
     if !results.isEmpty {
       text += "  Results:\n"
-      for result in results { text += "    " + result.line + "\n" }
+      let shown = truncate ? results.prefix(shownLines) : results[...]
+      for result in shown { text += "    " + result.line + "\n" }
+      if shown.count < results.count {
+        text +=
+          "    ...(\(results.count - shown.count) line(s) truncated, use '--truncate-output=false' to disable)\n"
+      }
     }
     if !stderr.isEmpty {
       text += "  Stderr:\n"

@@ -230,7 +230,10 @@ enum PipelineWriter {
       }
       if !record.stderr.isEmpty {
         let stderr = String(decoding: record.stderr, as: UTF8.self)
-        text += "    stderr: " + blockScalar(stderr, indent: 6) + "\n"
+        // go-yaml writes one line as a scalar, several as a literal block.
+        text +=
+          "    stderr: "
+          + (stderr.contains("\n") ? blockScalar(stderr, indent: 6) : goScalar(stderr)) + "\n"
       }
       text += "    exitCode: \(record.exitCode)\n"
       guard !record.results.isEmpty else { continue }

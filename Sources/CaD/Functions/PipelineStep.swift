@@ -89,7 +89,7 @@ final class StepRunner {
       log(
         FunctionReport.finished(
           name, success: false, seconds: seconds, results: run.results, stderr: [],
-          exitCode: nil))
+          exitCode: nil, truncate: options.truncateOutput))
       throw FunctionError(error)
     }
     log(
