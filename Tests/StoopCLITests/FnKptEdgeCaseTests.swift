@@ -683,4 +683,51 @@ import Testing
 
         """))
   }
+
+  @Test func setAnnotationsV01RebuildsTheAnnotationMaps() throws {
+    let c = try Case([
+      "Kptfile": Self.kptfile(
+        "pipeline:\n  mutators:\n    - image: gcr.io/kpt-fn/set-annotations:v0.1.3\n      configMap:\n        abc: def\n"
+      ),
+      "cm.yaml": """
+      apiVersion: v1
+      kind: ConfigMap
+      metadata:
+        name: cm
+        annotations:
+          projectId: 'PROJECT_ID' # kpt-set: ${project}
+          enabled: "true"
+      data:
+        quoted: 'kept'
+
+      """,
+    ])
+    defer { c.remove() }
+    let result = try c.stoop(["fn", "render"])
+    #expect(result.status == 0, "\(result.stderr)")
+    // Quotes plain can do without go; quotes a string needs stay; comments and the rest of the
+    // resource are untouched.
+    #expect(
+      c.text("cm.yaml") == """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: cm
+          annotations:
+            projectId: PROJECT_ID # kpt-set: ${project}
+            enabled: "true"
+            abc: def
+        data:
+          quoted: 'kept'
+
+        """)
+    let wrongKind = try c.stoop([
+      "fn", "eval", "-i", "set-annotations:v0.1.3", "--fn-config", "{root}/p/Kptfile",
+    ])
+    #expect(wrongKind.status == 1)
+    #expect(
+      wrongKind.stderr.contains(
+        "\"[error] /// : failed to configure function: function config must be a ConfigMap or SetAnnotationConfig\""
+      ))
+  }
 }

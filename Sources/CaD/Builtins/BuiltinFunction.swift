@@ -36,6 +36,20 @@ public struct BuiltinContext: Sendable {
     return false
   }
 
+  /// What the kustomize-based releases of 2021 did to every resource they were given: kustomize
+  /// takes kpt's bookkeeping annotations out and puts the annotation map back together, so its
+  /// strings are written plain again where plain reads the same (kpt restores the order and the
+  /// comments).
+  mutating func rebuildAnnotationMaps() {
+    for i in items.indices {
+      guard var annotations = items[i].document.root.node(at: ["metadata", "annotations"]),
+        annotations.isMapping
+      else { continue }
+      annotations.unquoteStrings()
+      items[i].document.root.set(annotations, at: ["metadata", "annotations"])
+    }
+  }
+
   public mutating func info(_ message: String) {
     results.append(FunctionResultItem(message: message, severity: "info"))
   }

@@ -40,30 +40,37 @@ enum SetAnnotations {
   }()
 
   static func run(_ context: inout BuiltinContext) throws(BuiltinFailure) {
+    // v0.1.x: kustomize's transformer behind the 2021 function framework.
+    let legacy = context.isBefore([0, 2])
+    func failure(_ message: String) -> BuiltinFailure {
+      legacy
+        ? BuiltinFailure(frameworkError: "failed to configure function: " + message)
+        : BuiltinFailure("[error]: failed to configure function: " + message)
+    }
     let mustBe =
-      "[error]: failed to configure function: `functionConfig` must be a `ConfigMap` or `SetAnnotations`"
-    guard let node = context.functionConfig, node.isMapping else { throw BuiltinFailure(mustBe) }
+      legacy
+      ? "function config must be a ConfigMap or SetAnnotationConfig"
+      : "`functionConfig` must be a `ConfigMap` or `SetAnnotations`"
+    guard let node = context.functionConfig, node.isMapping else { throw failure(mustBe) }
     var annotations: [(key: String, value: String)]
     var extra: [FieldSpec] = []
     switch (node["apiVersion"]?.string, node["kind"]?.string) {
     case ("v1", "ConfigMap"):
       annotations = node.stringMap(at: ["data"])
-    case ("fn.kpt.dev/v1alpha1", "SetAnnotations"), ("fn.kpt.dev/v1alpha1", "SetAnnotationConfig"):
+    case ("fn.kpt.dev/v1alpha1", "SetAnnotationConfig"),
+      ("fn.kpt.dev/v1alpha1", "SetAnnotations") where !legacy:
       annotations = node.stringMap(at: ["annotations"])
       if node["additionalAnnotationFields"] != nil && node["fieldSpecs"] != nil {
-        throw BuiltinFailure(
-          "[error]: failed to configure function: `fieldSpecs` has been deprecated, please rename it to `additionalAnnotationFields`"
-        )
+        throw failure(
+          "`fieldSpecs` has been deprecated, please rename it to `additionalAnnotationFields`")
       }
       let fields = node["additionalAnnotationFields"] ?? node["fieldSpecs"]
       extra = fields?.items.compactMap { FieldSpec(node: $0.node) } ?? []
     default:
-      throw BuiltinFailure(mustBe)
+      throw failure(mustBe)
     }
-    if annotations.isEmpty {
-      throw BuiltinFailure(
-        "[error]: failed to configure function: input annotation list cannot be empty")
-    }
+    if annotations.isEmpty { throw failure("input annotation list cannot be empty") }
+    if legacy { context.rebuildAnnotationMaps() }
     annotations.sort { $0.key < $1.key }
     let summary =
       "set annotations: {"

@@ -387,6 +387,7 @@ enum SetNamespace {
       throw BuiltinFailure(
         frameworkError: "failed to configure function: input namespace cannot be empty")
     }
+    context.rebuildAnnotationMaps()
     let serviceAccounts =
       context.isBefore([0, 2])
       ? [] : Set(context.items.filter { $0.kind == "ServiceAccount" }.map(\.name))
