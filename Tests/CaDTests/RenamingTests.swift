@@ -218,6 +218,57 @@ private let workloads = """
   #expect(output.contains("  name: pkg\n"))
 }
 
+/// The catalog (ensure_name_substring.go) looks each additional field up once, segment by
+/// segment: a field that holds the substring is left, a missing one is created with `create`,
+/// and a list path, which that lookup never finds, gets the substring on every element.
+@Test func ensureNameSubstringChecksEachAdditionalFieldAsAWhole() throws {
+  let yaml = """
+    apiVersion: dev.example.com/v1
+    kind: Pipeline
+    metadata:
+      name: prod-build
+    spec:
+      owner: prod-team
+      steps:
+      - name: prod-compile
+      - name: test
+
+    """
+  let (output, _) = try runBuiltin(
+    "ensure-name-substring", yaml,
+    config: """
+      apiVersion: fn.kpt.dev/v1alpha1
+      kind: EnsureNameSubstring
+      metadata:
+        name: c
+      substring: prod-
+      additionalNameFields:
+        - kind: Pipeline
+          path: spec/owner
+        - kind: Pipeline
+          path: spec/steps[]/name
+        - kind: Pipeline
+          path: spec/runner/name
+          create: true
+
+      """)
+  #expect(
+    output == """
+      apiVersion: dev.example.com/v1
+      kind: Pipeline
+      metadata:
+        name: prod-build
+      spec:
+        owner: prod-team
+        steps:
+        - name: prod-prod-compile
+        - name: prod-test
+        runner:
+          name: prod-
+
+      """)
+}
+
 @Test func ensureNameSubstringRejectsBadConfiguration() {
   let yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n"
   #expect(
