@@ -282,3 +282,30 @@ private let labels = """
   #expect(failure == "failed to evaluate function: error: function failure")
   #expect(output.hasSuffix("  name: fine\n  labels:\n    app: new\n    color: orange\n"))
 }
+
+/// v0.1.x reads its config as the catalog's kustomize-based main.go does: exact apiVersions,
+/// the deprecated fieldSpecs refused next to additionalLabelFields, failures as error results.
+@Test func kustomizeFamilyChecksItsConfigAsTheCatalogDid() throws {
+  let yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n"
+  let (_, results, failure) = try runBuiltinOutcome(
+    "set-labels", yaml,
+    config: "apiVersion: fn.kpt.dev/v1beta1\nkind: SetLabels\nlabels:\n  app: web\n",
+    tag: "v0.1.5")
+  #expect(
+    failure == "failed to configure function: function config must be a ConfigMap or SetLabels")
+  #expect(results == ["error: " + (failure ?? "")])
+  let both = builtinFailure(
+    "set-labels", yaml,
+    config: """
+      apiVersion: fn.kpt.dev/v1alpha1
+      kind: SetLabels
+      labels:
+        app: web
+      fieldSpecs: []
+      additionalLabelFields: []
+      """, tag: "v0.1.5")
+  #expect(
+    both
+      == "failed to configure function: fieldSpecs has been deprecated, please rename it to additionalLabelFields"
+  )
+}

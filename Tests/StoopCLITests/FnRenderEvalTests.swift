@@ -295,7 +295,8 @@ import Testing
     #expect(missing.stderr.contains("does not exist"))
     let labels = try run(stoopBinary, ["fn", "eval", root, "-i", "set-labels:v0.1.5"])
     #expect(labels.status == 1)
-    #expect(labels.stderr.contains("function config must be a ConfigMap or SetLabelConfig"))
+    #expect(
+      labels.stderr.contains("failed to configure function: input label list cannot be empty"))
     // An imperative run whose selectors match nothing is refused; a pipeline step only warns.
     let nothing = try run(
       stoopBinary, ["fn", "eval", root, "-i", "set-labels", "--match-kind", "Job", "--", "a=b"])

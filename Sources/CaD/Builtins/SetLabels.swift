@@ -103,26 +103,29 @@ enum SetLabels {
 
   /// v0.1.x: kustomize's commonLabels, on every resource including local configuration.
   static func kustomize(_ context: inout BuiltinContext) throws(BuiltinFailure) {
-    guard let node = context.functionConfig, node.isMapping else {
-      throw BuiltinFailure(
-        "failed to configure function: function config must be a ConfigMap or SetLabelConfig")
+    func fail(_ message: String) -> BuiltinFailure {
+      let text = "failed to configure function: " + message
+      context.results.append(FunctionResultItem(message: text, severity: "error"))
+      return BuiltinFailure(text)
     }
+    let mustBe = "function config must be a ConfigMap or SetLabels"
+    guard let node = context.functionConfig, node.isMapping else { throw fail(mustBe) }
     var labels: [(key: String, value: String)]
     var extra: [FieldSpec] = []
-    switch node["kind"]?.string {
-    case "ConfigMap":
+    switch (node["apiVersion"]?.string, node["kind"]?.string) {
+    case ("v1", "ConfigMap"):
       labels = node.stringMap(at: ["data"])
-    case "SetLabelConfig", "SetLabels":
+    case ("fn.kpt.dev/v1alpha1", "SetLabelConfig"), ("fn.kpt.dev/v1alpha1", "SetLabels"):
       labels = node.stringMap(at: ["labels"])
+      if node["additionalLabelFields"] != nil && node["fieldSpecs"] != nil {
+        throw fail("fieldSpecs has been deprecated, please rename it to additionalLabelFields")
+      }
       let fields = node["additionalLabelFields"] ?? node["fieldSpecs"]
       extra = fields?.items.compactMap { FieldSpec(node: $0.node) } ?? []
     default:
-      throw BuiltinFailure(
-        "failed to configure function: function config must be a ConfigMap or SetLabelConfig")
+      throw fail(mustBe)
     }
-    if labels.isEmpty {
-      throw BuiltinFailure("failed to configure function: input label list cannot be empty")
-    }
+    if labels.isEmpty { throw fail("input label list cannot be empty") }
     labels.sort { $0.key < $1.key }
     for i in context.items.indices {
       var item = context.items[i]
