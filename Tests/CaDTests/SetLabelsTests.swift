@@ -292,7 +292,8 @@ private let labels = """
     config: "apiVersion: fn.kpt.dev/v1beta1\nkind: SetLabels\nlabels:\n  app: web\n",
     tag: "v0.1.5")
   #expect(
-    failure == "failed to configure function: function config must be a ConfigMap or SetLabels")
+    failure
+      == "failed to configure function: function config must be a ConfigMap or SetLabelConfig")
   #expect(results == ["error: " + (failure ?? "")])
   let both = builtinFailure(
     "set-labels", yaml,

@@ -108,7 +108,8 @@ enum SetLabels {
       context.results.append(FunctionResultItem(message: text, severity: "error"))
       return BuiltinFailure(text)
     }
-    let mustBe = "function config must be a ConfigMap or SetLabels"
+    // kpt's own e2e cases pin this wording for v0.1.4.
+    let mustBe = "function config must be a ConfigMap or SetLabelConfig"
     guard let node = context.functionConfig, node.isMapping else { throw fail(mustBe) }
     var labels: [(key: String, value: String)]
     var extra: [FieldSpec] = []
