@@ -91,7 +91,7 @@ enum SearchReplace {
     let hasValueMatcher = data["by-value"] != nil || regex != nil
 
     for i in context.items.indices {
-      let (path, index) = context.items[i].fileReference
+      let path = context.items[i].fileReference.path
       if let fileGlob {
         guard path.range(of: fileGlob, options: .regularExpression) != nil else { continue }
       }
@@ -104,7 +104,6 @@ enum SearchReplace {
         var result = FunctionResultItem(message: message)
         result.fieldPath = field
         result.filePath = path
-        result.fileIndex = index
         results.append(result)
       }
       // Setting a field by its full path creates it.
