@@ -44,3 +44,12 @@ private let twoDocuments = """
   #expect(failure == "no matches for the input list of setters")
   #expect(results == ["error: failed to create setters: no matches for the input list of setters"])
 }
+
+/// apply-setters' failure: an error result with the message, the bare message on stderr.
+@Test func applySettersReportsAMissingSetterValue() throws {
+  let yaml = "kind: ConfigMap\nmetadata:\n  name: a # kpt-set: ${x}-${y}\n"
+  let (_, results, failure) = try runBuiltinOutcome(
+    "apply-setters", yaml, config: "kind: ConfigMap\ndata:\n  x: one\n")
+  #expect(failure == "values for setters [${y}] must be provided")
+  #expect(results == ["error: failed to apply setters: values for setters [${y}] must be provided"])
+}

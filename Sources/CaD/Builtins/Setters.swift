@@ -176,7 +176,7 @@ enum Setters {
       if let failure {
         context.results.append(
           FunctionResultItem(message: "failed to apply setters: \(failure)", severity: "error"))
-        throw BuiltinFailure("failed to apply setters: \(failure)")
+        throw BuiltinFailure(failure)
       }
       if !root.sameContent(as: context.items[i].document.root) {
         context.items[i].document.root = root
