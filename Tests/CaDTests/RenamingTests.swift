@@ -4,38 +4,6 @@ import Testing
 
 @testable import CaD
 
-/// Runs a built-in on the documents of `yaml` and returns them as YAML again.
-private func run(
-  _ name: String, _ yaml: String, config: String?, tag: String? = nil
-) throws -> (output: String, results: [FunctionResultItem]) {
-  let file = try YAMLFile(parsing: Array(yaml.utf8), name: "resources.yaml")
-  let items = file.documents.enumerated().map { i, document in
-    FunctionItem.read(document, path: "resources.yaml", index: i)
-  }
-  let configNode = try config.map {
-    try YAMLFile(parsing: Array($0.utf8), name: "fn-config.yaml").documents[0].root
-  }
-  var context = BuiltinContext(items: items, functionConfig: configNode, tag: tag)
-  guard let function = BuiltinFunction.named(name) else {
-    Issue.record("no built-in \(name)")
-    return ("", [])
-  }
-  try function.run(&context)
-  let out = YAMLFile(documents: context.items.map { $0.documentForWriting() })
-  return (String(decoding: out.bytes(), as: UTF8.self), context.results)
-}
-
-private func failure(_ name: String, _ yaml: String, config: String?) -> String {
-  do {
-    _ = try run(name, yaml, config: config)
-    return "no failure"
-  } catch let error as BuiltinFailure {
-    return error.stderr
-  } catch {
-    return "\(error)"
-  }
-}
-
 private let workloads = """
   apiVersion: v1
   kind: ConfigMap
@@ -133,7 +101,7 @@ private let workloads = """
 /// Every object but the Namespace gets the prefix, and each reference follows the object it
 /// named in the same namespace; references to objects outside the package stay.
 @Test func ensureNameSubstringRenamesAndFollowsReferences() throws {
-  let (output, results) = try run(
+  let (output, results) = try runBuiltin(
     "ensure-name-substring", workloads,
     config: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  prepend: prod-\n")
   #expect(results.isEmpty)
@@ -148,7 +116,7 @@ private let workloads = """
   #expect(output == expected)
 
   // Already containing the substring: nothing changes, so the function is idempotent.
-  let again = try run(
+  let again = try runBuiltin(
     "ensure-name-substring", output,
     config: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  prepend: prod-\n")
   #expect(again.output == output)
@@ -184,7 +152,7 @@ private let workloads = """
     """
   // Only `settings` in `other` lacks the suffix; the pod in shop names a ConfigMap that is not
   // in the package for its namespace, so its reference stays.
-  let (output, _) = try run(
+  let (output, _) = try runBuiltin(
     "ensure-name-substring", yaml,
     config: """
       apiVersion: fn.kpt.dev/v1alpha1
@@ -227,7 +195,7 @@ private let workloads = """
       name: pkg
 
     """
-  let (output, _) = try run(
+  let (output, _) = try runBuiltin(
     "ensure-name-substring", yaml,
     config: """
       apiVersion: fn.kpt.dev/v1alpha1
@@ -250,28 +218,79 @@ private let workloads = """
   #expect(output.contains("  name: pkg\n"))
 }
 
+/// The catalog (ensure_name_substring.go) looks each additional field up once, segment by
+/// segment: a field that holds the substring is left, a missing one is created with `create`,
+/// and a list path, which that lookup never finds, gets the substring on every element.
+@Test func ensureNameSubstringChecksEachAdditionalFieldAsAWhole() throws {
+  let yaml = """
+    apiVersion: dev.example.com/v1
+    kind: Pipeline
+    metadata:
+      name: prod-build
+    spec:
+      owner: prod-team
+      steps:
+      - name: prod-compile
+      - name: test
+
+    """
+  let (output, _) = try runBuiltin(
+    "ensure-name-substring", yaml,
+    config: """
+      apiVersion: fn.kpt.dev/v1alpha1
+      kind: EnsureNameSubstring
+      metadata:
+        name: c
+      substring: prod-
+      additionalNameFields:
+        - kind: Pipeline
+          path: spec/owner
+        - kind: Pipeline
+          path: spec/steps[]/name
+        - kind: Pipeline
+          path: spec/runner/name
+          create: true
+
+      """)
+  #expect(
+    output == """
+      apiVersion: dev.example.com/v1
+      kind: Pipeline
+      metadata:
+        name: prod-build
+      spec:
+        owner: prod-team
+        steps:
+        - name: prod-prod-compile
+        - name: prod-test
+        runner:
+          name: prod-
+
+      """)
+}
+
 @Test func ensureNameSubstringRejectsBadConfiguration() {
   let yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n"
   #expect(
-    failure(
+    builtinFailure(
       "ensure-name-substring", yaml,
       config: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: b\n  c: d\n")
       == "failed to load the `functionConfig`: only 1 entry is allowed in the ConfigMap, but got: 2"
   )
   #expect(
-    failure(
+    builtinFailure(
       "ensure-name-substring", yaml,
       config: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  middle: x\n")
       == "failed to load the `functionConfig`: unknown editMode: middle, only prepend and append are allowed"
   )
   #expect(
-    failure(
+    builtinFailure(
       "ensure-name-substring", yaml,
       config: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: c\n")
       == "failed to load the `functionConfig`: function config must be either /v1, Kind=ConfigMap or fn.kpt.dev/v1alpha1, Kind=EnsureNameSubstring, but we got: apps/v1, Kind=Deployment"
   )
   #expect(
-    failure(
+    builtinFailure(
       "ensure-name-substring", yaml,
       config: "apiVersion: fn.kpt.dev/v1alpha1\nkind: EnsureNameSubstring\nmetadata:\n  name: c\n")
       == "failed to load the `functionConfig`: substring must not be empty")
@@ -321,7 +340,7 @@ private let workloads = """
       namespace: billing
 
     """
-  let (output, results) = try run("set-name-prefix", yaml, config: nil)
+  let (output, results) = try runBuiltin("set-name-prefix", yaml, config: nil)
   #expect(results.isEmpty)
   let expected =
     yaml
@@ -330,7 +349,7 @@ private let workloads = """
     .replacingOccurrences(of: "name: packagename\n", with: "name: billing\n")
   #expect(output == expected)
 
-  let custom = try run(
+  let custom = try runBuiltin(
     "set-name-prefix", yaml,
     config:
       "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  prefix: pay\n  oldPrefix: packagename\n"
@@ -338,7 +357,7 @@ private let workloads = """
   #expect(custom.output.contains("name: pay-runner\n") && custom.output.contains("name: pay\n"))
 
   #expect(
-    failure(
+    builtinFailure(
       "set-name-prefix", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n", config: nil)
       == "failed to evaluate function: unable to find package context object")
 }

@@ -11,7 +11,11 @@ extension BuiltinFunction {
         [{select, reject, fieldPaths, options {delimiter, index, create}}].
       """,
     example: "stoop fn eval DIR -i apply-replacements:v0.1 --fn-config replacements.yaml",
-    notes: "Selection by labelSelector and annotationSelector is supported on targets.",
+    notes: """
+      Targets select by labelSelector and annotationSelector, in Kubernetes label selector \
+      syntax; a reject's id and its selectors each reject what they match, as in kustomize. A \
+      namespace of default selects resources without one.
+      """,
     acceptsVersion: zeroMinor(upTo: 1),
     body: { context throws(BuiltinFailure) in try ApplyReplacements.run(&context) })
 }
@@ -51,9 +55,13 @@ enum ApplyReplacements {
         let create = options?["create"]?.string == "true"
         for i in context.items.indices {
           let item = context.items[i]
-          guard matches(select, item), !rejects.contains(where: { matches($0, item) }) else {
-            continue
+          let isTarget: Bool
+          do {
+            isTarget = try Self.isTarget(item, select: select, rejects: rejects)
+          } catch {
+            throw fail(&context, error.stderr)
           }
+          guard isTarget else { continue }
           var root = item.document.root
           for path in paths {
             let segments = parsePath(path)
@@ -72,7 +80,7 @@ enum ApplyReplacements {
   static func sourceValue(_ source: YAMLNode, _ context: inout BuiltinContext)
     throws(BuiltinFailure) -> YAMLNode
   {
-    let found = context.items.filter { matches(source, $0) }
+    let found = context.items.filter { idMatches(source, $0) }
     let description = describe(source)
     guard !found.isEmpty else { throw fail(&context, "nothing selected by \(description)") }
     guard found.count == 1 else {
@@ -110,29 +118,68 @@ enum ApplyReplacements {
     return "[" + text + "]"
   }
 
-  /// kustomize selector: empty fields are wildcards; labels and annotations as subsets.
-  static func matches(_ selector: YAMLNode, _ item: FunctionItem) -> Bool {
+  /// kustomize's id selection: empty fields are wildcards, and namespaces compare as
+  /// effective namespaces (none is `default` for a namespaced kind; a cluster-scoped kind
+  /// has none that a selector can name).
+  static func idMatches(_ selector: YAMLNode, _ item: FunctionItem) -> Bool {
     let (group, version) = item.groupVersion
     for (key, actual) in [
       ("group", group), ("version", version), ("kind", item.kind), ("name", item.name),
-      ("namespace", item.namespace ?? ""),
     ] {
       if let wanted = selector[key]?.string, !wanted.isEmpty, wanted != actual { return false }
     }
+    guard let wanted = selector["namespace"]?.string, !wanted.isEmpty else { return true }
+    if SetNamespace.scope(of: item) == .cluster { return false }
+    let namespace = item.namespace ?? ""
+    return wanted == (namespace.isEmpty ? "default" : namespace)
+  }
+
+  static func hasId(_ selector: YAMLNode) -> Bool {
+    ["group", "version", "kind", "name", "namespace"].contains {
+      !(selector[$0]?.string ?? "").isEmpty
+    }
+  }
+
+  /// A selector's labelSelector and annotationSelector, Kubernetes label selectors
+  /// (`a=b,c in (d,e),!f`) over the labels and the annotations; true when it has neither.
+  static func labelsMatch(_ selector: YAMLNode, _ item: FunctionItem) throws(BuiltinFailure)
+    -> Bool
+  {
     let resource = item.resource
     for (key, have) in [
       ("labelSelector", resource.labels), ("annotationSelector", resource.annotations),
     ] {
       guard let text = selector[key]?.string, !text.isEmpty else { continue }
-      for requirement in text.split(separator: ",") {
-        let pair = requirement.split(separator: "=", maxSplits: 1).map {
-          $0.trimmingCharacters(in: .whitespaces)
-        }
-        guard pair.count == 2, have.contains(where: { $0.key == pair[0] && $0.value == pair[1] })
-        else { return false }
+      let parsed: LabelSelector
+      do {
+        parsed = try LabelSelector(text)
+      } catch {
+        throw BuiltinFailure(error.description)
       }
+      let map = Dictionary(have.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+      if !parsed.matches(map) { return false }
     }
     return true
+  }
+
+  static func hasLabelSelection(_ selector: YAMLNode) -> Bool {
+    ["labelSelector", "annotationSelector"].contains { !(selector[$0]?.string ?? "").isEmpty }
+  }
+
+  /// kustomize's target rule: selected by id and by label and annotation selectors, and not
+  /// rejected, where a reject's id rejects what it selects and a reject's label or annotation
+  /// selectors, separately, reject what they match.
+  static func isTarget(
+    _ item: FunctionItem, select: YAMLNode, rejects: [YAMLNode]
+  ) throws(BuiltinFailure) -> Bool {
+    var rejectedByLabels = false
+    for reject in rejects where hasLabelSelection(reject) {
+      if try labelsMatch(reject, item) { rejectedByLabels = true }
+    }
+    guard try labelsMatch(select, item), !rejectedByLabels, idMatches(select, item) else {
+      return false
+    }
+    return !rejects.contains { hasId($0) && idMatches($0, item) }
   }
 
   /// kyaml's path syntax: `.`-separated, `[key=value]` picks list elements, `[a.b]` is a key that

@@ -68,19 +68,33 @@ struct FieldSpec: Sendable {
   }
 
   /// Walks the path in `root`, into every element of a list met on the way, creating missing
-  /// mappings when `create` is set, and calls `body` on each node the path ends at, with the
-  /// dot-joined field path.
-  func apply(to root: inout YAMLNode, _ body: (inout YAMLNode, [String]) -> Void) {
-    FieldSpec.walk(&root, path[...], trail: [], create: create, body)
+  /// fields when `create` is set (mappings on the way, `leaf` at the end), and calls `body` on
+  /// each node the path ends at, with the trail of keys to it.
+  func apply(
+    to root: inout YAMLNode, leaf: YAMLNode = .mapping(),
+    _ body: (inout YAMLNode, [String]) -> Void
+  ) {
+    FieldSpec.walk(&root, path[...], trail: [], create: create ? leaf : nil, body)
+  }
+
+  /// The node at the path as written, each segment a mapping key (`containers[]` included,
+  /// which no mapping has), as kyaml's Lookup finds it; nil when the path leaves the mappings.
+  func lookup(in root: YAMLNode) -> YAMLNode? {
+    var current = root
+    for key in path {
+      guard current.isMapping, let next = current[key] else { return nil }
+      current = next
+    }
+    return current
   }
 
   private static func walk(
-    _ node: inout YAMLNode, _ path: ArraySlice<String>, trail: [String], create: Bool,
+    _ node: inout YAMLNode, _ path: ArraySlice<String>, trail: [String], create leaf: YAMLNode?,
     _ body: (inout YAMLNode, [String]) -> Void
   ) {
     if node.isSequence {
       for i in node.items.indices {
-        walk(&node.items[i].node, path, trail: trail, create: create, body)
+        walk(&node.items[i].node, path, trail: trail, create: leaf, body)
       }
       return
     }
@@ -92,12 +106,12 @@ struct FieldSpec: Sendable {
     let key = first.hasSuffix("[]") ? String(first.dropLast(2)) : first
     let rest = path.dropFirst()
     if let i = node.index(ofKey: key), !node.entries[i].value.isNull {
-      walk(&node.entries[i].value, rest, trail: trail + [key], create: create, body)
+      walk(&node.entries[i].value, rest, trail: trail + [key], create: leaf, body)
       return
     }
-    guard create, !first.hasSuffix("[]") else { return }
-    var child = YAMLNode.mapping()
-    walk(&child, rest, trail: trail + [key], create: create, body)
+    guard let leaf, !first.hasSuffix("[]") else { return }
+    var child = rest.isEmpty ? leaf : YAMLNode.mapping()
+    walk(&child, rest, trail: trail + [key], create: leaf, body)
     if let i = node.index(ofKey: key) {
       node.entries[i].value = child
     } else {

@@ -15,8 +15,9 @@ extension BuiltinFunction {
       """,
     example: "stoop fn eval DIR -i ensure-name-substring:v0.2.0 -- prepend=prod-",
     notes: """
-      CustomResourceDefinitions, APIServices, Namespaces and the Kptfile keep their names. \
-      References follow stoop's table of Kubernetes name references (pod specs, RBAC, Ingress, \
+      CustomResourceDefinitions, APIServices, Namespaces and the Kptfile keep their names. An \
+      additional field that holds the substring is left; a list field (a path with []) gets it \
+      on every element, even those that hold it, as in the catalog. References follow stoop's table of Kubernetes name references (pod specs, RBAC, Ingress, \
       autoscaling, webhooks, owner references, Config Connector), namespace by namespace.
       """,
     acceptsVersion: zeroMinor(upTo: 2),
@@ -108,20 +109,26 @@ enum EnsureNameSubstring {
 
   static func run(_ context: inout BuiltinContext) throws(BuiltinFailure) {
     let config = try config(context.functionConfig)
-    func edited(_ text: String) -> String? {
-      if text.contains(config.substring) { return nil }
-      return config.append ? text + config.substring : config.substring + text
-    }
     let nameField = FieldSpec("metadata/name", create: false)
     var renames: [NameReferences.Rename] = []
     var renamedIndices: Set<Int> = []
     for i in context.items.indices where !keepsName(context.items[i]) {
       var item = context.items[i]
       for spec in [nameField] + config.fields where spec.selects(item) {
+        // As the catalog does, the whole field is looked up once: when it holds the substring
+        // the field spec is done, otherwise every value it reaches gets the substring (a list
+        // path is never found this way, so all its elements do).
+        if let found = spec.lookup(in: item.document.root), found.isScalar,
+          found.value.contains(config.substring)
+        {
+          continue
+        }
         let isName = spec.path == nameField.path
         let before = item
-        spec.apply(to: &item.document.root) { node, _ in
-          guard node.isScalar, let text = edited(node.value) else { return }
+        spec.apply(to: &item.document.root, leaf: .scalar("")) { node, _ in
+          guard node.isScalar else { return }
+          let text =
+            config.append ? node.value + config.substring : config.substring + node.value
           if isName {
             renames.append(NameReferences.rename(of: before, to: text))
             renamedIndices.insert(i)

@@ -23,30 +23,37 @@ enum SearchReplace {
     "by-value", "by-file-path", "by-value-regex", "by-path", "put-value", "put-comment",
   ]
 
-  static func fail(_ message: String) -> BuiltinFailure {
-    BuiltinFailure("failed to perform search-replace operation: \"\(message)\"")
+  /// The catalog's failure: an error result quoting the message, and the message on stderr.
+  static func fail(_ context: inout BuiltinContext, _ message: String) -> BuiltinFailure {
+    context.results.append(
+      FunctionResultItem(
+        message: "failed to perform search-replace operation: \(FunctionReport.goQuoted(message))",
+        severity: "error"))
+    return BuiltinFailure(message)
   }
 
   static func run(_ context: inout BuiltinContext) throws(BuiltinFailure) {
+    // As in the catalog, a key given an empty value counts as not given.
     var data: [String: String] = [:]
     for (key, value) in context.functionConfig?.stringMap(at: ["data"]) ?? [] {
       guard keys.contains(key) else {
         throw fail(
+          &context,
           "invalid matcher \"\(key)\", must be one of ["
             + keys.map { "\"\($0)\"" }.joined(separator: " ")
             + "]")
       }
-      data[key] = value
+      if !value.isEmpty { data[key] = value }
     }
     if data["by-value"] != nil && data["by-value-regex"] != nil {
-      throw fail("only one of [\"by-value\", \"by-value-regex\"] can be provided")
+      throw fail(&context, "only one of [\"by-value\", \"by-value-regex\"] can be provided")
     }
     var regex: NSRegularExpression? = nil
     if let pattern = data["by-value-regex"] {
       do {
         regex = try NSRegularExpression(pattern: pattern)
       } catch {
-        throw fail("invalid regular expression \(pattern)")
+        throw fail(&context, "error parsing regexp: invalid regular expression: `\(pattern)`")
       }
     }
     let byPath = data["by-path"].map {
@@ -56,7 +63,7 @@ enum SearchReplace {
     let putValue = data["put-value"]
     let putComment = data["put-comment"]
     let mutating = putValue != nil || putComment != nil
-    var failure: BuiltinFailure? = nil
+    var failure: String? = nil
 
     func captures(_ text: String) -> [String] {
       guard let regex else { return [] }
@@ -84,17 +91,19 @@ enum SearchReplace {
     let hasValueMatcher = data["by-value"] != nil || regex != nil
 
     for i in context.items.indices {
-      let (path, index) = context.items[i].fileReference
+      let path = context.items[i].fileReference.path
       if let fileGlob {
         guard path.range(of: fileGlob, options: .regularExpression) != nil else { continue }
       }
       var root = context.items[i].document.root
       var results: [FunctionResultItem] = []
-      func record(_ message: String, field: String) {
+      func record(_ value: String, field: String) {
+        let message =
+          (mutating ? "Mutated field value to " : "Matched field value ")
+          + FunctionReport.goQuoted(value)
         var result = FunctionResultItem(message: message)
         result.fieldPath = field
         result.filePath = path
-        result.fileIndex = index
         results.append(result)
       }
       // Setting a field by its full path creates it.
@@ -104,19 +113,22 @@ enum SearchReplace {
         var existing = root.node(at: byPath) ?? .scalar("")
         existing.replaceScalarText(putValue)
         root.set(existing.isScalar ? existing : .literal(putValue), at: byPath)
-        record("Mutated field value to \"\(putValue)\"", field: byPath.joined(separator: "."))
+        record(putValue, field: byPath.joined(separator: "."))
         context.items[i].document.root = root
         context.results += results
         continue
       }
       root.walkFields { node, comments, visit in
         guard failure == nil else { return }
-        if let putComment, let byPath, node.isSequence,
+        if let putComment, let byPath, node.isSequence, !node.items.isEmpty,
           pathMatches(byPath[...], visit.segments[...])
         {
+          // The catalog reports the list in flow style and the field by the by-path pattern.
+          let shown =
+            "[" + node.items.map { yamlText($0.node, comment: nil) }.joined(separator: ", ") + "]"
           node.isFlow = false
           comments.line = "# " + putComment
-          record("Mutated field value to \"\(putComment)\"", field: visit.path + " # " + putComment)
+          record(shown, field: data["by-path"].map { $0 + " # " + putComment } ?? "")
           return
         }
         guard node.isScalar else { return }
@@ -127,32 +139,57 @@ enum SearchReplace {
           return
         }
         let groups = captures(text)
-        if let putValue {
-          guard let newText = substitute(putValue, groups) else {
-            failure = fail("unable to resolve capture groups")
-            return
-          }
-          node.replaceScalarText(newText)
-        }
         if let putComment {
           guard let comment = substitute(putComment, groups) else {
-            failure = fail("unable to resolve capture groups")
+            failure = "unable to resolve capture groups"
             return
           }
           comments.line = "# " + comment
         }
-        record(
-          mutating
-            ? "Mutated field value to \"\(node.value)\"" : "Matched field value \"\(node.value)\"",
-          field: visit.path)
+        if let putValue {
+          guard let newText = substitute(putValue, groups) else {
+            failure = "unable to resolve capture groups"
+            return
+          }
+          node.replaceScalarText(newText)
+        }
+        // The catalog shows the field as go-yaml writes it, line comment included, and only
+        // for a resource read from a file.
+        if !path.isEmpty { record(yamlText(node, comment: comments.line), field: visit.path) }
       }
-      if let failure { throw failure }
+      if let failure { throw fail(&context, failure) }
       if !root.sameContent(as: context.items[i].document.root) {
         context.items[i].document.root = root
       }
       context.results += results
     }
     if context.results.isEmpty { context.results.append(FunctionResultItem(message: "no matches")) }
+  }
+
+  /// A scalar as go-yaml writes it on its own: in its quoting style (plain when that reads
+  /// back the same, else single quotes), a line break making it a literal block, its line
+  /// comment after it.
+  static func yamlText(_ node: YAMLNode, comment: String?) -> String {
+    var text: String
+    switch node.style {
+    case .plain where node.value.contains("\n"):
+      text = ScalarFormatter.format(node.value, style: .literal, indent: 0)
+    case .plain:
+      var untagged = node
+      untagged.tag = nil
+      let resolves = Setters.type(of: untagged)
+      if node.tag == "!!str" && resolves != "str" {
+        text = ScalarFormatter.format(node.value, style: .doubleQuoted, indent: 0)
+      } else if resolves != "str" || ScalarFormatter.isPlainSafe(node.value) {
+        text = node.value
+      } else {
+        text = ScalarFormatter.format(node.value, style: .singleQuoted, indent: 0)
+      }
+    default:
+      text = ScalarFormatter.format(node.value, style: node.style, indent: 0)
+    }
+    if let comment, !comment.isEmpty { text += " " + comment }
+    return text
   }
 
   /// `*` one segment, `**` any number, `name[*]` / `*[i]` list elements.

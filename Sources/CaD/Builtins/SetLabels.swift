@@ -15,7 +15,10 @@ extension BuiltinFunction {
     example: "stoop fn eval DIR -i set-labels:v0.1.5 -- app=web tier=backend",
     notes: """
       From v0.2 on, resources annotated config.kubernetes.io/local-config are left alone, as in \
-      the catalog; v0.1.x labels them too.
+      the catalog; v0.1.x labels them too. From v0.2 on, the selectors of Jobs, CronJob job \
+      templates, PodDisruptionBudgets and NetworkPolicies (and topology spread and affinity \
+      selectors) only have labels updated whose keys they already hold, as in the catalog; \
+      v0.1.x adds every label to them.
       """,
     acceptsVersion: zeroMinor(upTo: 2),
     body: { context throws(BuiltinFailure) in
@@ -100,26 +103,30 @@ enum SetLabels {
 
   /// v0.1.x: kustomize's commonLabels, on every resource including local configuration.
   static func kustomize(_ context: inout BuiltinContext) throws(BuiltinFailure) {
-    guard let node = context.functionConfig, node.isMapping else {
-      throw BuiltinFailure(
-        "failed to configure function: function config must be a ConfigMap or SetLabelConfig")
+    func fail(_ message: String) -> BuiltinFailure {
+      let text = "failed to configure function: " + message
+      context.results.append(FunctionResultItem(message: text, severity: "error"))
+      return BuiltinFailure(text)
     }
+    // kpt's own e2e cases pin this wording for v0.1.4.
+    let mustBe = "function config must be a ConfigMap or SetLabelConfig"
+    guard let node = context.functionConfig, node.isMapping else { throw fail(mustBe) }
     var labels: [(key: String, value: String)]
     var extra: [FieldSpec] = []
-    switch node["kind"]?.string {
-    case "ConfigMap":
+    switch (node["apiVersion"]?.string, node["kind"]?.string) {
+    case ("v1", "ConfigMap"):
       labels = node.stringMap(at: ["data"])
-    case "SetLabelConfig", "SetLabels":
+    case ("fn.kpt.dev/v1alpha1", "SetLabelConfig"), ("fn.kpt.dev/v1alpha1", "SetLabels"):
       labels = node.stringMap(at: ["labels"])
+      if node["additionalLabelFields"] != nil && node["fieldSpecs"] != nil {
+        throw fail("fieldSpecs has been deprecated, please rename it to additionalLabelFields")
+      }
       let fields = node["additionalLabelFields"] ?? node["fieldSpecs"]
       extra = fields?.items.compactMap { FieldSpec(node: $0.node) } ?? []
     default:
-      throw BuiltinFailure(
-        "failed to configure function: function config must be a ConfigMap or SetLabelConfig")
+      throw fail(mustBe)
     }
-    if labels.isEmpty {
-      throw BuiltinFailure("failed to configure function: input label list cannot be empty")
-    }
+    if labels.isEmpty { throw fail("input label list cannot be empty") }
     labels.sort { $0.key < $1.key }
     for i in context.items.indices {
       var item = context.items[i]
@@ -131,66 +138,6 @@ enum SetLabels {
       context.items[i] = item
     }
   }
-
-  /// The label paths of catalog master: (spec, create).
-  static let paths: [FieldSpec] = {
-    var specs = [
-      FieldSpec("metadata/labels", create: true),
-      FieldSpec("spec/selector", version: "v1", kind: "Service", create: true),
-      FieldSpec("spec/selector", version: "v1", kind: "ReplicationController", create: true),
-    ]
-    for (group, kind) in [
-      ("", "Deployment"), ("", "ReplicaSet"), ("", "DaemonSet"), ("apps", "StatefulSet"),
-    ] {
-      specs.append(FieldSpec("spec/selector/matchLabels", group: group, kind: kind, create: true))
-    }
-    specs += [
-      FieldSpec("spec/selector/matchLabels", group: "batch", kind: "Job", create: false),
-      FieldSpec(
-        "spec/selector/matchLabels", group: "policy", kind: "PodDisruptionBudget", create: false),
-      FieldSpec(
-        "spec/podSelector/matchLabels", group: "networking.k8s.io", kind: "NetworkPolicy",
-        create: false),
-      FieldSpec(
-        "spec/ingress[]/from[]/podSelector/matchLabels", group: "networking.k8s.io",
-        kind: "NetworkPolicy", create: false),
-      FieldSpec(
-        "spec/egress[]/to[]/podSelector/matchLabels", group: "networking.k8s.io",
-        kind: "NetworkPolicy", create: false),
-    ]
-    for (group, version, kind) in [
-      ("", "v1", "ReplicationController"), ("", "", "Deployment"), ("", "", "ReplicaSet"),
-      ("", "", "DaemonSet"), ("", "", "StatefulSet"), ("batch", "", "Job"),
-    ] {
-      specs.append(
-        FieldSpec(
-          "spec/template/metadata/labels", group: group, version: version, kind: kind,
-          create: true))
-      specs.append(
-        FieldSpec(
-          "spec/template/spec/topologySpreadConstraints[]/labelSelector/matchLabels",
-          group: group, version: version, kind: kind, create: false))
-    }
-    specs += [
-      FieldSpec("spec/jobTemplate/metadata/labels", group: "batch", kind: "CronJob", create: true),
-      FieldSpec(
-        "spec/jobTemplate/spec/selector/matchLabels", group: "batch", kind: "CronJob",
-        create: false),
-      FieldSpec(
-        "spec/jobTemplate/spec/template/metadata/labels", group: "batch", kind: "CronJob",
-        create: true),
-      FieldSpec(
-        "spec/jobTemplate/spec/template/spec/topologySpreadConstraints[]/labelSelector/matchLabels",
-        group: "batch", kind: "CronJob", create: false),
-      FieldSpec(
-        "spec/volumeClaimTemplates[]/metadata/labels", group: "apps", kind: "StatefulSet",
-        create: true),
-      FieldSpec(
-        "spec/volumeClaimTemplates[]/selector/matchLabels", group: "apps", kind: "StatefulSet",
-        create: false),
-    ]
-    return specs
-  }()
 
   /// v0.2.x and master.
   static func run(_ context: inout BuiltinContext) throws(BuiltinFailure) {
@@ -233,19 +180,17 @@ enum SetLabels {
       return
     }
     labels.sort { $0.key < $1.key }
-    var count = 0
+    var pass = LabelPass(labels: labels)
+    var failed = false
     for i in targets {
-      var item = context.items[i]
-      for spec in paths where spec.selectsLeniently(item) {
-        spec.apply(to: &item.document.root) { map, _ in
-          for (key, value) in labels {
-            map.setMapValue(key, value)
-            count += 1
-          }
-        }
+      do {
+        try pass.label(&context.items[i])
+      } catch {
+        context.results.append(FunctionResultItem(message: error.message, severity: "error"))
+        failed = true
       }
-      context.items[i] = item
     }
-    context.info("set \(count) labels in total")
+    context.info("set \(pass.count) labels in total")
+    if failed { throw BuiltinFailure("failed to evaluate function: error: function failure") }
   }
 }

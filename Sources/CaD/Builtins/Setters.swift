@@ -119,7 +119,7 @@ enum Setters {
       uniquingKeysWith: { a, _ in a })
     var failure: String? = nil
     for i in context.items.indices {
-      let (path, index) = context.items[i].fileReference
+      let path = context.items[i].fileReference.path
       var root = context.items[i].document.root
       var results: [FunctionResultItem] = []
       root.walkFields { node, comments, visit in
@@ -171,13 +171,12 @@ enum Setters {
           message: "set field value to \(FunctionReport.goQuoted(shown))")
         result.fieldPath = visit.path
         result.filePath = path
-        result.fileIndex = index
         results.append(result)
       }
       if let failure {
         context.results.append(
           FunctionResultItem(message: "failed to apply setters: \(failure)", severity: "error"))
-        throw BuiltinFailure("failed to apply setters: \(failure)")
+        throw BuiltinFailure(failure)
       }
       if !root.sameContent(as: context.items[i].document.root) {
         context.items[i].document.root = root
@@ -192,8 +191,13 @@ enum Setters {
   // MARK: create-setters
 
   static func create(_ context: inout BuiltinContext) throws(BuiltinFailure) {
+    func fail(_ message: String) -> BuiltinFailure {
+      context.results.append(
+        FunctionResultItem(message: "failed to create setters: \(message)", severity: "error"))
+      return BuiltinFailure(message)
+    }
     let data = context.functionConfig?.stringMap(at: ["data"]) ?? []
-    guard !data.isEmpty else { throw BuiltinFailure("config map cannot be empty") }
+    guard !data.isEmpty else { throw fail("config map cannot be empty") }
     var scalars: [(name: String, value: String)] = []
     var lists: [(name: String, values: [String])] = []
     for (name, value) in data {
@@ -224,15 +228,16 @@ enum Setters {
     }
 
     for i in context.items.indices {
-      let (path, index) = context.items[i].fileReference
+      let path = context.items[i].fileReference.path
       var root = context.items[i].document.root
       var results: [FunctionResultItem] = []
       func record(_ pattern: String, _ value: String, _ field: String) {
         var result = FunctionResultItem(
-          message: "Added line comment \"kpt-set: \(pattern)\" for field with value \"\(value)\"")
+          message:
+            "Added line comment \(FunctionReport.goQuoted("kpt-set: " + pattern)) for field with value \(FunctionReport.goQuoted(value))"
+        )
         result.fieldPath = field
         result.filePath = path
-        result.fileIndex = index
         results.append(result)
       }
       root.walkFields { node, comments, visit in
@@ -255,9 +260,7 @@ enum Setters {
       }
       context.results += results
     }
-    if context.results.isEmpty {
-      throw BuiltinFailure("failed to create setters: no matches for the input list of setters")
-    }
+    if context.results.isEmpty { throw fail("no matches for the input list of setters") }
   }
 
   // MARK: list-setters
