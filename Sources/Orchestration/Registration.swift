@@ -158,16 +158,71 @@ public struct Registration: Sendable, Equatable {
     directory.split(separator: "/", omittingEmptySubsequences: true).joined(separator: "/")
   }
 
+  /// RFC 3339 in UTC to the second (`2026-12-01T06:40:00Z`), as Kubernetes writes timestamps.
+  /// Written by hand: a Foundation date formatter costs more to build than a listing of
+  /// thousands of objects takes to print.
   static func timestamp(_ date: Date) -> String {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime]
-    return formatter.string(from: date)
+    var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+    var parts = tm()
+    guard gmtime_r(&seconds, &parts) != nil else { return "1970-01-01T00:00:00Z" }
+    func padded(_ value: Int32, _ width: Int) -> String {
+      let digits = String(value)
+      return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+    return padded(parts.tm_year + 1900, 4) + "-" + padded(parts.tm_mon + 1, 2) + "-"
+      + padded(parts.tm_mday, 2) + "T" + padded(parts.tm_hour, 2) + ":" + padded(parts.tm_min, 2)
+      + ":" + padded(parts.tm_sec, 2) + "Z"
   }
 
+  /// An RFC 3339 timestamp (`2026-12-01T06:40:00Z`, fractions and `±hh:mm` offsets read too).
   static func date(_ text: String) -> Date? {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime]
-    return formatter.date(from: text)
+    let bytes = Array(text.utf8)
+    func number(_ from: Int, _ count: Int) -> Int32? {
+      guard from + count <= bytes.count else { return nil }
+      var value: Int32 = 0
+      for byte in bytes[from..<from + count] {
+        guard byte >= 0x30, byte <= 0x39 else { return nil }
+        value = value * 10 + Int32(byte - 0x30)
+      }
+      return value
+    }
+    guard bytes.count >= 20, bytes[4] == 0x2D, bytes[7] == 0x2D,
+      bytes[10] == 0x54 || bytes[10] == 0x74, bytes[13] == 0x3A, bytes[16] == 0x3A,
+      let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
+      let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
+      (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+    else { return nil }
+    var index = 19
+    var fraction = 0.0
+    if bytes[index] == 0x2E {
+      var scale = 0.1
+      index += 1
+      while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 {
+        fraction += Double(bytes[index] - 0x30) * scale
+        scale /= 10
+        index += 1
+      }
+    }
+    var offset = 0
+    guard index < bytes.count else { return nil }
+    if bytes[index] == 0x5A || bytes[index] == 0x7A {
+      guard index + 1 == bytes.count else { return nil }
+    } else if bytes[index] == 0x2B || bytes[index] == 0x2D, index + 6 == bytes.count,
+      bytes[index + 3] == 0x3A, let hours = number(index + 1, 2), let minutes = number(index + 4, 2)
+    {
+      offset = (Int(hours) * 3600 + Int(minutes) * 60) * (bytes[index] == 0x2B ? 1 : -1)
+    } else {
+      return nil
+    }
+    var parts = tm()
+    parts.tm_year = year - 1900
+    parts.tm_mon = month - 1
+    parts.tm_mday = day
+    parts.tm_hour = hour
+    parts.tm_min = minute
+    parts.tm_sec = second
+    let seconds = timegm(&parts)
+    return Date(timeIntervalSince1970: Double(seconds - offset) + fraction)
   }
 }
 

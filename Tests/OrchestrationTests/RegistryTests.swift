@@ -218,3 +218,18 @@ final class WarningLog: @unchecked Sendable {
   held.release()
   #expect(try registry.sync("simple", namespace: "default") == Registry.SyncReport())
 }
+
+/// Timestamps are RFC 3339 in UTC to the second, written and read without a date formatter.
+@Test func timestampsRoundTripAsKubernetesWritesThem() throws {
+  let moment = Date(timeIntervalSince1970: 1_796_104_116)
+  #expect(Registration.timestamp(moment) == "2026-12-01T05:48:36Z")
+  #expect(Registration.timestamp(Date(timeIntervalSince1970: 0.9)) == "1970-01-01T00:00:00Z")
+  #expect(Registration.date("2026-12-01T05:48:36Z") == moment)
+  #expect(Registration.date("2026-12-01T06:48:36+01:00") == moment)
+  #expect(Registration.date("2026-12-01T05:48:36.5Z") == moment.addingTimeInterval(0.5))
+  for bad in [
+    "", "2026-12-01", "2026-13-01T00:00:00Z", "2026-12-01T05:48:36", "x026-12-01T05:48:36Z",
+  ] {
+    #expect(Registration.date(bad) == nil)
+  }
+}
