@@ -116,7 +116,7 @@ struct RpkgGet: ParsableCommand {
       var listing = Listings.packageRevisions(
         revisions, registrations: try registry.list(namespace: scope),
         singleItem: names.count == 1,
-        kptfile: plain ? { _ in nil } : lifecycle.kptfile(of:))
+        kptfile: plain ? { _ in nil } : lifecycle.kptfileReader())
       listing.items = listing.items.filter(selector.matches)
       Terminal.standardOutput(
         Array(
