@@ -464,15 +464,18 @@ public struct Discovery {
     }
     for i in best.values { revisions[i].latest = true }
     // Porch's order: leaf package name, revision, lifecycle, then the name (which holds the path).
-    func leaf(_ path: String) -> Substring { path.split(separator: "/").last ?? Substring(path) }
-    return revisions.sorted { a, b in
-      let (x, y) = (leaf(a.path), leaf(b.path))
-      if x != y { return x < y }
+    // Each leaf name is cut out once, not at every comparison.
+    let keyed = revisions.map { revision in
+      (leaf: revision.path.split(separator: "/").last.map(String.init) ?? revision.path, revision)
+    }
+    return keyed.sorted { first, second in
+      let (a, b) = (first.1, second.1)
+      if first.leaf != second.leaf { return first.leaf < second.leaf }
       if a.revision != b.revision { return a.revision < b.revision }
       if a.lifecycle != b.lifecycle { return a.lifecycle.rawValue < b.lifecycle.rawValue }
       if a.name != b.name { return a.name < b.name }
       return a.path < b.path
-    }
+    }.map(\.1)
   }
 
   /// §3.4 for one tag.
