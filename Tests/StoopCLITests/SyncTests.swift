@@ -301,3 +301,20 @@ private func read(_ path: String) -> String {
   // Nothing to remember: a file is the user's.
   #expect(try world.stoop(["sync", "get"]).stderr == "No syncs found.\n")
 }
+
+@Test func aRememberedDeploymentWhoseDirectoryWentIsMissingUntilDelForgetsIt() throws {
+  let world = try UpgradeWorld.registered("sync-missing")
+  defer { try? FileManager.default.removeItem(atPath: world.work) }
+  try world.revision("v1", value: "one")
+  let out = world.work + "/out"
+  try world.output(["sync", "create", "web", "--package", "blueprints/nginx", "--to-dir", out])
+  let yaml = try world.output(["sync", "get", "web", "-o", "yaml"])
+  #expect(yaml.hasPrefix("apiVersion: stoop.dev/v1alpha1\nkind: DirectorySync\n"))
+  #expect(yaml.contains("status:\n  status: Synced\n  upToDate: \"true\"\n  latestRevision: v1\n"))
+  try FileManager.default.removeItem(atPath: out)
+  #expect(try world.output(["sync", "get"]).contains("Missing"))
+  #expect(
+    try world.output(["sync", "del", "web"]) == "web: \(out) holds it no longer; forgotten\n")
+  #expect(try world.stoop(["sync", "get"]).stderr == "No syncs found.\n")
+  #expect(try world.stoop(["sync", "del", "web"]).status == 4)
+}

@@ -49,20 +49,21 @@ extension SyncDeployer {
     }
     let owned = previous?.files ?? [:]
     try refuseOverwrites(of: present, owned: owned, by: files, in: directory)
-    if let previous, previous == state, try previous.drift(in: directory).isEmpty {
+    let drift = try previous?.drift(in: directory)
+    if let previous, let drift, previous == state, drift.edited.isEmpty, drift.missing.isEmpty {
       return "\(name) is up to date in \(directory): \(description)"
     }
-    if let previous {
-      let drift = try previous.drift(in: directory)
-      if !drift.edited.isEmpty {
-        warn(
-          "replacing files edited in \(directory) since they were deployed: \(drift.edited.joined(separator: ", "))"
-        )
-      }
+    if let edited = drift?.edited, !edited.isEmpty {
+      warn(
+        "replacing files edited in \(directory) since they were deployed: \(edited.joined(separator: ", "))"
+      )
     }
     try replace(owned: owned, with: files, state: state, in: directory)
-    guard let previous, previous.tag != state.tag || previous.commit != state.commit else {
+    guard let previous else {
       return "\(name) deployed to \(directory): \(description), \(files.count) files"
+    }
+    guard previous.tag != state.tag || previous.commit != state.commit else {
+      return "\(name) put back in \(directory): \(description), \(files.count) files"
     }
     return
       "\(name) moved from \(previous.revisionLabel) to \(source.revisionLabel) in \(directory): \(description), \(files.count) files"
