@@ -173,13 +173,13 @@ _stoop() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    repo|rpkg|pkg|fn|help)
+    repo|rpkg|pkg|fn|sync|help)
         # Offer subcommand argument completions
         "_stoop_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'repo rpkg pkg fn help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'repo rpkg pkg fn sync help' -- "${cur}"))
         ;;
     esac
 }
@@ -1011,6 +1011,161 @@ _stoop_fn_doc() {
     repeating_options=()
     non_repeating_options=()
     __stoop_offer_flags_options 1
+}
+
+_stoop_sync() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __stoop_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    create|get|del)
+        # Offer subcommand argument completions
+        "_stoop_sync_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'create get del' -- "${cur}"))
+        ;;
+    esac
+}
+
+_stoop_sync_create() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--package --repository --kind --sync-namespace --pin --auth --secret-ref --delete-policy --cluster-role -o --output --to-dir --to-repository --to-path --context --kubeconfig -n --namespace)
+    __stoop_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--package')
+        return
+        ;;
+    '--repository')
+        return
+        ;;
+    '--kind')
+        __stoop_add_completions -W 'rootsync'$'\n''reposync'
+        return
+        ;;
+    '--sync-namespace')
+        return
+        ;;
+    '--pin')
+        __stoop_add_completions -W 'tag'$'\n''commit'
+        return
+        ;;
+    '--auth')
+        __stoop_add_completions -W 'none'$'\n''ssh'$'\n''cookiefile'$'\n''gcenode'$'\n''gcpserviceaccount'$'\n''token'$'\n''githubapp'
+        return
+        ;;
+    '--secret-ref')
+        return
+        ;;
+    '--delete-policy')
+        __stoop_add_completions -W 'foreground'$'\n''orphan'
+        return
+        ;;
+    '--cluster-role')
+        return
+        ;;
+    '-o'|'--output')
+        return
+        ;;
+    '--to-dir')
+        return
+        ;;
+    '--to-repository')
+        return
+        ;;
+    '--to-path')
+        return
+        ;;
+    '--context')
+        return
+        ;;
+    '--kubeconfig')
+        return
+        ;;
+    '-n'|'--namespace')
+        return
+        ;;
+    esac
+}
+
+_stoop_sync_get() {
+    repeating_flags=()
+    non_repeating_flags=(--offline --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-o --output --to-dir --to-repository --to-path --context --kubeconfig -n --namespace)
+    __stoop_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-o'|'--output')
+        __stoop_add_completions -W 'table'$'\n''wide'$'\n''yaml'$'\n''json'
+        return
+        ;;
+    '--to-dir')
+        return
+        ;;
+    '--to-repository')
+        return
+        ;;
+    '--to-path')
+        return
+        ;;
+    '--context')
+        return
+        ;;
+    '--kubeconfig')
+        return
+        ;;
+    '-n'|'--namespace')
+        return
+        ;;
+    esac
+}
+
+_stoop_sync_del() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--kind --to-dir --to-repository --to-path --context --kubeconfig -n --namespace)
+    __stoop_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--kind')
+        __stoop_add_completions -W 'rootsync'$'\n''reposync'
+        return
+        ;;
+    '--to-dir')
+        return
+        ;;
+    '--to-repository')
+        return
+        ;;
+    '--to-path')
+        return
+        ;;
+    '--context')
+        return
+        ;;
+    '--kubeconfig')
+        return
+        ;;
+    '-n'|'--namespace')
+        return
+        ;;
+    esac
 }
 
 _stoop_help() {

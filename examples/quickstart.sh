@@ -111,5 +111,15 @@ echo "== deleting: a draft at once, a published revision after propose-delete"
 "$STOOP" rpkg propose-delete blueprints/nginx@v1
 "$STOOP" rpkg del blueprints/nginx@v1
 "$STOOP" rpkg get
-"$STOOP" repo unregister blueprints
-"$STOOP" repo unregister deployments
+
+echo
+echo "== deploying the published deployments/web: the RootSync Config Sync would apply (the"
+echo "   manifests only), then the package's files into a directory, with no cluster"
+"$STOOP" sync create web --package deployments/web -o yaml | sed 's/^/   /'
+"$STOOP" sync create web --package deployments/web --to-dir "$work/deployed"
+ls -A "$work/deployed" | sed 's/^/   /'
+echo "   an edit is drift (the reason on stderr); create again puts the revision back"
+sed -i 's/replicas: 5/replicas: 9/' "$work/deployed/deployment.yaml"
+"$STOOP" sync get
+"$STOOP" sync create web --package deployments/web --to-dir "$work/deployed" 2>/dev/null
+"$STOOP" sync get

@@ -368,26 +368,41 @@ public final class Repository: @unchecked Sendable {
   public func replacingSubtree(in base: ObjectID?, at path: String, with subtree: ObjectID?)
     throws(GitError) -> ObjectID
   {
+    try replacingEntry(in: base, at: path, with: subtree, mode: .tree)
+  }
+
+  /// A copy of `base` (or of the empty tree) with the entry at `path` set to `id` with `mode` (a
+  /// blob, an executable or a subtree), or removed when `id` is nil; trees left empty on the way
+  /// are removed too.
+  public func replacingEntry(
+    in base: ObjectID?, at path: String, with id: ObjectID?, mode: FileMode
+  )
+    throws(GitError) -> ObjectID
+  {
     let components = path.split(separator: "/").map(String.init)
     guard let first = components.first else {
-      if let subtree { return subtree }
+      if let id, mode == .tree { return id }
       return try buildTree(base: nil, changes: [])
     }
-    var existing: ObjectID? = nil
-    if let base {
-      existing = try treeEntries(base).first { $0.name == first && $0.mode == .tree }?.id
-    }
-    var replacement = subtree
+    var replacement = id
+    var replacementMode = mode
     if components.count > 1 {
-      replacement = try replacingSubtree(
-        in: existing, at: components.dropFirst().joined(separator: "/"), with: subtree)
+      var existing: ObjectID? = nil
+      if let base {
+        existing = try treeEntries(base).first { $0.name == first && $0.mode == .tree }?.id
+      }
+      replacement = try replacingEntry(
+        in: existing, at: components.dropFirst().joined(separator: "/"), with: id, mode: mode)
+      replacementMode = .tree
       if let replacement, try treeEntries(replacement).isEmpty {
         return try buildTree(base: base, changes: [(first, nil)])
       }
     }
     return try buildTree(
       base: base,
-      changes: [(first, replacement.map { TreeEntry(name: first, id: $0, mode: .tree) })])
+      changes: [
+        (first, replacement.map { TreeEntry(name: first, id: $0, mode: replacementMode) })
+      ])
   }
 
   private func buildTree(base: ObjectID?, changes: [(String, TreeEntry?)]) throws(GitError)

@@ -52,13 +52,16 @@ public struct PackageLifecycle: Sendable {
       registration.directory.isEmpty ? path : registration.directory + "/" + path
     }
 
-    var author: Signature {
-      if let chosen = registration.commitAuthor { return chosen }
-      let configured = clone.configuredSignature()
-      return Signature(
-        name: configured?.name ?? PackageLifecycle.porch.name,
-        email: configured?.email ?? PackageLifecycle.porch.email)
-    }
+    var author: Signature { PackageLifecycle.author(of: registration, in: clone) }
+  }
+
+  /// Who the commits stoop writes to a registration are by: the registration's author, else the
+  /// clone's git identity, else Porch.
+  static func author(of registration: Registration, in clone: Repository) -> Signature {
+    if let chosen = registration.commitAuthor { return chosen }
+    let configured = clone.configuredSignature()
+    return Signature(
+      name: configured?.name ?? porch.name, email: configured?.email ?? porch.email)
   }
 
   /// Runs `body` on a fresh view of a registration, under its lock.
@@ -66,19 +69,13 @@ public struct PackageLifecycle: Sendable {
     _ repository: String, namespace: String, package: String? = nil,
     _ body: (inout Session) throws -> T
   ) throws(OrchestrationError) -> T {
-    let registration = try registry.get(repository, namespace: namespace)
     if package == nil { _ = try registry.sync(repository, namespace: namespace) }
-    let directory = registry.home.repository(namespace: namespace, name: repository)
-    let lock = try RepositoryLock(
-      directory: directory, name: repository, timeout: registry.lockTimeout)
-    defer { lock.release() }
-    do {
-      let clone = try Repository.open(directory + "/clone.git")
+    // Only the refs of this package, of the packages above it, and the branch: the cost of a
+    // step stays flat however many other packages the repository holds.
+    let scope = package.map { package in { Self.scope(of: package, in: $0) } }
+    return try withLockedClone(repository, namespace: namespace, fetching: scope) {
+      registration, clone, credentials in
       if let package {
-        // Only the refs of this package, of the packages above it, and the branch: the cost of
-        // a step stays flat however many other packages the repository holds.
-        let credentials = registry.credentials(for: registration)
-        try clone.fetch(credentials: credentials, only: Self.scope(of: package, in: registration))
         try Self.finishTransitions(
           Recovery(
             registration: registration, clone: clone, credentials: credentials,
@@ -87,10 +84,32 @@ public struct PackageLifecycle: Sendable {
       }
       var discovery = Discovery(registration: registration, clone: clone)
       var session = Session(
-        registration: registration, clone: clone,
-        credentials: registry.credentials(for: registration),
+        registration: registration, clone: clone, credentials: credentials,
         revisions: try discovery.list(only: package))
       return try body(&session)
+    }
+  }
+
+  /// Runs `body` on a registration's clone under its lock, after fetching the remote refs
+  /// `fetching` names (nothing when nil). Every write pushes from here with the values its refs
+  /// must still hold, so a remote that moved meanwhile refuses the push: that is a conflict
+  /// (exit 3) and nothing changed.
+  func withLockedClone<T>(
+    _ repository: String, namespace: String, fetching scope: ((Registration) -> [String])?,
+    _ body: (Registration, Repository, Credentials) throws -> T
+  ) throws(OrchestrationError) -> T {
+    let registration = try registry.get(repository, namespace: namespace)
+    let directory = registry.home.repository(namespace: namespace, name: repository)
+    let lock = try RepositoryLock(
+      directory: directory, name: repository, timeout: registry.lockTimeout)
+    defer { lock.release() }
+    do {
+      let clone = try Repository.open(directory + "/clone.git")
+      let credentials = registry.credentials(for: registration)
+      if let scope {
+        try clone.fetch(credentials: credentials, only: scope(registration))
+      }
+      return try body(registration, clone, credentials)
     } catch let error as OrchestrationError {
       throw error
     } catch let error as GitError {

@@ -219,8 +219,9 @@ enum UUIDv5 {
 
 /// SHA-1 (FIPS 180-4), for UUIDv5 only; not for security.
 enum SHA1 {
-  static func hash(_ message: [UInt8]) -> [UInt8] {
-    var h: [UInt32] = [0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0]
+  /// The message padded to whole 64-byte blocks, as SHA-1 and SHA-256 both pad it: a 1 bit,
+  /// zeros, and the length in bits as a big-endian 64-bit number.
+  static func padded(_ message: [UInt8]) -> [UInt8] {
     var data = message
     let bitLength = UInt64(message.count) * 8
     data.append(0x80)
@@ -228,6 +229,12 @@ enum SHA1 {
     for shift in stride(from: 56, through: 0, by: -8) {
       data.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
     }
+    return data
+  }
+
+  static func hash(_ message: [UInt8]) -> [UInt8] {
+    var h: [UInt32] = [0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0]
+    let data = padded(message)
     var w = [UInt32](repeating: 0, count: 80)
     for chunk in stride(from: 0, to: data.count, by: 64) {
       for i in 0..<16 {

@@ -244,6 +244,10 @@ public enum OrchestrationError: Error, Sendable, CustomStringConvertible {
   case git(GitError, url: String)
   /// A function, a render or a merge guardrail refused the operation; nothing was written.
   case validationFailed(String)
+  /// Something named is not there (a sync, a package's revision); the message says what to do.
+  case notFound(String)
+  /// The arguments do not say what to do (no target, or two); nothing was written.
+  case usage(String)
 
   /// The message, with the password of any URL in it replaced by `***`.
   public var description: String { RemoteURL.redacted(message) }
@@ -296,7 +300,7 @@ public enum OrchestrationError: Error, Sendable, CustomStringConvertible {
         }
         return error.message
       }
-    case .validationFailed(let message):
+    case .validationFailed(let message), .notFound(let message), .usage(let message):
       return message
     }
   }

@@ -4,7 +4,7 @@ import Foundation
 /// (`.NAME.registering-PID-UUID`, `.NAME.pulling-PID-UUID`, ...). The name carries the process
 /// id, so that a later command can tell one whose process was killed from one still in use.
 enum Scratch {
-  static let activities: Set<String> = ["registering", "removing", "pulling", "render"]
+  static let activities: Set<String> = ["registering", "removing", "pulling", "render", "syncing"]
 
   /// A new scratch name for `activity` on `base` (a hidden name beside the result).
   static func name(_ base: String, _ activity: String) -> String {

@@ -11,6 +11,7 @@ public enum StoopExitCode: Int32 {
   case conflict = 3
   case notFound = 4
   case validation = 5
+  case usage = 64
 }
 
 /// Turns every error a command throws into one `Error: ...` line on stderr and an exit code.
@@ -24,9 +25,10 @@ enum ErrorReporter {
       }
     case let error as OrchestrationError:
       switch error {
-      case .notRegistered, .packageRevisionNotFound: return .notFound
+      case .notRegistered, .packageRevisionNotFound, .notFound: return .notFound
       case .locked, .conflict: return .conflict
       case .validationFailed: return .validation
+      case .usage: return .usage
       case .git(let git, _):
         return exitCode(for: git)
       default: return .failure

@@ -16,7 +16,7 @@ public struct Stoop: ParsableCommand {
       """,
     version:
       "stoop \(version) (libgit2 \(LibGit2.version), \(LibYAML.version == "" ? "libyaml" : "libyaml \(LibYAML.version)"))",
-    subcommands: [Repo.self, Rpkg.self, Pkg.self, Fn.self]
+    subcommands: [Repo.self, Rpkg.self, Pkg.self, Fn.self, SyncGroup.self]
   )
 
   public init() {}

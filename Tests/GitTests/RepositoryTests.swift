@@ -55,6 +55,27 @@ func makeRemote() throws -> (path: String, repository: Repository, head: ObjectI
   #expect(removed == commit.tree)
 }
 
+@Test func replacingOneFileKeepsItsSiblingsAndRemovingTheLastRemovesItsFolders() throws {
+  let (path, remote, head) = try makeRemote()
+  defer { try? FileManager.default.removeItem(atPath: path) }
+  let base = try remote.commit(head).tree
+  let blob = try remote.writeBlob(Array("kind: RootSync\n".utf8))
+  let added = try remote.replacingEntry(
+    in: base, at: "clusters/prod/a.yaml", with: blob, mode: .blob)
+  #expect(
+    Set(try remote.files(in: added).keys) == [
+      "README.md", "pkg/Kptfile", "pkg/run.sh", "clusters/prod/a.yaml",
+    ])
+  #expect(try remote.entry(at: "clusters/prod/a.yaml", in: added)?.mode == .blob)
+  // A file in a package folder joins its siblings and keeps their modes.
+  let beside = try remote.replacingEntry(in: base, at: "pkg/b.yaml", with: blob, mode: .blob)
+  #expect(try remote.files(in: beside)["pkg/run.sh"]?.mode == .executable)
+  #expect(try remote.files(in: beside)["pkg/b.yaml"]?.id == blob)
+  let removed = try remote.replacingEntry(
+    in: added, at: "clusters/prod/a.yaml", with: nil, mode: .blob)
+  #expect(removed == base)
+}
+
 @Test func bareCloneUsesPorchRefspecsAndFetchPrunes() throws {
   let (path, remote, head) = try makeRemote()
   let clonePath = scratch("clone")

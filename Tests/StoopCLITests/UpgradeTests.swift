@@ -17,7 +17,11 @@ struct UpgradeWorld {
     work = temporaryDirectory(name)
     blueprints = try makeBareRemote(in: work)
     deployments = try makeDeploymentRemote(in: work)
-    env = ["STOOP_HOME": work + "/home", "GIT_CONFIG_GLOBAL": "/dev/null"]
+    // No kube context: sync's default target is never the cluster of whoever runs the tests.
+    env = [
+      "STOOP_HOME": work + "/home", "GIT_CONFIG_GLOBAL": "/dev/null",
+      "KUBECONFIG": work + "/no-kubeconfig",
+    ]
   }
 
   @discardableResult
@@ -26,6 +30,7 @@ struct UpgradeWorld {
   }
 
   /// stdout of a command expected to succeed.
+  @discardableResult
   func output(_ arguments: [String]) throws -> String {
     let result = try stoop(arguments)
     #expect(result.status == 0, "\(arguments): \(result.stderr)")
