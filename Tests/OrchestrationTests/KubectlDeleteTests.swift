@@ -155,7 +155,7 @@ extension KubectlAgainstAFakeAPIServer {
     }
     let report = try #require(
       try kubectl.delete(
-        .init(kind: .repoSync, name: "team-app", namespace: "default"), alsoDelete: bindings,
+        .init(kind: .reposync, name: "team-app", namespace: "default"), alsoDelete: bindings,
         timeout: 30))
     #expect(report.deletedObjects == ["rolebindings.rbac.authorization.k8s.io default/ours"])
     let path = "apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings/"

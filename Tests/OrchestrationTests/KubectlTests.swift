@@ -103,7 +103,7 @@ struct KubectlAgainstAFakeAPIServer {
   let rootSyncPath =
     "apis/configsync.gke.io/v1beta1/namespaces/config-management-system/rootsyncs/my-app"
   let myApp = Kubectl.SyncReference(
-    kind: .rootSync, name: "my-app", namespace: "config-management-system")
+    kind: .rootsync, name: "my-app", namespace: "config-management-system")
 
   func yaml(_ text: String) throws -> YAMLNode {
     try #require(YAMLFile(parsing: Array(text.utf8), name: "manifest.yaml").documents.first).root
@@ -171,7 +171,7 @@ struct KubectlAgainstAFakeAPIServer {
     let server = try FakeKubeAPIServer()
     let kubectl = try server.kubectl()
     try kubectl.preflight()
-    try kubectl.preflight(kinds: [.rootSync, .repoSync])
+    try kubectl.preflight(kinds: [.rootsync, .reposync])
   }
 
   @Test func preflightFallsBackToDiscoveryForUsersWhoMayNotReadCRDs() throws {
@@ -180,7 +180,7 @@ struct KubectlAgainstAFakeAPIServer {
     let server = try FakeKubeAPIServer()
     try server.request("POST", "/_fake/fail", body: forbidden)
     // kubectl's get of the CRDs is refused; API discovery answers instead.
-    try server.kubectl().preflight(kinds: [.rootSync, .repoSync])
+    try server.kubectl().preflight(kinds: [.rootsync, .reposync])
 
     let bare = try FakeKubeAPIServer(configSync: false)
     try bare.request("POST", "/_fake/fail", body: forbidden)
@@ -198,7 +198,7 @@ struct KubectlAgainstAFakeAPIServer {
         == "Config Sync is not installed in the cluster (no CustomResourceDefinition rootsyncs.configsync.gke.io); install it first"
     )
     #expect(
-      message { try kubectl.preflight(kinds: [.repoSync]) }
+      message { try kubectl.preflight(kinds: [.reposync]) }
         == "Config Sync is not installed in the cluster (no CustomResourceDefinition reposyncs.configsync.gke.io); install it first"
     )
     // Applying anyway says the same, not kubectl's "no matches for kind".
@@ -243,7 +243,7 @@ struct KubectlAgainstAFakeAPIServer {
     #expect(object.node(at: ["spec", "git", "revision"])?.string == "my-app/v3")
     #expect(object.node(at: ["metadata", "generation"])?.string == "1")
     #expect(
-      try kubectl.get(.init(kind: .rootSync, name: "nope", namespace: "config-management-system"))
+      try kubectl.get(.init(kind: .rootsync, name: "nope", namespace: "config-management-system"))
         == nil)
 
     let managed = try kubectl.listManaged()
@@ -252,7 +252,7 @@ struct KubectlAgainstAFakeAPIServer {
         "\($0["kind"]?.string ?? "")/\($0.node(at: ["metadata", "name"])?.string ?? "")"
       }
         == ["RootSync/my-app", "RepoSync/team-app"])
-    #expect(try kubectl.listManaged(kinds: [.repoSync]).count == 1)
+    #expect(try kubectl.listManaged(kinds: [.reposync]).count == 1)
     #expect(try kubectl.listManaged(namespace: "default").count == 1)
 
     // Applying a new revision is an upsert: the generation moves, the label stays.

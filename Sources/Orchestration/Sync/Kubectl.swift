@@ -148,7 +148,7 @@ public struct Kubectl: Sendable {
     if line.contains("no matches for kind \"RootSync\"")
       || line.contains("no matches for kind \"RepoSync\"")
     {
-      let crd = line.contains("RepoSync") ? SyncKind.repoSync.resource : SyncKind.rootSync.resource
+      let crd = line.contains("RepoSync") ? SyncKind.reposync.resource : SyncKind.rootsync.resource
       return .invalidOperation(Self.configSyncMissing(crd))
     }
     let message =

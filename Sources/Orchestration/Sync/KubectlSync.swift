@@ -2,20 +2,6 @@ import Foundation
 import KRM
 
 extension Kubectl {
-  /// The two Config Sync objects stoop deploys with.
-  public enum SyncKind: String, Sendable, CaseIterable {
-    case rootSync = "RootSync"
-    case repoSync = "RepoSync"
-
-    /// The fully qualified resource, which is also the name of its CustomResourceDefinition.
-    public var resource: String {
-      switch self {
-      case .rootSync: return "rootsyncs.configsync.gke.io"
-      case .repoSync: return "reposyncs.configsync.gke.io"
-      }
-    }
-  }
-
   /// One RootSync or RepoSync in the cluster.
   public struct SyncReference: Sendable, Hashable, CustomStringConvertible {
     public var kind: SyncKind
@@ -29,7 +15,7 @@ extension Kubectl {
     }
 
     /// `RootSync config-management-system/my-app`
-    public var description: String { "\(kind.rawValue) \(namespace)/\(name)" }
+    public var description: String { "\(kind.kind) \(namespace)/\(name)" }
   }
 
   /// The label stoop puts on every object it creates; `get` lists by it, and `delete` removes a
@@ -45,7 +31,7 @@ extension Kubectl {
   /// Checks that the cluster has Config Sync's CustomResourceDefinitions for `kinds`; throws
   /// "Config Sync is not installed …" naming the first that is missing. A user who may not read
   /// CustomResourceDefinitions is checked through API discovery instead.
-  public func preflight(kinds: [SyncKind] = [.rootSync]) throws(OrchestrationError) {
+  public func preflight(kinds: [SyncKind] = [.rootsync]) throws(OrchestrationError) {
     let names = kinds.map(\.resource)
     let output = try run(
       ["get", "customresourcedefinitions.apiextensions.k8s.io"] + names + [
@@ -105,7 +91,7 @@ extension Kubectl {
       ], what: "get")
     guard let list = try Self.parseJSON(output.stdout) else { return [] }
     let items = (list["items"]?.items ?? []).map(\.node)
-    let order = Dictionary(uniqueKeysWithValues: kinds.enumerated().map { ($1.rawValue, $0) })
+    let order = Dictionary(uniqueKeysWithValues: kinds.enumerated().map { ($1.kind, $0) })
     func key(_ object: YAMLNode) -> (Int, String, String) {
       (
         order[object["kind"]?.string ?? ""] ?? kinds.count,

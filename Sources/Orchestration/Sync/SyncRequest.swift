@@ -6,6 +6,12 @@ public enum SyncKind: String, Sendable, CaseIterable {
   /// The object's kind.
   public var kind: String { self == .rootsync ? "RootSync" : "RepoSync" }
 
+  /// The fully qualified resource kubectl takes, which is also the name of its
+  /// CustomResourceDefinition.
+  public var resource: String {
+    self == .rootsync ? "rootsyncs.configsync.gke.io" : "reposyncs.configsync.gke.io"
+  }
+
   /// The kind that a `kind` field names, if it is one of the two.
   public init?(kind: String) {
     guard let found = Self.allCases.first(where: { $0.kind == kind }) else { return nil }
