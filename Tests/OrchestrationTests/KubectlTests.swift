@@ -201,11 +201,34 @@ struct KubectlAgainstAFakeAPIServer {
       message { try kubectl.preflight(kinds: [.reposync]) }
         == "Config Sync is not installed in the cluster (no CustomResourceDefinition reposyncs.configsync.gke.io); install it first"
     )
-    // Applying anyway says the same, not kubectl's "no matches for kind".
+    // Applying or listing anyway says the same, not kubectl's "no matches for kind" or "the
+    // server doesn't have a resource type".
     #expect(
       message { try kubectl.apply([try rootSync()]) }
         == "Config Sync is not installed in the cluster (no CustomResourceDefinition rootsyncs.configsync.gke.io); install it first"
     )
+    #expect(
+      message { _ = try kubectl.listManaged() }
+        == "Config Sync is not installed in the cluster (no CustomResourceDefinition rootsyncs.configsync.gke.io); install it first"
+    )
+  }
+
+  @Test func aServerSideDryRunChecksEveryObjectAndStoresNone() throws {
+    let server = try FakeKubeAPIServer()
+    let kubectl = try server.kubectl()
+    #expect(
+      try kubectl.apply([try rootSync()], dryRun: true) == [
+        "rootsync.configsync.gke.io/my-app serverside-applied (server dry run)"
+      ])
+    #expect(try server.object(rootSyncPath) == nil)
+    #expect(try server.requests().contains { $0.hasPrefix("PATCH") && $0.contains("dryRun=All") })
+    // What the server refuses is found out with nothing written, whatever comes first.
+    var elsewhere = try rootSync(name: "elsewhere")
+    elsewhere.set(.scalar("nowhere"), at: ["metadata", "namespace"])
+    #expect(
+      message { try kubectl.apply([try rootSync(), elsewhere], dryRun: true) }?.contains(
+        "namespaces \"nowhere\" not found") == true)
+    #expect(try server.object(rootSyncPath) == nil)
   }
 
   @Test func applyThenGetAndList() throws {

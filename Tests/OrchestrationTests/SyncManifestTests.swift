@@ -249,8 +249,9 @@ private func crdSchema(_ file: String) throws -> YAMLNode {
   try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
   try Data("apiVersion: v1\nkind: Config\ncurrent-context: \"\"\n".utf8).write(
     to: URL(fileURLWithPath: work + "/empty"))
-  try Data("apiVersion: v1\nkind: Config\ncurrent-context: kind-dev\n".utf8).write(
-    to: URL(fileURLWithPath: work + "/config"))
+  try Data(
+    "apiVersion: v1\nkind: Config\ncurrent-context: kind-dev\ncontexts:\n- name: kind-dev\n".utf8
+  ).write(to: URL(fileURLWithPath: work + "/config"))
   let both = ["KUBECONFIG": work + "/empty:" + work + "/config"]
   #expect(SyncTargetFlags.configuredContext(environment: both) == "kind-dev")
   #expect(try flags.createTarget(environment: both) == .cluster(.init()))

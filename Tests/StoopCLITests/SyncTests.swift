@@ -263,8 +263,9 @@ private func read(_ path: String) -> String {
   #expect(try world.git(["-C", world.deployments, "for-each-ref"]) == refs)
 
   // With a kube context configured, the default target is the cluster.
-  try Data("apiVersion: v1\nkind: Config\ncurrent-context: dev\n".utf8).write(
-    to: URL(fileURLWithPath: world.work + "/kubeconfig"))
+  try Data(
+    "apiVersion: v1\nkind: Config\ncurrent-context: dev\ncontexts:\n- name: dev\n".utf8
+  ).write(to: URL(fileURLWithPath: world.work + "/kubeconfig"))
   let cluster = try world.stoop(
     ["sync", "create", "web", "--package", "blueprints/nginx"],
     environment: ["KUBECONFIG": world.work + "/kubeconfig"])

@@ -16,6 +16,8 @@ What it serves, enough for kubectl 1.20 (Debian bookworm's) up to 1.33:
   v1alpha1), the last three with a status subresource;
 - get, list (labelSelector, fieldSelector), watch (resourceVersion, sendInitialEvents), create,
   update, patch (server-side apply, merge, strategic merge taken as merge, JSON patch), delete;
+  a server-side apply with dryRun checks as the real one would (the namespace exists, an injected
+  failure) and stores nothing;
 - finalizers: an object that has some is only marked (deletionTimestamp) when deleted. As Config
   Sync's reconciler does, a RootSync or RepoSync annotated
   `configsync.gke.io/deletion-propagation-policy: Foreground` gets the finalizer
@@ -606,6 +608,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     return self.reply(*missing_namespace(k, namespace))
                 obj = copy.deepcopy(patch)
                 prepare_new(k, obj, namespace, name)
+                if query.get("dryRun"):
+                    return self.reply(201, as_version(obj, group, version))
                 obj["metadata"]["managedFields"] = [
                     {"manager": manager, "operation": "Apply", "apiVersion": patch.get("apiVersion"),
                      "time": now(), "fieldsType": "FieldsV1", "fieldsV1": {}}]
@@ -617,6 +621,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             new = copy.deepcopy(old)
             remove_unapplied(new, applied.get((key, manager)), patch)
             new = apply_merge(new, patch)
+            if query.get("dryRun"):
+                return self.reply(200, as_version(new, group, version))
             managers = [m for m in old["metadata"].get("managedFields") or []
                         if m.get("manager") != manager]
             new["metadata"]["managedFields"] = managers + [

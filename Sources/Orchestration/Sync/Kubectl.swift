@@ -70,6 +70,14 @@ public struct Kubectl: Sendable {
     kubeconfig: String? = nil, context: String? = nil,
     environment: [String: String] = ProcessInfo.processInfo.environment
   ) -> Bool {
+    usableContext(kubeconfig: kubeconfig, context: context, environment: environment) != nil
+  }
+
+  /// The name of the context `hasUsableContext` finds usable, nil when there is none.
+  public static func usableContext(
+    kubeconfig: String? = nil, context: String? = nil,
+    environment: [String: String] = ProcessInfo.processInfo.environment
+  ) -> String? {
     let files: [String]
     if let kubeconfig {
       files = [kubeconfig]
@@ -95,8 +103,8 @@ public struct Kubectl: Sendable {
         if let name = item.node["name"]?.string { defined.insert(name) }
       }
     }
-    guard let current else { return false }
-    return defined.contains(current)
+    guard let current, defined.contains(current) else { return nil }
+    return current
   }
 
   // MARK: Running kubectl
@@ -145,10 +153,15 @@ public struct Kubectl: Sendable {
     }
     var line = Self.firstErrorLine(output.stderr)
     if line.hasPrefix("error: ") { line.removeFirst("error: ".count) }
+    // Applying (no matches for kind) or reading (no resource type) without the CRDs.
     if line.contains("no matches for kind \"RootSync\"")
       || line.contains("no matches for kind \"RepoSync\"")
+      || line.contains("doesn't have a resource type \"rootsyncs")
+      || line.contains("doesn't have a resource type \"reposyncs")
     {
-      let crd = line.contains("RepoSync") ? SyncKind.reposync.resource : SyncKind.rootsync.resource
+      let crd =
+        line.contains("RepoSync") || line.contains("\"reposyncs")
+        ? SyncKind.reposync.resource : SyncKind.rootsync.resource
       return .invalidOperation(Self.configSyncMissing(crd))
     }
     let message =

@@ -20,7 +20,9 @@ extension Kubectl {
 
   /// The label stoop puts on every object it creates; `get` lists by it, and `delete` removes a
   /// Secret only when it carries it.
-  public static let managedByLabel = (key: "app.kubernetes.io/managed-by", value: "stoop")
+  public static let managedByLabel = (
+    key: SyncManifest.managedByLabel, value: SyncManifest.managedBy
+  )
   /// Config Sync's annotation that decides whether deleting a sync deletes what it deployed.
   public static let deletionPropagationAnnotation = "configsync.gke.io/deletion-propagation-policy"
   /// The field manager of stoop's server-side applies.
@@ -58,18 +60,24 @@ extension Kubectl {
   // MARK: Apply and read
 
   /// Applies `documents` in one `kubectl apply --server-side --field-manager=stoop -f -` and
-  /// returns kubectl's lines (`rootsync.configsync.gke.io/my-app serverside-applied`).
+  /// returns kubectl's lines (`rootsync.configsync.gke.io/my-app serverside-applied`). With
+  /// `dryRun`, the API server checks every object (admission, namespaces, permissions,
+  /// conflicts) and stores none: kubectl applies several objects one by one, so a failure
+  /// found this way first leaves none of them half-applied.
   @discardableResult
-  public func apply(_ documents: [YAMLNode]) throws(OrchestrationError) -> [String] {
+  public func apply(_ documents: [YAMLNode], dryRun: Bool = false) throws(OrchestrationError)
+    -> [String]
+  {
     let file = YAMLFile(documents: documents.map { YAMLDocument(root: $0) })
-    return try apply(yaml: file.bytes())
+    return try apply(yaml: file.bytes(), dryRun: dryRun)
   }
 
   /// Applies manifests given as YAML text (several documents separated by `---`).
   @discardableResult
-  public func apply(yaml: [UInt8]) throws(OrchestrationError) -> [String] {
+  public func apply(yaml: [UInt8], dryRun: Bool = false) throws(OrchestrationError) -> [String] {
     let output = try check(
-      ["apply", "--server-side", "--field-manager=\(Self.fieldManager)", "-f", "-"], input: yaml,
+      ["apply", "--server-side", "--field-manager=\(Self.fieldManager)", "-f", "-"]
+        + (dryRun ? ["--dry-run=server"] : []), input: yaml,
       what: "apply")
     return String(decoding: output.stdout, as: UTF8.self).split(separator: "\n").map(String.init)
   }

@@ -1,5 +1,4 @@
 import Foundation
-import KRM
 
 /// Where `sync` deploys (sync.md §5.3): exactly one target per command.
 public enum SyncTarget: Sendable, Equatable {
@@ -145,22 +144,9 @@ public struct SyncTargetFlags: Sendable, Equatable {
   }
 
   /// The current context of the kubeconfig kubectl would read (`$KUBECONFIG`'s files, the first
-  /// that sets one, else `~/.kube/config`); nil when there is none.
+  /// that sets one, else `~/.kube/config`) when it names a context defined there; nil when
+  /// there is none.
   public static func configuredContext(environment: [String: String]) -> String? {
-    let files: [String]
-    if let list = environment["KUBECONFIG"], !list.isEmpty {
-      files = list.split(separator: ":").map(String.init)
-    } else {
-      let home = environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path
-      files = [home + "/.kube/config"]
-    }
-    for file in files {
-      guard let data = FileManager.default.contents(atPath: file),
-        let yaml = try? YAMLFile(parsing: Array(data), name: file),
-        let context = yaml.documents.first?.root["current-context"]?.string, !context.isEmpty
-      else { continue }
-      return context
-    }
-    return nil
+    Kubectl.usableContext(environment: environment)
   }
 }
