@@ -262,14 +262,18 @@ private func read(_ path: String) -> String {
   #expect(!FileManager.default.fileExists(atPath: world.work + "/home/syncs"))
   #expect(try world.git(["-C", world.deployments, "for-each-ref"]) == refs)
 
-  // With a kube context configured, the default target is the cluster.
+  // With a kube context configured, the default target is the cluster (here without kubectl).
   try Data(
     "apiVersion: v1\nkind: Config\ncurrent-context: dev\ncontexts:\n- name: dev\n".utf8
   ).write(to: URL(fileURLWithPath: world.work + "/kubeconfig"))
   let cluster = try world.stoop(
     ["sync", "create", "web", "--package", "blueprints/nginx"],
-    environment: ["KUBECONFIG": world.work + "/kubeconfig"])
-  #expect(cluster.status == 1 && cluster.stderr == "Error: the cluster target is not built yet\n")
+    environment: ["KUBECONFIG": world.work + "/kubeconfig", "PATH": world.work + "/no-bin"])
+  #expect(
+    cluster.status == 1
+      && cluster.stderr
+        == "Error: kubectl is not installed; install it or use --to-dir/--to-repository/-o\n"
+  )
 }
 
 @Test func theManifestsAloneGoToStdoutOrAFile() throws {

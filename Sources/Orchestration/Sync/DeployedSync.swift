@@ -53,6 +53,15 @@ public struct DeployedSync: Sendable {
   public var object: YAMLNode
   /// Why it is drifted or out of date, one line each.
   public var notes: [String]
+  /// A sync object on a cluster: what `--wait` waits for.
+  var live: Live?
+
+  /// Where a sync object is on a cluster, and the commit stoop deployed with it.
+  struct Live: Sendable {
+    var cluster: SyncTarget.Cluster
+    var reference: Kubectl.SyncReference
+    var commit: String?
+  }
 
   public init(
     name: String, kind: String, namespace: String?, package: String, revision: String,
@@ -75,7 +84,7 @@ public struct DeployedSync: Sendable {
 
   /// The table cells, in `columns` (or `wideColumns`) order.
   public func cells(now: Date = Date(), wide: Bool = false) -> [String] {
-    let short = commit.count >= 7 ? String(commit.prefix(7)) : commit
+    let short = commit.isEmpty ? "<none>" : commit.count >= 7 ? String(commit.prefix(7)) : commit
     let row = [
       name, namespace.map { kind + "/" + $0 } ?? kind, package, revision, short, status,
       upToDate.rawValue,
@@ -84,10 +93,28 @@ public struct DeployedSync: Sendable {
     return wide ? row + [target] : row
   }
 
+  /// `-o yaml|json`: each row's object (a `List` of them unless `alwaysList` is false and there
+  /// is one). A sync object read from a cluster keeps its types (numbers, booleans) and is
+  /// written in block style; the objects stoop builds hold strings only, quoted in JSON.
+  public static func printed(_ rows: [DeployedSync], json: Bool, alwaysList: Bool) -> [UInt8] {
+    let objects = rows.map { row in
+      row.live == nil ? row.object : json ? row.object : SyncYAML.block(row.object)
+    }
+    if json {
+      return SyncYAML.json(
+        zip(rows, objects).map { $0.live == nil ? SyncYAML.quoted($1) : $1 },
+        alwaysList: alwaysList, quoting: false)
+    }
+    let object = objects.count == 1 && !alwaysList ? objects[0] : SyncYAML.list(objects)
+    return YAMLDocument(root: object).text(sequenceIndent: .compact)
+  }
+
   /// A row for a deployment stoop remembers and its target no longer holds.
-  static func missing(_ name: String, kind: String, target: String) -> DeployedSync {
+  static func missing(_ name: String, kind: String, namespace: String?, target: String)
+    -> DeployedSync
+  {
     DeployedSync(
-      name: name, kind: kind, namespace: nil, package: "", revision: "", commit: "",
+      name: name, kind: kind, namespace: namespace, package: "", revision: "", commit: "",
       status: Status.missing.rawValue, upToDate: .unknown, created: nil, target: target,
       object: SyncYAML.strings([
         ("name", name), ("target", target), ("status", Status.missing.rawValue),

@@ -66,10 +66,6 @@ public enum SyncTarget: Sendable, Equatable {
       self.path = URL(fileURLWithPath: path).standardizedFileURL.path
     }
   }
-
-  /// The error the cluster target gives until it is built.
-  static let clusterNotBuilt = OrchestrationError.invalidOperation(
-    "the cluster target is not built yet")
 }
 
 /// The target flags of `sync create`, `get` and `del`, as given.

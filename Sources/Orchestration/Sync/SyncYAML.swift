@@ -23,20 +23,48 @@ public enum SyncYAML {
     return out
   }
 
-  /// JSON as kubectl prints it: one object, or a `List` of several.
-  public static func json(_ objects: [YAMLNode], alwaysList: Bool = false) -> [UInt8] {
-    let object =
-      objects.count == 1 && !alwaysList
-      ? objects[0]
-      : mapping([
-        ("apiVersion", .scalar("v1")), ("items", .sequence(objects)), ("kind", .scalar("List")),
-        ("metadata", strings([("resourceVersion", "")])),
-      ])
-    return GoJSON.encode(quoted(object), indentation: 4)
+  /// JSON as kubectl prints it: one object, or a `List` of several. With `quoting`, every
+  /// scalar is a string.
+  public static func json(_ objects: [YAMLNode], alwaysList: Bool = false, quoting: Bool = true)
+    -> [UInt8]
+  {
+    let object = objects.count == 1 && !alwaysList ? objects[0] : list(objects)
+    return GoJSON.encode(quoting ? quoted(object) : object, indentation: 4)
+  }
+
+  /// kubectl's `List` around several objects.
+  static func list(_ objects: [YAMLNode]) -> YAMLNode {
+    mapping([
+      ("apiVersion", .scalar("v1")), ("items", .sequence(objects)), ("kind", .scalar("List")),
+      ("metadata", mapping([("resourceVersion", .scalar("", style: .doubleQuoted))])),
+    ])
+  }
+
+  /// An object read from kubectl's JSON as YAML is written: block style, and strings plain
+  /// where plain reads back as the same string (numbers and booleans keep their text).
+  static func block(_ node: YAMLNode, depth: Int = 0) -> YAMLNode {
+    var copy = node
+    guard depth < 100 else { return copy }
+    switch node.kind {
+    case .scalar:
+      return node.style == .doubleQuoted || node.style == .singleQuoted
+        ? .scalar(node.value) : node
+    case .mapping:
+      copy.isFlow = false
+      copy.entries = node.entries.map {
+        YAMLEntry(key: block($0.key, depth: depth + 1), value: block($0.value, depth: depth + 1))
+      }
+    case .sequence:
+      copy.isFlow = false
+      copy.items = node.items.map { YAMLItem(block($0.node, depth: depth + 1)) }
+    case .alias:
+      break
+    }
+    return copy
   }
 
   /// Every scalar double-quoted: a commit that happens to read as a number stays a string.
-  private static func quoted(_ node: YAMLNode) -> YAMLNode {
+  static func quoted(_ node: YAMLNode) -> YAMLNode {
     var node = node
     switch node.kind {
     case .scalar: node.style = .doubleQuoted
