@@ -1038,9 +1038,9 @@ _stoop_sync() {
 
 _stoop_sync_create() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--wait --version -h --help)
     repeating_options=()
-    non_repeating_options=(--package --repository --kind --sync-namespace --pin --auth --secret-ref --delete-policy --cluster-role -o --output --to-dir --to-repository --to-path --context --kubeconfig -n --namespace)
+    non_repeating_options=(--package --repository --kind --sync-namespace --pin --auth --secret-ref --delete-policy --cluster-role -o --output --timeout --to-dir --to-repository --to-path --context --kubeconfig -n --namespace)
     __stoop_offer_flags_options 1
 
     # Offer option value completions
@@ -1079,6 +1079,9 @@ _stoop_sync_create() {
     '-o'|'--output')
         return
         ;;
+    '--timeout')
+        return
+        ;;
     '--to-dir')
         return
         ;;
@@ -1102,15 +1105,18 @@ _stoop_sync_create() {
 
 _stoop_sync_get() {
     repeating_flags=()
-    non_repeating_flags=(--offline --version -h --help)
+    non_repeating_flags=(--offline --wait --version -h --help)
     repeating_options=()
-    non_repeating_options=(-o --output --to-dir --to-repository --to-path --context --kubeconfig -n --namespace)
+    non_repeating_options=(-o --output --timeout --to-dir --to-repository --to-path --context --kubeconfig -n --namespace)
     __stoop_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '-o'|'--output')
         __stoop_add_completions -W 'table'$'\n''wide'$'\n''yaml'$'\n''json'
+        return
+        ;;
+    '--timeout')
         return
         ;;
     '--to-dir')
@@ -1136,15 +1142,21 @@ _stoop_sync_get() {
 
 _stoop_sync_del() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--keep-resources --keep-auth-secret --version -h --help)
     repeating_options=()
-    non_repeating_options=(--kind --to-dir --to-repository --to-path --context --kubeconfig -n --namespace)
+    non_repeating_options=(--kind --sync-namespace --timeout --to-dir --to-repository --to-path --context --kubeconfig -n --namespace)
     __stoop_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--kind')
         __stoop_add_completions -W 'rootsync'$'\n''reposync'
+        return
+        ;;
+    '--sync-namespace')
+        return
+        ;;
+    '--timeout')
         return
         ;;
     '--to-dir')
