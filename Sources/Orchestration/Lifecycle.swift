@@ -161,7 +161,9 @@ public struct PackageLifecycle: Sendable {
     }
     let revisions = try registry.packageRevisions(namespace: namespace, offline: !fetch)
     guard let found = revisions.first(where: { $0.isNamed(name) }) else {
-      throw .packageRevisionNotFound(name: name, namespace: namespace)
+      throw .packageRevisionNotFound(
+        name: name, namespace: namespace,
+        nearest: Spelling.nearest(to: name, in: revisions.map(\.name)))
     }
     return found
   }

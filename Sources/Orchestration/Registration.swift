@@ -176,8 +176,10 @@ public enum OrchestrationError: Error, Sendable, CustomStringConvertible {
   case invalidName(String, reason: String)
   case invalidBranch(String, reason: String)
   case alreadyRegistered(name: String, namespace: String)
-  case notRegistered(name: String, namespace: String)
-  case packageRevisionNotFound(name: String, namespace: String)
+  /// `nearest`: the registered name the user most likely meant.
+  case notRegistered(name: String, namespace: String, nearest: String? = nil)
+  /// `nearest`: the package revision name the user most likely meant.
+  case packageRevisionNotFound(name: String, namespace: String, nearest: String? = nil)
   /// The operation is not allowed in the revision's state.
   case invalidOperation(String)
   /// Someone else changed the remote first; fetch and retry.
@@ -203,13 +205,15 @@ public enum OrchestrationError: Error, Sendable, CustomStringConvertible {
     case .alreadyRegistered(let name, let namespace):
       return
         "repository \"\(name)\" is already registered in namespace \"\(namespace)\"; unregister it first or pass another --name"
-    case .notRegistered(let name, let namespace):
+    case .notRegistered(let name, let namespace, let nearest):
+      let hint = nearest.map { " (did you mean \($0)?)" } ?? ""
       return
-        "repository \"\(name)\" is not registered in namespace \"\(namespace)\"; see stoop repo get"
-    case .packageRevisionNotFound(let name, let namespace):
+        "repository \"\(name)\" is not registered in namespace \"\(namespace)\"\(hint); see stoop repo get"
+    case .packageRevisionNotFound(let name, let namespace, let nearest):
       // kubectl's and porchctl's words, then where to look.
+      let hint = nearest.map { " (did you mean \($0)?)" } ?? ""
       return
-        "packagerevisions.porch.kpt.dev \"\(name)\" not found; see stoop rpkg get -n \(namespace)"
+        "packagerevisions.porch.kpt.dev \"\(name)\" not found\(hint); see stoop rpkg get -n \(namespace)"
     case .invalidOperation(let message):
       return message
     case .conflict(let message):

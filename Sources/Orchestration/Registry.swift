@@ -1,3 +1,4 @@
+import CaD
 import Foundation
 import Git
 import KRM
@@ -160,9 +161,16 @@ public struct Registry: Sendable {
     let name = ResourceName.repositoryName(name)
     let directory = home.repository(namespace: namespace, name: name)
     guard FileManager.default.fileExists(atPath: directory + "/repository.yaml") else {
-      throw .notRegistered(name: name, namespace: namespace)
+      throw notRegistered(name, namespace: namespace)
     }
     return try read(directory)
+  }
+
+  /// The error for a name that is not registered, with the registered name nearest to it.
+  func notRegistered(_ name: String, namespace: String) -> OrchestrationError {
+    let names = ((try? list(namespace: namespace)) ?? []).map(\.name)
+    return .notRegistered(
+      name: name, namespace: namespace, nearest: Spelling.nearest(to: name, in: names))
   }
 
   private func read(_ directory: String) throws(OrchestrationError) -> Registration {
@@ -219,7 +227,7 @@ public struct Registry: Sendable {
     let name = ResourceName.repositoryName(name)
     let directory = home.repository(namespace: namespace, name: name)
     guard FileManager.default.fileExists(atPath: directory + "/repository.yaml") else {
-      throw .notRegistered(name: name, namespace: namespace)
+      throw notRegistered(name, namespace: namespace)
     }
     let lock = try RepositoryLock(directory: directory, name: name, timeout: lockTimeout)
     defer { lock.release() }

@@ -39,6 +39,8 @@ enum ErrorReporter {
       }
     case let error as MultipleFailures:
       return exitCode(for: error.first)
+    case let error as FunctionError:
+      return StoopExitCode(rawValue: error.exitCode) ?? .failure
     default:
       return .failure
     }
@@ -52,6 +54,7 @@ enum ErrorReporter {
     case let error as OrchestrationError: return error.description
     case let error as GitError: return error.description
     case let error as MultipleFailures: return error.description
+    case let error as FunctionError: return error.description
     default: return error.localizedDescription
     }
   }

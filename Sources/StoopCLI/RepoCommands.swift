@@ -1,4 +1,5 @@
 import ArgumentParser
+import CaD
 import Foundation
 import Git
 import KRM
@@ -132,7 +133,7 @@ struct Get: ParsableCommand {
     aliases: ["ls", "list"]
   )
 
-  @Argument(help: "Names to show (default: all).")
+  @Argument(help: "Names to show (default: all).", completion: LiveCompletion.repositories)
   var names: [String] = []
 
   @Flag(name: [.customShort("A"), .long], help: "List registrations of every namespace.")
@@ -153,7 +154,9 @@ struct Get: ParsableCommand {
         registrations = try names.map { name in
           let wanted = ResourceName.repositoryName(name)
           guard let found = registrations.first(where: { $0.name == wanted }) else {
-            throw OrchestrationError.notRegistered(name: wanted, namespace: namespace.namespace)
+            throw OrchestrationError.notRegistered(
+              name: wanted, namespace: namespace.namespace,
+              nearest: Spelling.nearest(to: wanted, in: registrations.map(\.name)))
           }
           return found
         }
@@ -208,7 +211,7 @@ struct Unregister: ParsableCommand {
     aliases: ["unreg"]
   )
 
-  @Argument(help: "The registration name.")
+  @Argument(help: "The registration name.", completion: LiveCompletion.repositories)
   var repository: String
 
   @Flag(help: "Keep the credentials (moved to the config directory's credentials/).")
@@ -231,7 +234,7 @@ struct Sync: ParsableCommand {
     aliases: ["reconcile"]
   )
 
-  @Argument(help: "Registration names.")
+  @Argument(help: "Registration names.", completion: LiveCompletion.repositories)
   var repositories: [String] = []
 
   @Flag(help: "Sync every registration of the namespace.")

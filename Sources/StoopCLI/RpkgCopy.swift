@@ -11,11 +11,19 @@ struct RpkgCopy: ParsableCommand {
     abstract: "Start a new Draft of a package from one of its published revisions.",
     aliases: ["edit"])
 
-  @Argument(help: "The published source revision.") var source: String
+  @Argument(
+    help: "The published source revision.",
+    completion: LiveCompletion.packageRevisions(
+      [.published, .deletionProposed], placeholders: false)
+  )
+  var source: String
   @Argument(help: "Older form: the package name, which must be the source's.") var package: String?
   @Option(help: "The workspace of the new revision.") var workspace: String?
   @Option(help: "Older form: names the workspace when --workspace is absent.") var revision: String?
-  @Option(help: "Older form: the repository, which must be the source's.") var repository: String?
+  @Option(
+    help: "Older form: the repository, which must be the source's.",
+    completion: LiveCompletion.repositories)
+  var repository: String?
   @OptionGroup var namespace: NamespaceOption
 
   func run() throws {

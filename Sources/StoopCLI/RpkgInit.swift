@@ -14,7 +14,8 @@ struct RpkgInit: ParsableCommand {
   @Argument(help: "The package path in the repository (lowercase DNS labels joined by /).")
   var package: String
 
-  @Option(help: "The registered repository to create it in.")
+  @Option(
+    help: "The registered repository to create it in.", completion: LiveCompletion.repositories)
   var repository: String
 
   @Option(help: "The workspace of the new revision.")
