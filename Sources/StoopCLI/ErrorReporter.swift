@@ -24,7 +24,7 @@ enum ErrorReporter {
       }
     case let error as OrchestrationError:
       switch error {
-      case .notRegistered, .packageRevisionNotFound: return .notFound
+      case .notRegistered, .packageRevisionNotFound, .notFound: return .notFound
       case .locked, .conflict: return .conflict
       case .validationFailed: return .validation
       case .git(let git, _):
@@ -89,7 +89,34 @@ enum Terminal {
     FileHandle.standardError.write(Data(RemoteURL.redacted(text).utf8))
   }
 
-  static func readStandardInput() -> [UInt8] {
-    Array(FileHandle.standardInput.readDataToEndOfFile())
+  /// Everything on stdin. When stdin is a terminal, a line on stderr first says what the
+  /// command waits for (`what`) and how to end it, so a forgotten pipe does not look like a hang.
+  static func readStandardInput(waitingFor what: String) -> [UInt8] {
+    if isatty(STDIN_FILENO) == 1 {
+      standardError("Reading \(what) from standard input; end it with Ctrl-D (Ctrl-C cancels).\n")
+    }
+    return Array(FileHandle.standardInput.readDataToEndOfFile())
+  }
+
+  /// A secret from stdin: on a terminal, one line typed after `prompt` and not echoed; from a
+  /// pipe, everything, without its final line break.
+  static func readSecret(prompt: String) -> String {
+    guard isatty(STDIN_FILENO) == 1 else {
+      return String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        .trimmingCharacters(in: .newlines)
+    }
+    standardError(prompt)
+    var saved = termios()
+    let hidden = tcgetattr(STDIN_FILENO, &saved) == 0
+    if hidden {
+      var quiet = saved
+      quiet.c_lflag &= ~tcflag_t(ECHO)
+      tcsetattr(STDIN_FILENO, TCSANOW, &quiet)
+    }
+    defer {
+      if hidden { tcsetattr(STDIN_FILENO, TCSANOW, &saved) }
+      standardError("\n")
+    }
+    return readLine(strippingNewline: true) ?? ""
   }
 }

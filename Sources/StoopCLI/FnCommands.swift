@@ -73,7 +73,11 @@ struct SinkCommand: ParsableCommand {
 
   func run() throws {
     try ErrorReporter.run {
-      try Sink.run(input: Terminal.readStandardInput(), directory: directory)
+      let input = Terminal.readStandardInput(
+        waitingFor:
+          "a ResourceList for \(directory) (pipe one in: stoop fn source DIR | stoop fn sink \(directory))"
+      )
+      try Sink.run(input: input, directory: directory)
     }
   }
 }
@@ -268,7 +272,11 @@ struct EvalCommand: ParsableCommand {
       let evaluator = Evaluator(
         options: runOptions.functionOptions(allowExec: true), log: Terminal.standardError)
       Terminal.standardOutput(
-        try evaluator.eval(request, standardInput: Terminal.readStandardInput))
+        try evaluator.eval(
+          request,
+          standardInput: {
+            Terminal.readStandardInput(waitingFor: "a ResourceList or YAML documents for fn eval -")
+          }))
     }
   }
 }

@@ -98,6 +98,10 @@ struct Register: ParsableCommand {
 
   @OptionGroup var namespace: NamespaceOption
 
+  func validate() throws {
+    if let problem = Registration.problem(directory: directory) { throw ValidationError(problem) }
+  }
+
   func run() throws {
     try ErrorReporter.run {
       var options = Registry.RegisterOptions()
@@ -112,8 +116,7 @@ struct Register: ParsableCommand {
       options.email = email
       var secret = password
       if repoPasswordStdin {
-        secret = String(decoding: Terminal.readStandardInput(), as: UTF8.self)
-          .trimmingCharacters(in: .newlines)
+        secret = Terminal.readSecret(prompt: "Password or token for \(repository): ")
       }
       let environment = ProcessInfo.processInfo.environment
       options.credentials = Credentials(
@@ -121,7 +124,8 @@ struct Register: ParsableCommand {
         password: secret ?? environment["STOOP_REPO_PASSWORD"],
         bearerToken: repoBearerToken ?? environment["STOOP_REPO_TOKEN"],
         sshKey: repoSshKey ?? environment["STOOP_REPO_SSH_KEY"])
-      try Registry.current().register(url: repository, options: options)
+      let registration = try Registry.current().register(url: repository, options: options)
+      Terminal.standardOutput(Array("\(registration.name) registered\n".utf8))
     }
   }
 }
@@ -163,6 +167,13 @@ struct Get: ParsableCommand {
       }
       var listing = Listings.repositories(registrations, singleItem: names.count == 1)
       listing.items = listing.items.filter(selector.matches)
+      if listing.items.isEmpty && format.isSilentWhenEmpty {
+        let scope = allNamespaces ? "" : " in namespace \"\(namespace.namespace)\""
+        Terminal.standardError(
+          registrations.isEmpty
+            ? "No repositories registered\(scope); see stoop repo register --help\n"
+            : "No repositories found\(scope) matching \(selector.selector ?? "the selector").\n")
+      }
       Terminal.standardOutput(
         Array(
           try KubectlPrinter.render(
@@ -223,6 +234,8 @@ struct Unregister: ParsableCommand {
     try ErrorReporter.run {
       try Registry.current().unregister(
         repository, namespace: namespace.namespace, keepCredentials: keepAuthSecret)
+      Terminal.standardOutput(
+        Array("\(ResourceName.repositoryName(repository)) unregistered\n".utf8))
     }
   }
 }
@@ -251,7 +264,7 @@ struct Sync: ParsableCommand {
   func run() throws {
     try ErrorReporter.run {
       let registry = Registry.current()
-      var names = repositories
+      var names = repositories.map(ResourceName.repositoryName)
       if all {
         names = try registry.list(namespace: namespace.namespace).map(\.name)
         if names.isEmpty {

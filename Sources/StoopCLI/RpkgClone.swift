@@ -25,7 +25,7 @@ struct RpkgClone: ParsableCommand {
   @Option(
     help: "The registered repository to create it in.", completion: LiveCompletion.repositories)
   var repository: String
-  @Option(help: "The workspace of the new revision (default v1).") var workspace: String?
+  @Option(help: "The workspace of the new revision. (default: v1)") var workspace: String?
   @Option(help: "Older form: names the workspace when --workspace is absent.") var revision: String?
   @Option(help: "For a git upstream: the package's directory in it.") var directory: String?
   @Option(help: "For a git upstream: a tag, branch or commit.") var ref: String?

@@ -26,11 +26,15 @@ struct RpkgCopy: ParsableCommand {
   var repository: String?
   @OptionGroup var namespace: NamespaceOption
 
+  func validate() throws {
+    if workspace == nil && revision == nil {
+      throw ValidationError("--workspace is required")
+    }
+  }
+
   func run() throws {
     try ErrorReporter.run {
-      guard let workspace = workspace ?? revision else {
-        throw ValidationError("--workspace is required")
-      }
+      let workspace = workspace ?? revision ?? ""
       let lifecycle = PackageLifecycle(
         registry: Registry.current(), progress: Terminal.standardError)
       let sourceRevision = try lifecycle.resolve(
@@ -40,7 +44,7 @@ struct RpkgCopy: ParsableCommand {
           "source revision must be from same package: \(sourceRevision.name) is \(sourceRevision.path), not \(package); use stoop rpkg clone to start another package"
         )
       }
-      if let repository, repository != sourceRevision.repository {
+      if let repository, ResourceName.repositoryName(repository) != sourceRevision.repository {
         throw OrchestrationError.invalidOperation(
           "copy stays in the source's repository \(sourceRevision.repository), not \(repository); use stoop rpkg clone to copy into another repository"
         )

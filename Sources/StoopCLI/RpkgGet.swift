@@ -122,6 +122,10 @@ struct RpkgGet: ParsableCommand {
         singleItem: names.count == 1,
         kptfile: plain ? { _ in nil } : lifecycle.kptfile(of:))
       listing.items = listing.items.filter(selector.matches)
+      if listing.items.isEmpty && format.isSilentWhenEmpty {
+        Terminal.standardError(
+          "No package revisions found\(scope.map { " in namespace \"\($0)\"" } ?? "").\n")
+      }
       Terminal.standardOutput(
         Array(
           try KubectlPrinter.render(

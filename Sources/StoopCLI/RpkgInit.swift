@@ -18,7 +18,7 @@ struct RpkgInit: ParsableCommand {
     help: "The registered repository to create it in.", completion: LiveCompletion.repositories)
   var repository: String
 
-  @Option(help: "The workspace of the new revision.")
+  @Option(help: "The workspace of the new revision. (default: v1)")
   var workspace: String?
 
   @Option(help: "Older form: names the workspace when --workspace is absent.")
@@ -37,9 +37,7 @@ struct RpkgInit: ParsableCommand {
 
   func run() throws {
     try ErrorReporter.run {
-      guard let workspace = workspace ?? revision else {
-        throw ValidationError("--workspace is required")
-      }
+      let workspace = workspace ?? revision ?? "v1"
       let created = try PackageLifecycle(
         registry: Registry.current(), progress: Terminal.standardError
       ).initialize(

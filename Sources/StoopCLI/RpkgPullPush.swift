@@ -72,7 +72,10 @@ struct RpkgPush: ParsableCommand {
       let message =
         directory == "-"
         ? try lifecycle.push(
-          revision, resourceList: Terminal.readStandardInput(),
+          revision,
+          resourceList: Terminal.readStandardInput(
+            waitingFor:
+              "a ResourceList to push to \(revision.name) (give a directory to push a pulled one)"),
           pushOnRenderFailure: pushOnRenderFailure)
         : try lifecycle.push(
           revision, directory: directory, pushOnRenderFailure: pushOnRenderFailure)
