@@ -156,3 +156,32 @@ private struct CompletionFixture {
     input: Array("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n".utf8))
   #expect(policy.status == 0, "\(policy.stderr)")
 }
+
+private func installed(_ shell: String) -> Bool {
+  FileManager.default.isExecutableFile(atPath: "/usr/bin/" + shell)
+}
+
+/// zsh and fish read their scripts; fish also completes through an alias, as its completions
+/// are keyed by the command path the alias stands for. (Their live-name completions call the
+/// same `---completion` entry that the bash tests exercise.)
+@Test(.enabled(if: installed("zsh") || installed("fish"), "neither zsh nor fish is installed"))
+func zshAndFishScriptsParseAndFishCompletesThroughAliases() throws {
+  let work = temporaryDirectory("shells")
+  try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+  defer { try? FileManager.default.removeItem(atPath: work) }
+  for (shell, file) in [("zsh", "_stoop"), ("fish", "stoop.fish")] where installed(shell) {
+    let script = try run(stoopBinary, ["completion", shell]).stdout
+    try Data(script).write(to: URL(fileURLWithPath: work + "/" + file))
+    let parsed = try run("/usr/bin/" + shell, ["-n", work + "/" + file])
+    #expect(parsed.status == 0, "\(shell): \(parsed.stderr)")
+  }
+  guard installed("fish") else { return }
+  for line in ["stoop rpkg update --strategy ", "stoop rpackage upgrade --strategy "] {
+    let offered = try run(
+      "/usr/bin/fish", ["-c", "source \(work)/stoop.fish; complete -C '\(line)'"])
+    let values = String(decoding: offered.stdout, as: UTF8.self).split(separator: "\n")
+      .map { $0.split(separator: "\t").first.map(String.init) ?? "" }
+    #expect(
+      values == ["resource-merge", "fast-forward", "force-delete-replace", "copy-merge"], "\(line)")
+  }
+}
