@@ -53,10 +53,14 @@ install: release
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/stoop
 	install -m 0644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 
+# The pages carry the release's date (Stoop.releaseDate), not today's: man needs a .Dd line to
+# render NAME and SYNOPSIS, and a fixed one keeps the pages reproducible for check-generated.
+RELEASE_DATE := $(shell sed -n 's/.*releaseDate = "\([0-9-]*\)".*/\1/p' Sources/StoopCLI/Stoop.swift)
+MANUAL := generate-manual --multi-page --date $(RELEASE_DATE)
+
 man: build
 	rm -rf man && mkdir -p man
-	$(SWIFT) package --allow-writing-to-directory man generate-manual --multi-page --output-directory man >/dev/null
-	find man -name '*.1' -exec sed -i '/^\.Dd /d' {} +
+	$(SWIFT) package --allow-writing-to-directory man $(MANUAL) --output-directory man >/dev/null
 
 completions: build
 	mkdir -p completions
@@ -74,8 +78,7 @@ check-generated: build
 	  cmp -s $$tmp/$$f completions/$$f || { echo "completions/$$f is stale: run make completions" >&2; exit 1; }; \
 	done; \
 	mkdir -p $$tmp/man; \
-	$(SWIFT) package --allow-writing-to-directory $$tmp/man generate-manual --multi-page --output-directory $$tmp/man >/dev/null; \
-	find $$tmp/man -name '*.1' -exec sed -i '/^\.Dd /d' {} +; \
+	$(SWIFT) package --allow-writing-to-directory $$tmp/man $(MANUAL) --output-directory $$tmp/man >/dev/null; \
 	diff -r $$tmp/man man >/dev/null || { echo "man/ is stale: run make man" >&2; exit 1; }; \
 	echo "man/ and completions/ are up to date"
 

@@ -173,13 +173,13 @@ _stoop() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    repo|rpkg|pkg|fn|sync|help)
+    repo|rpkg|pkg|fn|sync|version|completion|help|repository|rpackage)
         # Offer subcommand argument completions
         "_stoop_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'repo rpkg pkg fn sync help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'repo rpkg pkg fn sync version completion help' -- "${cur}"))
         ;;
     esac
 }
@@ -196,7 +196,7 @@ _stoop_repo() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    register|get|unregister|sync)
+    register|get|unregister|sync|reg|ls|list|unreg|reconcile)
         # Offer subcommand argument completions
         "_stoop_repo_${subcommand}"
         ;;
@@ -291,6 +291,14 @@ _stoop_repo_get() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __stoop_add_completions -W "$(__stoop_custom_complete ---completion repo get -- positional@0 "${COMP_CWORD}" "$(__stoop_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
 }
 
 _stoop_repo_unregister() {
@@ -306,6 +314,14 @@ _stoop_repo_unregister() {
         return
         ;;
     '--kubeconfig')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __stoop_add_completions -W "$(__stoop_custom_complete ---completion repo unregister -- positional@0 "${COMP_CWORD}" "$(__stoop_cursor_index_in_current_word)")"
         return
         ;;
     esac
@@ -327,6 +343,14 @@ _stoop_repo_sync() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __stoop_add_completions -W "$(__stoop_custom_complete ---completion repo sync -- positional@0 "${COMP_CWORD}" "$(__stoop_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
 }
 
 _stoop_rpkg() {
@@ -341,7 +365,7 @@ _stoop_rpkg() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    get|pull|push|init|clone|copy|upgrade|propose|approve|reject|propose-delete|del)
+    get|pull|push|init|clone|copy|upgrade|propose|approve|reject|propose-delete|del|list|source|read|sink|write|edit|update|propose-del|delete)
         # Offer subcommand argument completions
         "_stoop_rpkg_${subcommand}"
         ;;
@@ -362,6 +386,7 @@ _stoop_rpkg_get() {
     # Offer option value completions
     case "${prev}" in
     '--name')
+        __stoop_add_completions -W "$(__stoop_custom_complete ---completion rpkg get -- --name "${COMP_CWORD}" "$(__stoop_cursor_index_in_current_word)")"
         return
         ;;
     '--revision'|'--rev')
@@ -371,6 +396,7 @@ _stoop_rpkg_get() {
         return
         ;;
     '-r'|'--repository'|'--repo')
+        __stoop_add_completions -W "$(__stoop_custom_complete ---completion rpkg get -- --repository "${COMP_CWORD}" "$(__stoop_cursor_index_in_current_word)")"
         return
         ;;
     '-o'|'--output')
@@ -399,6 +425,14 @@ _stoop_rpkg_get() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __stoop_add_completions -W "$(__stoop_custom_complete ---completion rpkg get -- positional@0 "${COMP_CWORD}" "$(__stoop_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
 }
 
 _stoop_rpkg_pull() {
@@ -420,6 +454,10 @@ _stoop_rpkg_pull() {
 
     # Offer positional completions
     case "${positional_number}" in
+    1)
+        __stoop_add_completions -W "$(__stoop_custom_complete ---completion rpkg pull -- positional@0 "${COMP_CWORD}" "$(__stoop_cursor_index_in_current_word)")"
+        return
+        ;;
     2)
         __stoop_add_completions -d
         return
@@ -446,6 +484,10 @@ _stoop_rpkg_push() {
 
     # Offer positional completions
     case "${positional_number}" in
+    1)
+        __stoop_add_completions -W "$(__stoop_custom_complete ---completion rpkg push -- positional@0 "${COMP_CWORD}" "$(__stoop_cursor_index_in_current_word)")"
+        return
+        ;;
     2)
         __stoop_add_completions -d
         return
@@ -463,6 +505,7 @@ _stoop_rpkg_init() {
     # Offer option value completions
     case "${prev}" in
     '--repository')
+        __stoop_add_completions -W "$(__stoop_custom_complete ---completion rpkg init -- --repository "${COMP_CWORD}" "$(__stoop_cursor_index_in_current_word)")"
         return
         ;;
     '--workspace')
@@ -499,6 +542,7 @@ _stoop_rpkg_clone() {
     # Offer option value completions
     case "${prev}" in
     '--repository')
+        __stoop_add_completions -W "$(__stoop_custom_complete ---completion rpkg clone -- --repository "${COMP_CWORD}" "$(__stoop_cursor_index_in_current_word)")"
         return
         ;;
     '--workspace')
@@ -514,12 +558,21 @@ _stoop_rpkg_clone() {
         return
         ;;
     '--strategy')
+        __stoop_add_completions -W 'resource-merge'$'\n''fast-forward'$'\n''force-delete-replace'$'\n''copy-merge'
         return
         ;;
     '-n'|'--namespace')
         return
         ;;
     '--kubeconfig')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __stoop_add_completions -W "$(__stoop_custom_complete ---completion rpkg clone -- positional@0 "${COMP_CWORD}" "$(__stoop_cursor_index_in_current_word)")"
         return
         ;;
     esac
@@ -541,12 +594,21 @@ _stoop_rpkg_copy() {
         return
         ;;
     '--repository')
+        __stoop_add_completions -W "$(__stoop_custom_complete ---completion rpkg copy -- --repository "${COMP_CWORD}" "$(__stoop_cursor_index_in_current_word)")"
         return
         ;;
     '-n'|'--namespace')
         return
         ;;
     '--kubeconfig')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __stoop_add_completions -W "$(__stoop_custom_complete ---completion rpkg copy -- positional@0 "${COMP_CWORD}" "$(__stoop_cursor_index_in_current_word)")"
         return
         ;;
     esac
@@ -568,18 +630,23 @@ _stoop_rpkg_upgrade() {
         return
         ;;
     '--strategy')
+        __stoop_add_completions -W 'resource-merge'$'\n''fast-forward'$'\n''force-delete-replace'$'\n''copy-merge'
         return
         ;;
     '--on-conflict')
+        __stoop_add_completions -W 'upstream'$'\n''local'$'\n''fail'
         return
         ;;
     '--discover')
+        __stoop_add_completions -W 'upstream'$'\n''downstream'
         return
         ;;
     '--upstream')
+        __stoop_add_completions -W "$(__stoop_custom_complete ---completion rpkg upgrade -- --upstream "${COMP_CWORD}" "$(__stoop_cursor_index_in_current_word)")"
         return
         ;;
     '--repository')
+        __stoop_add_completions -W "$(__stoop_custom_complete ---completion rpkg upgrade -- --repository "${COMP_CWORD}" "$(__stoop_cursor_index_in_current_word)")"
         return
         ;;
     '-o'|'--output')
@@ -590,6 +657,14 @@ _stoop_rpkg_upgrade() {
         return
         ;;
     '--kubeconfig')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __stoop_add_completions -W "$(__stoop_custom_complete ---completion rpkg upgrade -- positional@0 "${COMP_CWORD}" "$(__stoop_cursor_index_in_current_word)")"
         return
         ;;
     esac
@@ -611,6 +686,14 @@ _stoop_rpkg_propose() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __stoop_add_completions -W "$(__stoop_custom_complete ---completion rpkg propose -- positional@0 "${COMP_CWORD}" "$(__stoop_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
 }
 
 _stoop_rpkg_approve() {
@@ -626,6 +709,14 @@ _stoop_rpkg_approve() {
         return
         ;;
     '--kubeconfig')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __stoop_add_completions -W "$(__stoop_custom_complete ---completion rpkg approve -- positional@0 "${COMP_CWORD}" "$(__stoop_cursor_index_in_current_word)")"
         return
         ;;
     esac
@@ -647,6 +738,14 @@ _stoop_rpkg_reject() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __stoop_add_completions -W "$(__stoop_custom_complete ---completion rpkg reject -- positional@0 "${COMP_CWORD}" "$(__stoop_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
 }
 
 _stoop_rpkg_propose-delete() {
@@ -665,6 +764,14 @@ _stoop_rpkg_propose-delete() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __stoop_add_completions -W "$(__stoop_custom_complete ---completion rpkg propose-delete -- positional@0 "${COMP_CWORD}" "$(__stoop_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
 }
 
 _stoop_rpkg_del() {
@@ -680,6 +787,14 @@ _stoop_rpkg_del() {
         return
         ;;
     '--kubeconfig')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __stoop_add_completions -W "$(__stoop_custom_complete ---completion rpkg del -- positional@0 "${COMP_CWORD}" "$(__stoop_cursor_index_in_current_word)")"
         return
         ;;
     esac
@@ -747,6 +862,7 @@ _stoop_pkg_get() {
     # Offer option value completions
     case "${prev}" in
     '--strategy')
+        __stoop_add_completions -W 'resource-merge'$'\n''fast-forward'$'\n''force-delete-replace'$'\n''copy-merge'
         return
         ;;
     esac
@@ -770,9 +886,11 @@ _stoop_pkg_update() {
     # Offer option value completions
     case "${prev}" in
     '--strategy')
+        __stoop_add_completions -W 'resource-merge'$'\n''fast-forward'$'\n''force-delete-replace'$'\n''copy-merge'
         return
         ;;
     '--on-conflict')
+        __stoop_add_completions -W 'upstream'$'\n''local'$'\n''fail'
         return
         ;;
     esac
@@ -796,6 +914,7 @@ _stoop_pkg_diff() {
     # Offer option value completions
     case "${prev}" in
     '--diff-type')
+        __stoop_add_completions -W 'local'$'\n''remote'$'\n''combined'
         return
         ;;
     esac
@@ -842,6 +961,7 @@ _stoop_fn_render() {
     # Offer option value completions
     case "${prev}" in
     '-o'|'--output')
+        __stoop_add_completions -W "$(__stoop_custom_complete ---completion fn render -- --output "${COMP_CWORD}" "$(__stoop_cursor_index_in_current_word)")"
         return
         ;;
     '--results-dir')
@@ -852,6 +972,7 @@ _stoop_fn_render() {
         return
         ;;
     '--image-pull-policy')
+        __stoop_add_completions -W 'Always'$'\n''IfNotPresent'$'\n''Never'
         return
         ;;
     esac
@@ -875,6 +996,7 @@ _stoop_fn_eval() {
     # Offer option value completions
     case "${prev}" in
     '-i'|'--image')
+        __stoop_add_completions -W "$(__stoop_custom_complete ---completion fn eval -- --image "${COMP_CWORD}" "$(__stoop_cursor_index_in_current_word)")"
         return
         ;;
     '--exec')
@@ -885,6 +1007,7 @@ _stoop_fn_eval() {
         return
         ;;
     '-t'|'--type')
+        __stoop_add_completions -W 'mutator'$'\n''validator'
         return
         ;;
     '--match-api-version')
@@ -930,6 +1053,7 @@ _stoop_fn_eval() {
         return
         ;;
     '-o'|'--output')
+        __stoop_add_completions -W "$(__stoop_custom_complete ---completion fn eval -- --output "${COMP_CWORD}" "$(__stoop_cursor_index_in_current_word)")"
         return
         ;;
     '--results-dir')
@@ -940,6 +1064,7 @@ _stoop_fn_eval() {
         return
         ;;
     '--image-pull-policy')
+        __stoop_add_completions -W 'Always'$'\n''IfNotPresent'$'\n''Never'
         return
         ;;
     esac
@@ -1009,8 +1134,24 @@ _stoop_fn_doc() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=()
+    non_repeating_options=(-i --image)
     __stoop_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-i'|'--image')
+        __stoop_add_completions -W "$(__stoop_custom_complete ---completion fn doc -- --image "${COMP_CWORD}" "$(__stoop_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __stoop_add_completions -W "$(__stoop_custom_complete ---completion fn doc -- positional@0 "${COMP_CWORD}" "$(__stoop_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
 }
 
 _stoop_sync() {
@@ -1025,7 +1166,7 @@ _stoop_sync() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    create|get|del)
+    create|get|del|delete)
         # Offer subcommand argument completions
         "_stoop_sync_${subcommand}"
         ;;
@@ -1180,12 +1321,104 @@ _stoop_sync_del() {
     esac
 }
 
+_stoop_version() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __stoop_offer_flags_options 0
+}
+
+_stoop_completion() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __stoop_offer_flags_options 1
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __stoop_add_completions -W 'bash'$'\n''zsh'$'\n''fish'
+        return
+        ;;
+    esac
+}
+
 _stoop_help() {
     repeating_flags=()
     non_repeating_flags=(--version)
     repeating_options=()
     non_repeating_options=()
     __stoop_offer_flags_options -1
+}
+
+_stoop_repository() {
+    _stoop_repo "${@}"
+}
+
+_stoop_repo_reg() {
+    _stoop_repo_register "${@}"
+}
+
+_stoop_repo_ls() {
+    _stoop_repo_get "${@}"
+}
+
+_stoop_repo_list() {
+    _stoop_repo_get "${@}"
+}
+
+_stoop_repo_unreg() {
+    _stoop_repo_unregister "${@}"
+}
+
+_stoop_repo_reconcile() {
+    _stoop_repo_sync "${@}"
+}
+
+_stoop_rpackage() {
+    _stoop_rpkg "${@}"
+}
+
+_stoop_rpkg_list() {
+    _stoop_rpkg_get "${@}"
+}
+
+_stoop_rpkg_source() {
+    _stoop_rpkg_pull "${@}"
+}
+
+_stoop_rpkg_read() {
+    _stoop_rpkg_pull "${@}"
+}
+
+_stoop_rpkg_sink() {
+    _stoop_rpkg_push "${@}"
+}
+
+_stoop_rpkg_write() {
+    _stoop_rpkg_push "${@}"
+}
+
+_stoop_rpkg_edit() {
+    _stoop_rpkg_copy "${@}"
+}
+
+_stoop_rpkg_update() {
+    _stoop_rpkg_upgrade "${@}"
+}
+
+_stoop_rpkg_propose-del() {
+    _stoop_rpkg_propose-delete "${@}"
+}
+
+_stoop_rpkg_delete() {
+    _stoop_rpkg_del "${@}"
+}
+
+_stoop_sync_delete() {
+    _stoop_sync_del "${@}"
 }
 
 complete -o filenames -F _stoop stoop

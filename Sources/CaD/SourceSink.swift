@@ -73,8 +73,9 @@ public enum Sink {
     ResourceList.defaultPath(for: resource)
   }
 
-  /// Writes the list into `directory`, which must not exist or be empty. Files are first written
-  /// to a temporary directory beside it and moved into place together.
+  /// Writes the list into `directory`, which must not exist or be empty; missing parent
+  /// directories are created, as kpt creates them. Files are first written to a temporary
+  /// directory beside it and moved into place together; a failure removes what was created.
   public static func run(input: [UInt8], directory: String) throws(PackageError) {
     let files: [(path: String, bytes: [UInt8])]
     do {
@@ -91,12 +92,24 @@ public enum Sink {
       guard isDirectory.boolValue, contents.isEmpty else { throw .targetNotEmpty(path: directory) }
     }
     let parent = target.deletingLastPathComponent()
-    guard manager.fileExists(atPath: parent.path) else {
-      throw .writeFailed(path: directory, reason: "its parent directory does not exist")
+    // The highest directory this sink creates, removed again when the sink fails.
+    var created: URL?
+    var existing = parent
+    while !manager.fileExists(atPath: existing.path), existing.path != "/" {
+      created = existing
+      existing = existing.deletingLastPathComponent()
     }
     let staging = parent.appendingPathComponent(
       ".\(target.lastPathComponent).stoop-\(UUID().uuidString)")
+    defer {
+      if let created, !manager.fileExists(atPath: target.path) {
+        try? manager.removeItem(at: created)
+      }
+    }
     do {
+      if created != nil {
+        try manager.createDirectory(at: parent, withIntermediateDirectories: true)
+      }
       try manager.createDirectory(at: staging, withIntermediateDirectories: false)
       var made: Set<String> = [""]
       for file in files {

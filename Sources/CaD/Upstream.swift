@@ -1,6 +1,14 @@
 import Foundation
 import KRM
 
+/// How `pkg update` and `rpkg upgrade` bring upstream changes into a package (kpt.md §3).
+public enum UpdateStrategy: String, Sendable, CaseIterable {
+  case resourceMerge = "resource-merge"
+  case fastForward = "fast-forward"
+  case forceDeleteReplace = "force-delete-replace"
+  case copyMerge = "copy-merge"
+}
+
 /// What kpt and Porch do to a package's files when it is cloned from an upstream: the Kptfile
 /// names the new package and records where it came from, deployment packages get their
 /// package context, and every object gets the merge key that lets a later update find it again.
@@ -10,9 +18,7 @@ public enum UpstreamRewrite {
   static let mergeCommentPrefix = "kpt-merge:"
 
   /// The update strategies kpt and Porch know.
-  public static let strategies = [
-    "resource-merge", "fast-forward", "force-delete-replace", "copy-merge",
-  ]
+  public static let strategies = UpdateStrategy.allCases.map(\.rawValue)
 
   /// Porch's clone rewrite (porch-git.md §4.2): Kptfile name, `upstream` and `upstreamLock`,
   /// package context when `deployment`, then merge keys on every object.

@@ -20,6 +20,8 @@ public struct GitError: Error, Sendable, CustomStringConvertible, Equatable {
     case timedOut
     /// An ssh server's host key is not the one known_hosts lists for it, or is not listed.
     case hostKey
+    /// A push would move the branch that a non-bare repository has checked out.
+    case checkedOut(ref: String)
     /// A setting (an environment variable) holds a value stoop cannot use.
     case invalidSetting(name: String)
   }

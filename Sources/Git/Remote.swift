@@ -418,7 +418,7 @@ extension Repository {
   }
 
   /// The directory of a local remote (a path or a file:// URL), nil for network remotes.
-  static func localPath(_ url: String) -> String? {
+  public static func localPath(_ url: String) -> String? {
     if url.hasPrefix("file://") { return String(url.dropFirst("file://".count)) }
     if url.contains("://") { return nil }
     if let colon = url.firstIndex(of: ":"), !url[..<colon].contains("/") { return nil }
@@ -432,6 +432,14 @@ extension Repository {
     _ updates: [RefUpdate], to path: String, remote: OpaquePointer?, credentials: Credentials
   ) throws(GitError) {
     let target = try Repository.open(path)
+    // git's receive.denyCurrentBranch: moving the branch a work tree has checked out would
+    // leave its files and index behind the branch, as if the user had undone the change.
+    if let branch = target.checkedOutBranch, updates.contains(where: { $0.name == branch }) {
+      throw GitError(
+        .checkedOut(ref: branch),
+        "refusing to update \(branch) of \(path): a work tree has it checked out; register a bare clone of it (git clone --bare) instead"
+      )
+    }
     // Every expectation is checked before anything moves; each swap below checks again under
     // the remote's ref lock.
     for update in updates { try update.check(against: try target.reference(update.name)) }

@@ -28,6 +28,20 @@ public final class Repository: @unchecked Sendable {
     return Repository(handle: handle, path: path)
   }
 
+  /// The branch a work tree has checked out (`refs/heads/main`); nil for a bare repository, a
+  /// detached HEAD, or a work tree with no file in it (a `.git` directory on its own).
+  public var checkedOutBranch: String? {
+    guard git_repository_is_bare(handle) == 0,
+      let workdir = git_repository_workdir(handle).map({ String(cString: $0) }),
+      let entries = try? FileManager.default.contentsOfDirectory(atPath: workdir),
+      entries.contains(where: { $0 != ".git" })
+    else { return nil }
+    var head: OpaquePointer?
+    guard git_reference_lookup(&head, handle, "HEAD") == 0, let head else { return nil }
+    defer { git_reference_free(head) }
+    return git_reference_symbolic_target(head).map { String(cString: $0) }
+  }
+
   /// Creates an empty bare repository at `path`.
   public static func createBare(_ path: String, initialBranch: String = "main") throws(GitError)
     -> Repository

@@ -38,8 +38,9 @@ extension PackageLifecycle {
     from source: CloneSource, package path: String, repository: String, workspace: String,
     namespace: String = "default", strategy: String? = nil
   ) throws(OrchestrationError) -> PackageRevision {
+    let repository = ResourceName.repositoryName(repository)
     try Self.validate(packagePath: path)
-    try Registry.validate(name: workspace)
+    try Registry.validate(workspace: workspace)
     if let strategy, !UpstreamRewrite.strategies.contains(strategy) {
       throw .lifecycle(
         "unknown update strategy \"\(strategy)\"; use one of "

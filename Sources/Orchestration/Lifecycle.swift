@@ -69,6 +69,7 @@ public struct PackageLifecycle: Sendable {
     _ repository: String, namespace: String, package: String? = nil,
     _ body: (inout Session) throws -> T
   ) throws(OrchestrationError) -> T {
+    let repository = ResourceName.repositoryName(repository)
     if package == nil { _ = try registry.sync(repository, namespace: namespace) }
     // Only the refs of this package, of the packages above it, and the branch: the cost of a
     // step stays flat however many other packages the repository holds.
@@ -120,6 +121,11 @@ public struct PackageLifecycle: Sendable {
     } catch {
       throw .io(path: directory, reason: "\(error)")
     }
+  }
+
+  /// What to do instead of changing a published revision: start a Draft from it.
+  static func immutableHint(_ revision: PackageRevision) -> String {
+    "published revisions are immutable; start a draft with stoop rpkg copy \(revision.name) --workspace W"
   }
 
   /// Rolls forward what a killed command left half done; a racing writer that changed one of
@@ -180,7 +186,9 @@ public struct PackageLifecycle: Sendable {
     }
     let revisions = try registry.packageRevisions(namespace: namespace, offline: !fetch)
     guard let found = revisions.first(where: { $0.isNamed(name) }) else {
-      throw .packageRevisionNotFound(name: name, namespace: namespace)
+      throw .packageRevisionNotFound(
+        name: name, namespace: namespace,
+        nearest: Spelling.nearest(to: name, in: revisions.map(\.name)))
     }
     return found
   }
@@ -259,14 +267,13 @@ public struct PackageLifecycle: Sendable {
     package path: String, repository: String, workspace: String, namespace: String = "default",
     description: String = "sample description", keywords: [String] = [], site: String? = nil
   ) throws(OrchestrationError) -> PackageRevision {
+    let repository = ResourceName.repositoryName(repository)
     try Self.validate(packagePath: path)
-    try Registry.validate(name: workspace)
+    try Registry.validate(workspace: workspace)
     return try withSession(repository, namespace: namespace, package: path) { session in
       try Self.refuseClash(
         path, in: session,
-        exists:
-          "package \"\(path)\" already exists in repository \"\(repository)\"; use stoop rpkg copy for a new revision"
-      )
+        exists: Self.existsHint(path, repository: repository, revisions: session.revisions))
       let files = Self.initialFiles(
         name: path, description: description, keywords: keywords, site: site)
       let clone = session.clone
@@ -278,6 +285,33 @@ public struct PackageLifecycle: Sendable {
         subject: "Creating new empty revision",
         task: Self.initTask(description: description, keywords: keywords, site: site), in: session)
     }
+  }
+
+  /// Why `rpkg init` of an existing package is refused, and what to run instead: a copy of its
+  /// latest revision, or, when every revision was deleted and only its directory on the branch
+  /// is left, the two commands that remove that.
+  static func existsHint(_ path: String, repository: String, revisions: [PackageRevision])
+    -> String
+  {
+    let existing = revisions.filter { $0.path == path }
+    if let placeholder = existing.first(where: \.isPlaceholder),
+      existing.allSatisfy(\.isPlaceholder)
+    {
+      return "package \"\(path)\" has no revision left in repository \"\(repository)\", only its "
+        + Self.orphanHint(placeholder)
+    }
+    let latest = existing.filter { $0.revision > 0 }.max { $0.revision < $1.revision }
+    return
+      "package \"\(path)\" already exists in repository \"\(repository)\"; start a new revision with "
+      + "stoop rpkg copy \(latest?.name ?? repository + "/" + path) --workspace W"
+  }
+
+  /// The way out for a package whose every revision was deleted: its directory is still on the
+  /// registered branch, where only the branch's placeholder revision reaches it.
+  static func orphanHint(_ placeholder: PackageRevision) -> String {
+    "directory on branch \(placeholder.workspace) (every revision was deleted); remove it with "
+      + "stoop rpkg propose-delete \(placeholder.name) && stoop rpkg del \(placeholder.name), "
+      + "then stoop rpkg init \(placeholder.path) starts the package again"
   }
 
   /// Throws `exists` when the package is there already, and Porch's nesting error when one is
@@ -420,7 +454,9 @@ public struct PackageLifecycle: Sendable {
       case .proposed: return .notice("\(current.name) is already proposed")
       case .draft: break
       default:
-        throw OrchestrationError.lifecycle("cannot propose \(current.lifecycle.rawValue) package")
+        throw OrchestrationError.lifecycle(
+          "cannot propose \(current.lifecycle.rawValue) package; "
+            + Self.immutableHint(current))
       }
       try Self.checkReadiness(current, in: session.clone)
       let clone = session.clone
@@ -479,7 +515,10 @@ public struct PackageLifecycle: Sendable {
         return "\(current.name) no longer proposed for deletion"
       default:
         throw OrchestrationError.lifecycle(
-          "cannot reject \(current.name) with lifecycle '\(current.lifecycle.rawValue)'")
+          "cannot reject \(current.name) with lifecycle '\(current.lifecycle.rawValue)'; "
+            + (current.lifecycle == .draft
+              ? "a Draft is not proposed (stoop rpkg del \(current.name) deletes it)"
+              : "only Proposed revisions and revisions proposed for deletion can be rejected"))
       }
     }
   }
@@ -521,7 +560,8 @@ public struct PackageLifecycle: Sendable {
       case .proposed: break
       default:
         throw OrchestrationError.lifecycle(
-          "cannot change approval from \(current.lifecycle.rawValue) to Published")
+          "cannot change approval from \(current.lifecycle.rawValue) to Published; "
+            + "propose it first: stoop rpkg propose \(current.name)")
       }
       try Self.checkReadiness(current, in: session.clone)
       let clone = session.clone
@@ -695,8 +735,8 @@ public struct PackageLifecycle: Sendable {
       case .published: break
       default:
         throw OrchestrationError.lifecycle(
-          "can only propose published packages for deletion; package \(current.name) is not published"
-        )
+          "can only propose published packages for deletion; package \(current.name) is not published; "
+            + "delete it directly: stoop rpkg del \(current.name)")
       }
       try session.clone.push(
         [RefUpdate(name: Self.deletionMarker(current), target: current.commit, expected: .absent)],

@@ -295,7 +295,7 @@ public struct LocalPackages {
     guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory),
       isDirectory.boolValue
     else {
-      throw .invalidOperation("\(directory) does not exist; name a package directory")
+      throw .notFound("\(directory) does not exist; name a package directory")
     }
     return try PackageTransfer.regularFiles(in: directory, skippingGit: true)
   }

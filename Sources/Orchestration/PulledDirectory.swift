@@ -29,6 +29,13 @@ extension PackageLifecycle {
   public func push(
     _ revision: PackageRevision, directory: String, pushOnRenderFailure: Bool = false
   ) throws(OrchestrationError) -> String {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory),
+      isDirectory.boolValue
+    else {
+      throw .notFound(
+        "\(directory) does not exist; push the directory stoop rpkg pull wrote, or - for stdin")
+    }
     let input = try PackageTransfer.read(directory: directory)
     guard let version = input.resourceVersion.flatMap(ObjectID.init(hex:)) else {
       throw .invalidOperation(
@@ -48,7 +55,7 @@ extension PackageLifecycle {
     for (path, content) in files where input.files[path] != content { changes[path] = content }
     changes[RevisionMetadata.fileName] = PackageFileContent(
       bytes: RevisionMetadata.updating(metadata, resourceVersion: head))
-    try PackageTransfer.writeFiles(changes, to: directory)
+    try PackageTransfer.writeFiles(changes, to: directory, private: false)
     for path in input.files.keys where files[path] == nil {
       unlink(directory + "/" + path)
     }
@@ -135,7 +142,7 @@ extension PackageTransfer {
     defer { try? FileManager.default.removeItem(atPath: staging) }
     var all = files
     all[RevisionMetadata.fileName] = PackageFileContent(bytes: metadata)
-    try writeFiles(all, to: staging)
+    try writeFiles(all, to: staging, private: false)
     if exchange(staging, target) { return }
     let old = parent + "/" + Scratch.name(name, "removing")
     guard rename(target, old) == 0, rename(staging, target) == 0 else {

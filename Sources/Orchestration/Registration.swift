@@ -153,6 +153,15 @@ public struct Registration: Sendable, Equatable {
     return Signature(name: name ?? address ?? "", email: address ?? "")
   }
 
+  /// Why `directory` cannot be where a registration's packages live, if it cannot: it is a path
+  /// inside the repository, so `.` and `..` have no place in it.
+  public static func problem(directory: String) -> String? {
+    let parts = directory.split(separator: "/")
+    guard parts.contains("..") || parts.contains(".") else { return nil }
+    return
+      "invalid --directory \"\(directory)\": it names a directory inside the repository (such as /clusters), without . or .. parts"
+  }
+
   /// A directory without leading, trailing or doubled slashes (`/a//b/` → `a/b`).
   public static func trimmed(_ directory: String) -> String {
     directory.split(separator: "/", omittingEmptySubsequences: true).joined(separator: "/")
@@ -230,9 +239,13 @@ public struct Registration: Sendable, Equatable {
 public enum OrchestrationError: Error, Sendable, CustomStringConvertible {
   case invalidName(String, reason: String)
   case invalidBranch(String, reason: String)
+  /// A workspace or namespace (`what`) that is not a DNS label.
+  case invalidLabel(what: String, value: String, reason: String)
   case alreadyRegistered(name: String, namespace: String)
-  case notRegistered(name: String, namespace: String)
-  case packageRevisionNotFound(name: String, namespace: String)
+  /// `nearest`: the registered name the user most likely meant.
+  case notRegistered(name: String, namespace: String, nearest: String? = nil)
+  /// `nearest`: the package revision name the user most likely meant.
+  case packageRevisionNotFound(name: String, namespace: String, nearest: String? = nil)
   /// The operation is not allowed in the revision's state.
   case invalidOperation(String)
   /// Someone else changed the remote first; fetch and retry.
@@ -244,7 +257,8 @@ public enum OrchestrationError: Error, Sendable, CustomStringConvertible {
   case git(GitError, url: String)
   /// A function, a render or a merge guardrail refused the operation; nothing was written.
   case validationFailed(String)
-  /// Something named is not there (a sync, a package's revision); the message says what to do.
+  /// Something named is not there (a directory or file, a sync, a package's revision); the
+  /// message says what to do.
   case notFound(String)
   /// The arguments do not say what to do (no target, or two); nothing was written.
   case usage(String)
@@ -257,18 +271,22 @@ public enum OrchestrationError: Error, Sendable, CustomStringConvertible {
     case .invalidName(let name, let reason):
       return
         "invalid repository name \"\(name)\": \(reason); pass --name with a lowercase DNS label"
+    case .invalidLabel(let what, let value, let reason):
+      return "invalid \(what) \"\(value)\": \(reason); pass --\(what) with a lowercase DNS label"
     case .invalidBranch(let branch, let reason):
       return "invalid branch name \"\(branch)\": \(reason)"
     case .alreadyRegistered(let name, let namespace):
       return
         "repository \"\(name)\" is already registered in namespace \"\(namespace)\"; unregister it first or pass another --name"
-    case .notRegistered(let name, let namespace):
+    case .notRegistered(let name, let namespace, let nearest):
+      let hint = nearest.map { " (did you mean \($0)?)" } ?? ""
       return
-        "repository \"\(name)\" is not registered in namespace \"\(namespace)\"; see stoop repo get"
-    case .packageRevisionNotFound(let name, let namespace):
+        "repository \"\(name)\" is not registered in namespace \"\(namespace)\"\(hint); see stoop repo get"
+    case .packageRevisionNotFound(let name, let namespace, let nearest):
       // kubectl's and porchctl's words, then where to look.
+      let hint = nearest.map { " (did you mean \($0)?)" } ?? ""
       return
-        "packagerevisions.porch.kpt.dev \"\(name)\" not found; see stoop rpkg get -n \(namespace)"
+        "packagerevisions.porch.kpt.dev \"\(name)\" not found\(hint); see stoop rpkg get -n \(namespace)"
     case .invalidOperation(let message):
       return message
     case .conflict(let message):

@@ -1,3 +1,4 @@
+import CaD
 import Foundation
 import Git
 import KRM
@@ -46,7 +47,11 @@ public struct Registry: Sendable {
     let name = options.name ?? Self.defaultName(for: rawURL)
     try Self.validate(name: name)
     try Self.validate(branch: options.branch)
-    try Self.validate(name: options.namespace)
+    try Self.validate(namespace: options.namespace)
+    if let problem = Registration.problem(directory: options.directory) {
+      throw .invalidOperation(problem)
+    }
+    try Self.checkLocal(url, branch: options.branch)
     let directory = home.repository(namespace: options.namespace, name: name)
     if FileManager.default.fileExists(atPath: directory) {
       throw .alreadyRegistered(name: name, namespace: options.namespace)
@@ -121,6 +126,25 @@ public struct Registry: Sendable {
     return registration
   }
 
+  /// A repository on this disk must exist, and must not have the branch checked out in a work
+  /// tree: every approval would move the branch under the user's files (git refuses such a push
+  /// too).
+  static func checkLocal(_ url: String, branch: String) throws(OrchestrationError) {
+    guard let path = Repository.localPath(url) else { return }
+    guard FileManager.default.fileExists(atPath: path) else {
+      throw .notFound(
+        "\(url) does not exist; pass the path of a git repository (bare, or a directory with .git) or a URL"
+      )
+    }
+    // What else can be wrong with it, cloning reports.
+    guard let repository = try? Repository.open(path) else { return }
+    if repository.checkedOutBranch == "refs/heads/" + branch {
+      throw .invalidOperation(
+        "\(url) is a working clone with \(branch) checked out, which stoop would move under its work tree; register a bare clone of it (git clone --bare \(url) \(url).git, and push your work there) or another branch (--branch)"
+      )
+    }
+  }
+
   /// Porch's first commit on a branch it creates.
   static func createBranch(_ branch: String, in clone: Repository, credentials: Credentials) throws
     -> ObjectID
@@ -160,9 +184,16 @@ public struct Registry: Sendable {
     let name = ResourceName.repositoryName(name)
     let directory = home.repository(namespace: namespace, name: name)
     guard FileManager.default.fileExists(atPath: directory + "/repository.yaml") else {
-      throw .notRegistered(name: name, namespace: namespace)
+      throw notRegistered(name, namespace: namespace)
     }
     return try read(directory)
+  }
+
+  /// The error for a name that is not registered, with the registered name nearest to it.
+  func notRegistered(_ name: String, namespace: String) -> OrchestrationError {
+    let names = ((try? list(namespace: namespace)) ?? []).map(\.name)
+    return .notRegistered(
+      name: name, namespace: namespace, nearest: Spelling.nearest(to: name, in: names))
   }
 
   private func read(_ directory: String) throws(OrchestrationError) -> Registration {
@@ -219,7 +250,7 @@ public struct Registry: Sendable {
     let name = ResourceName.repositoryName(name)
     let directory = home.repository(namespace: namespace, name: name)
     guard FileManager.default.fileExists(atPath: directory + "/repository.yaml") else {
-      throw .notRegistered(name: name, namespace: namespace)
+      throw notRegistered(name, namespace: namespace)
     }
     let lock = try RepositoryLock(directory: directory, name: name, timeout: lockTimeout)
     defer { lock.release() }
@@ -362,7 +393,8 @@ public struct Registry: Sendable {
     try writeAtomically(YAMLDocument(root: .mapping(entries)).text(), to: path, mode: 0o600)
   }
 
-  /// Writes through a temporary file created with `mode`, then renames it into place.
+  /// Writes through a temporary file created with `mode` (less what the umask takes away), then
+  /// renames it into place.
   static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t)
     throws(OrchestrationError)
   {
@@ -370,7 +402,6 @@ public struct Registry: Sendable {
     let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, mode)
     guard fd >= 0 else { throw .io(path: path, reason: String(cString: strerror(errno))) }
     let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-    fchmod(fd, mode)
     close(fd)
     guard written == bytes.count, rename(temporary, path) == 0 else {
       unlink(temporary)
@@ -401,6 +432,20 @@ public struct Registry: Sendable {
   /// A Kubernetes DNS-1123 label: what Porch accepts as a repository name.
   public static func validate(name: String) throws(OrchestrationError) {
     if let reason = dnsLabelProblem(name) { throw .invalidName(name, reason: reason) }
+  }
+
+  /// A workspace (Porch's rule for workspace names, which name branches and revisions).
+  public static func validate(workspace: String) throws(OrchestrationError) {
+    if let reason = dnsLabelProblem(workspace) {
+      throw .invalidLabel(what: "workspace", value: workspace, reason: reason)
+    }
+  }
+
+  /// A namespace: a DNS label, as Kubernetes requires.
+  public static func validate(namespace: String) throws(OrchestrationError) {
+    if let reason = dnsLabelProblem(namespace) {
+      throw .invalidLabel(what: "namespace", value: namespace, reason: reason)
+    }
   }
 
   /// Porch's branch rule: DNS-1123 labels joined by `/`.

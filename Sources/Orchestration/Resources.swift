@@ -117,8 +117,10 @@ extension PackageLifecycle {
       let current = try current(revision, in: session)
       guard current.lifecycle == .draft else {
         throw OrchestrationError.lifecycle(
-          "cannot update a package revision with lifecycle value \"\(current.lifecycle.rawValue)\"; package must be Draft"
-        )
+          "cannot update a package revision with lifecycle value \"\(current.lifecycle.rawValue)\"; package must be Draft; "
+            + (current.lifecycle == .proposed
+              ? "send it back to Draft first: stoop rpkg reject \(current.name)"
+              : Self.immutableHint(current)))
       }
       let clone = session.clone
       let moved = OrchestrationError.conflict(
@@ -164,17 +166,27 @@ extension PackageLifecycle {
   public func copy(_ source: PackageRevision, workspace: String) throws(OrchestrationError)
     -> PackageRevision
   {
-    try Registry.validate(name: workspace)
+    try Registry.validate(workspace: workspace)
     return try withSession(source.repository, namespace: source.namespace, package: source.path) {
       session in
       let current = try current(source, in: session)
       guard current.lifecycle == .published || current.lifecycle == .deletionProposed else {
-        throw OrchestrationError.lifecycle("source revision must be published")
+        throw OrchestrationError.lifecycle(
+          "source revision must be published; \(current.name) is \(current.lifecycle.rawValue): "
+            + (current.lifecycle == .draft
+              ? "propose and approve it first (stoop rpkg propose, stoop rpkg approve)"
+              : "approve it first: stoop rpkg approve \(current.name)"))
       }
       guard !current.isPlaceholder else {
+        let published = session.revisions.filter { $0.path == current.path && $0.revision > 0 }
+        guard let latest = published.max(by: { $0.revision < $1.revision }) else {
+          throw OrchestrationError.lifecycle(
+            "source revision may not be the placeholder \(current.name); \(current.path) has no published revision left, only its "
+              + Self.orphanHint(current))
+        }
         throw OrchestrationError.lifecycle(
           "source revision may not be the placeholder \(current.name); name a published revision such as "
-            + "\(current.repository)/\(current.path)@v1")
+            + latest.name)
       }
       if session.revisions.contains(where: { $0.path == current.path && $0.workspace == workspace })
       {

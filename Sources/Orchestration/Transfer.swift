@@ -89,9 +89,9 @@ public enum PackageTransfer {
     return (files, version, annotations)
   }
 
-  /// Writes a pulled revision into a new directory (0750; files 0600, executables 0700). The
-  /// files are written beside it first and the directory appears whole, so an interrupted pull
-  /// leaves no half package for the next `push` to send.
+  /// Writes a pulled revision into a new directory, with the modes `pkg get` and `fn sink` give
+  /// (0644 and 0755 less the umask). The files are written beside it first and the directory
+  /// appears whole, so an interrupted pull leaves no half package for the next `push` to send.
   public static func write(
     files: [String: PackageFileContent], metadata: [UInt8], to directory: String
   )
@@ -108,7 +108,7 @@ public enum PackageTransfer {
     defer { try? FileManager.default.removeItem(atPath: staging) }
     var all = files
     all[RevisionMetadata.fileName] = PackageFileContent(bytes: metadata)
-    try writeFiles(all, to: staging)
+    try writeFiles(all, to: staging, private: false)
     FaultInjection.point("pull.staged")
     guard rename(staging, target) == 0 else {
       throw .io(path: directory, reason: String(cString: strerror(errno)))
@@ -116,8 +116,8 @@ public enum PackageTransfer {
   }
 
   /// Writes files under `directory`, creating it and any folders: private ones (0750; files
-  /// 0600, executables 0700) for pulled revisions, or as kpt writes a package (0644 and 0755,
-  /// folders by the umask). Each file is replaced whole by a rename.
+  /// 0600, executables 0700) for scratch copies, or as kpt writes a package (0644 and 0755,
+  /// folders too, less the umask). Each file is replaced whole by a rename.
   static func writeFiles(
     _ files: [String: PackageFileContent], to directory: String, private: Bool = true
   )

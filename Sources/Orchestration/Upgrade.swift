@@ -35,7 +35,7 @@ extension PackageLifecycle {
     _ source: PackageRevision, to revision: Int?, workspace: String, strategy: String,
     policy: ConflictPolicy, among revisions: [PackageRevision]
   ) throws(OrchestrationError) -> UpgradeOutcome {
-    try Registry.validate(name: workspace)
+    try Registry.validate(workspace: workspace)
     guard source.lifecycle == .published || source.lifecycle == .deletionProposed,
       !source.isPlaceholder
     else {

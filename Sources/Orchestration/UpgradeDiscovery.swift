@@ -152,10 +152,11 @@ extension PackageLifecycle {
     namespace: String, workspace: String?, strategy: String = "resource-merge",
     policy: ConflictPolicy = .upstream
   ) throws(OrchestrationError) -> [BulkUpgradeResult] {
+    let repositories = repositories.map(ResourceName.repositoryName)
     for name in repositories { _ = try registry.get(name, namespace: namespace) }
     let all = try registry.packageRevisions(namespace: nil, offline: true)
     let target = try upgradeTarget(of: blueprint, revision: revision, among: all)
-    if let workspace { try Registry.validate(name: workspace) }
+    if let workspace { try Registry.validate(workspace: workspace) }
     let registrations = try registry.list(namespace: nil)
     let downstreams = all.filter { candidate in
       candidate.latest && !candidate.isPlaceholder

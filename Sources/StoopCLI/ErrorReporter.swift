@@ -41,6 +41,8 @@ enum ErrorReporter {
       }
     case let error as MultipleFailures:
       return exitCode(for: error.first)
+    case let error as FunctionError:
+      return StoopExitCode(rawValue: error.exitCode) ?? .failure
     default:
       return .failure
     }
@@ -54,6 +56,7 @@ enum ErrorReporter {
     case let error as OrchestrationError: return error.description
     case let error as GitError: return error.description
     case let error as MultipleFailures: return error.description
+    case let error as FunctionError: return error.description
     default: return error.localizedDescription
     }
   }
@@ -88,7 +91,34 @@ enum Terminal {
     FileHandle.standardError.write(Data(RemoteURL.redacted(text).utf8))
   }
 
-  static func readStandardInput() -> [UInt8] {
-    Array(FileHandle.standardInput.readDataToEndOfFile())
+  /// Everything on stdin. When stdin is a terminal, a line on stderr first says what the
+  /// command waits for (`what`) and how to end it, so a forgotten pipe does not look like a hang.
+  static func readStandardInput(waitingFor what: String) -> [UInt8] {
+    if isatty(STDIN_FILENO) == 1 {
+      standardError("Reading \(what) from standard input; end it with Ctrl-D (Ctrl-C cancels).\n")
+    }
+    return Array(FileHandle.standardInput.readDataToEndOfFile())
+  }
+
+  /// A secret from stdin: on a terminal, one line typed after `prompt` and not echoed; from a
+  /// pipe, everything, without its final line break.
+  static func readSecret(prompt: String) -> String {
+    guard isatty(STDIN_FILENO) == 1 else {
+      return String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        .trimmingCharacters(in: .newlines)
+    }
+    standardError(prompt)
+    var saved = termios()
+    let hidden = tcgetattr(STDIN_FILENO, &saved) == 0
+    if hidden {
+      var quiet = saved
+      quiet.c_lflag &= ~tcflag_t(ECHO)
+      tcsetattr(STDIN_FILENO, TCSANOW, &quiet)
+    }
+    defer {
+      if hidden { tcsetattr(STDIN_FILENO, TCSANOW, &saved) }
+      standardError("\n")
+    }
+    return readLine(strippingNewline: true) ?? ""
   }
 }

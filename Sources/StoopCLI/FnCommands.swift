@@ -73,7 +73,11 @@ struct SinkCommand: ParsableCommand {
 
   func run() throws {
     try ErrorReporter.run {
-      try Sink.run(input: Terminal.readStandardInput(), directory: directory)
+      let input = Terminal.readStandardInput(
+        waitingFor:
+          "a ResourceList for \(directory) (pipe one in: stoop fn source DIR | stoop fn sink \(directory))"
+      )
+      try Sink.run(input: input, directory: directory)
     }
   }
 }
@@ -82,7 +86,8 @@ struct SinkCommand: ParsableCommand {
 struct FunctionRunOptions: ParsableArguments {
   @Option(
     name: [.customShort("o", allowingJoined: true), .long],
-    help: "stdout: a ResourceList; unwrap: plain YAML; DIR: a new directory. Default: in place.")
+    help: "stdout: a ResourceList; unwrap: plain YAML; DIR: a new directory. Default: in place.",
+    completion: LiveCompletion.pipelineOutputs)
   var output: String?
 
   @Option(help: "Write results.yaml into this directory.", completion: .directory)
@@ -91,8 +96,8 @@ struct FunctionRunOptions: ParsableArguments {
   @Option(help: "Show at most 4 lines of a function's stderr (true or false).")
   var truncateOutput = true
 
-  @Option(help: "Always, IfNotPresent or Never: for container functions (built-ins never pull).")
-  var imagePullPolicy = "IfNotPresent"
+  @Option(help: ImagePullPolicy.help)
+  var imagePullPolicy = ImagePullPolicy.ifNotPresent
 
   @Flag(help: "Accepted for kpt compatibility: container functions run without network.")
   var allowNetwork = false
@@ -102,11 +107,7 @@ struct FunctionRunOptions: ParsableArguments {
     help: "Accepted for kpt compatibility; wasm functions are not supported.")
   var allowWasm = false
 
-  func functionOptions(allowExec: Bool) throws -> FunctionOptions {
-    guard ["always", "ifnotpresent", "never"].contains(imagePullPolicy.lowercased()) else {
-      throw FunctionError(
-        "--image-pull-policy must be Always, IfNotPresent or Never (got \"\(imagePullPolicy)\")")
-    }
+  func functionOptions(allowExec: Bool) -> FunctionOptions {
     var options = FunctionOptions()
     options.output = output.map(PipelineOutput.init(argument:)) ?? .inPlace
     options.resultsDirectory = resultsDir
@@ -140,7 +141,7 @@ struct RenderCommand: ParsableCommand {
   func run() throws {
     try FunctionErrorReporter.run {
       let renderer = Renderer(
-        options: try runOptions.functionOptions(allowExec: allowExec), log: Terminal.standardError)
+        options: runOptions.functionOptions(allowExec: allowExec), log: Terminal.standardError)
       Terminal.standardOutput(try renderer.render(directory: directory))
     }
   }
@@ -161,7 +162,9 @@ struct EvalCommand: ParsableCommand {
   @Argument(help: "The package directory, or - for stdin.", completion: .directory)
   var source: String = "."
 
-  @Option(name: [.customShort("i"), .long], help: "The function image.")
+  @Option(
+    name: [.customShort("i"), .long], help: "The function image.",
+    completion: LiveCompletion.functions)
   var image: String?
 
   @Option(name: .customLong("exec"), help: "A local program to run as the function.")
@@ -174,8 +177,8 @@ struct EvalCommand: ParsableCommand {
   @Flag(name: [.customShort("s"), .long], help: "Add the function to the Kptfile pipeline.")
   var save = false
 
-  @Option(name: [.customShort("t"), .long], help: "With --save: mutator or validator.")
-  var type: String?
+  @Option(name: [.customShort("t"), .long], help: FunctionType.help)
+  var type: FunctionType?
 
   @Option(name: .customLong("match-api-version")) var matchAPIVersion: String?
   @Option(name: .customLong("match-kind")) var matchKind: String?
@@ -265,11 +268,15 @@ struct EvalCommand: ParsableCommand {
         apiVersion: excludeAPIVersion, kind: excludeKind, name: excludeName,
         namespace: excludeNamespace, labels: excludeLabels, annotations: excludeAnnotations)
       request.selection = Selection(selectors: [request.match], exclude: [request.exclude])
-      request.saveAs = save ? type : nil
+      request.saveAs = save ? type?.rawValue : nil
       let evaluator = Evaluator(
-        options: try runOptions.functionOptions(allowExec: true), log: Terminal.standardError)
+        options: runOptions.functionOptions(allowExec: true), log: Terminal.standardError)
       Terminal.standardOutput(
-        try evaluator.eval(request, standardInput: Terminal.readStandardInput))
+        try evaluator.eval(
+          request,
+          standardInput: {
+            Terminal.readStandardInput(waitingFor: "a ResourceList or YAML documents for fn eval -")
+          }))
     }
   }
 }
@@ -293,15 +300,33 @@ struct DocCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "doc", abstract: "Show how to configure a built-in function.")
 
-  @Argument(help: "The function name or image (set-namespace, gcr.io/kpt-fn/set-labels:v0.1).")
-  var function: String
+  @Argument(
+    help: "The function name or image (set-namespace, gcr.io/kpt-fn/set-labels:v0.1).",
+    completion: LiveCompletion.functions)
+  var function: String?
+
+  @Option(
+    name: [.customShort("i"), .long], help: "The function image, as kpt fn doc takes it.",
+    completion: LiveCompletion.functions)
+  var image: String?
+
+  func validate() throws {
+    switch (function, image) {
+    case (nil, nil): throw ValidationError("name a function: stoop fn doc NAME (or --image IMAGE)")
+    case (.some, .some): throw ValidationError("give the function once: NAME or --image, not both")
+    default: break
+    }
+  }
 
   func run() throws {
     try ErrorReporter.run {
-      let name = FunctionImage(function).name
+      let wanted = function ?? image ?? ""
+      let name = FunctionImage(wanted).name
       guard let builtin = BuiltinFunction.named(name) else {
+        let nearest = Spelling.nearest(to: name, in: BuiltinFunction.all.map(\.name))
         throw FunctionError(
-          "\"\(function)\" is not a built-in function; `stoop fn list` shows them")
+          "\"\(wanted)\" is not a built-in function"
+            + (nearest.map { " (did you mean \($0)?)" } ?? "") + "; `stoop fn list` shows them")
       }
       var text = "\(builtin.name): \(builtin.summary)\n\n"
       text += "Versions: \(builtin.versions)\n\n"

@@ -55,8 +55,10 @@ struct PkgGet: ParsableCommand {
 
   @Argument(help: "REPO.git[/DIRECTORY][@REF]") var source: String
   @Argument(help: "Where to put the package.", completion: .directory) var destination = "."
-  @Option(help: "resource-merge (default), fast-forward, force-delete-replace or copy-merge.")
-  var strategy = "resource-merge"
+  @Option(
+    help: ArgumentHelp(
+      "The update strategy recorded for later updates.", discussion: UpdateStrategy.values))
+  var strategy = UpdateStrategy.resourceMerge
   @Flag(help: "Give every package a package-context.yaml, as for a deployment.")
   var forDeployment = false
 
@@ -64,7 +66,7 @@ struct PkgGet: ParsableCommand {
     try ErrorReporter.run {
       let packages = LocalPackages(registry: Registry.current(), progress: Terminal.standardError)
       _ = try packages.get(
-        try KptPackageURL.parse(source), into: destination, strategy: strategy,
+        try KptPackageURL.parse(source), into: destination, strategy: strategy.rawValue,
         forDeployment: forDeployment)
     }
   }
@@ -96,23 +98,20 @@ struct PkgUpdate: ParsableCommand {
       """)
 
   @Argument(help: "PKG_PATH[@VERSION]", completion: .directory) var package = "."
-  @Option(help: "resource-merge, fast-forward, force-delete-replace or copy-merge.")
-  var strategy: String?
-  @Option(help: "Who wins a conflict: upstream (default), local or fail.")
-  var onConflict = "upstream"
-
-  func validate() throws {
-    if ConflictPolicy(rawValue: onConflict) == nil {
-      throw ValidationError("--on-conflict must be upstream, local or fail")
-    }
-  }
+  @Option(
+    help: ArgumentHelp(
+      "How upstream changes come in (default: the Kptfile's updateStrategy).",
+      discussion: UpdateStrategy.values))
+  var strategy: UpdateStrategy?
+  @Option(help: ConflictPolicy.help) var onConflict = ConflictPolicy.upstream
 
   func run() throws {
     try ErrorReporter.run {
       let (path, version) = try splitVersion(package)
       let packages = LocalPackages(registry: Registry.current(), progress: Terminal.standardError)
-      let policy = ConflictPolicy(rawValue: onConflict) ?? .upstream
-      let outcome = try packages.update(path, ref: version, strategy: strategy, policy: policy)
+      let policy = onConflict
+      let outcome = try packages.update(
+        path, ref: version, strategy: strategy?.rawValue, policy: policy)
       if !outcome.conflicts.isEmpty {
         Terminal.standardError(
           "\(outcome.conflicts.count) conflict(s), resolved for \(policy.rawValue):\n"
@@ -135,17 +134,14 @@ struct PkgDiff: ParsableCommand {
       """)
 
   @Argument(help: "PKG_PATH[@VERSION]", completion: .directory) var package = "."
-  @Option(help: "local (default), remote or combined.") var diffType = "local"
+  @Option(help: LocalPackages.DiffType.help) var diffType = LocalPackages.DiffType.local
 
   func run() throws {
     try ErrorReporter.run {
-      guard let type = LocalPackages.DiffType(rawValue: diffType) else {
-        throw ValidationError("--diff-type must be local, remote or combined")
-      }
       let (path, version) = try splitVersion(package)
       let packages = LocalPackages(registry: Registry.current())
       Terminal.standardOutput(
-        Array(try packages.diff(path, ref: version, type: type).utf8))
+        Array(try packages.diff(path, ref: version, type: diffType).utf8))
     }
   }
 }

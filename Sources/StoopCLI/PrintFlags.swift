@@ -72,6 +72,18 @@ struct PrintFlags: ParsableArguments {
   }
 }
 
+extension KRM.OutputFormat {
+  /// Whether an empty listing prints nothing at all in this format (tables, names, columns):
+  /// then the command says on stderr that there was nothing to list, as kubectl does.
+  var isSilentWhenEmpty: Bool {
+    switch self {
+    case .table, .wide, .name, .customColumns: return true
+    case .file(let kind, _): return kind == .customColumns
+    default: return false
+    }
+  }
+}
+
 /// `-l/--selector`, as `kubectl get` takes it.
 struct SelectorOption: ParsableArguments {
   @Option(

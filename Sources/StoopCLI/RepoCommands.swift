@@ -1,4 +1,5 @@
 import ArgumentParser
+import CaD
 import Foundation
 import Git
 import KRM
@@ -97,6 +98,10 @@ struct Register: ParsableCommand {
 
   @OptionGroup var namespace: NamespaceOption
 
+  func validate() throws {
+    if let problem = Registration.problem(directory: directory) { throw ValidationError(problem) }
+  }
+
   func run() throws {
     try ErrorReporter.run {
       var options = Registry.RegisterOptions()
@@ -111,8 +116,7 @@ struct Register: ParsableCommand {
       options.email = email
       var secret = password
       if repoPasswordStdin {
-        secret = String(decoding: Terminal.readStandardInput(), as: UTF8.self)
-          .trimmingCharacters(in: .newlines)
+        secret = Terminal.readSecret(prompt: "Password or token for \(repository): ")
       }
       let environment = ProcessInfo.processInfo.environment
       options.credentials = Credentials(
@@ -120,7 +124,8 @@ struct Register: ParsableCommand {
         password: secret ?? environment["STOOP_REPO_PASSWORD"],
         bearerToken: repoBearerToken ?? environment["STOOP_REPO_TOKEN"],
         sshKey: repoSshKey ?? environment["STOOP_REPO_SSH_KEY"])
-      try Registry.current().register(url: repository, options: options)
+      let registration = try Registry.current().register(url: repository, options: options)
+      Terminal.standardOutput(Array("\(registration.name) registered\n".utf8))
     }
   }
 }
@@ -132,7 +137,7 @@ struct Get: ParsableCommand {
     aliases: ["ls", "list"]
   )
 
-  @Argument(help: "Names to show (default: all).")
+  @Argument(help: "Names to show (default: all).", completion: LiveCompletion.repositories)
   var names: [String] = []
 
   @Flag(name: [.customShort("A"), .long], help: "List registrations of every namespace.")
@@ -153,13 +158,22 @@ struct Get: ParsableCommand {
         registrations = try names.map { name in
           let wanted = ResourceName.repositoryName(name)
           guard let found = registrations.first(where: { $0.name == wanted }) else {
-            throw OrchestrationError.notRegistered(name: wanted, namespace: namespace.namespace)
+            throw OrchestrationError.notRegistered(
+              name: wanted, namespace: namespace.namespace,
+              nearest: Spelling.nearest(to: wanted, in: registrations.map(\.name)))
           }
           return found
         }
       }
       var listing = Listings.repositories(registrations, singleItem: names.count == 1)
       listing.items = listing.items.filter(selector.matches)
+      if listing.items.isEmpty && format.isSilentWhenEmpty {
+        let scope = allNamespaces ? "" : " in namespace \"\(namespace.namespace)\""
+        Terminal.standardError(
+          registrations.isEmpty
+            ? "No repositories registered\(scope); see stoop repo register --help\n"
+            : "No repositories found\(scope) matching \(selector.selector ?? "the selector").\n")
+      }
       Terminal.standardOutput(
         Array(
           try KubectlPrinter.render(
@@ -208,7 +222,7 @@ struct Unregister: ParsableCommand {
     aliases: ["unreg"]
   )
 
-  @Argument(help: "The registration name.")
+  @Argument(help: "The registration name.", completion: LiveCompletion.repositories)
   var repository: String
 
   @Flag(help: "Keep the credentials (moved to the config directory's credentials/).")
@@ -220,6 +234,8 @@ struct Unregister: ParsableCommand {
     try ErrorReporter.run {
       try Registry.current().unregister(
         repository, namespace: namespace.namespace, keepCredentials: keepAuthSecret)
+      Terminal.standardOutput(
+        Array("\(ResourceName.repositoryName(repository)) unregistered\n".utf8))
     }
   }
 }
@@ -231,7 +247,7 @@ struct Sync: ParsableCommand {
     aliases: ["reconcile"]
   )
 
-  @Argument(help: "Registration names.")
+  @Argument(help: "Registration names.", completion: LiveCompletion.repositories)
   var repositories: [String] = []
 
   @Flag(help: "Sync every registration of the namespace.")
@@ -248,7 +264,7 @@ struct Sync: ParsableCommand {
   func run() throws {
     try ErrorReporter.run {
       let registry = Registry.current()
-      var names = repositories
+      var names = repositories.map(ResourceName.repositoryName)
       if all {
         names = try registry.list(namespace: namespace.namespace).map(\.name)
         if names.isEmpty {

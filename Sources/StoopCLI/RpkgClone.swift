@@ -17,17 +17,21 @@ struct RpkgClone: ParsableCommand {
       merge key, so that rpkg upgrade and kpt pkg update can merge later upstream changes.
       """)
 
-  @Argument(help: "The upstream: a package revision name or a git repository.") var source: String
+  @Argument(
+    help: "The upstream: a package revision name or a git repository.",
+    completion: LiveCompletion.packageRevisions(placeholders: false))
+  var source: String
   @Argument(help: "The new package's path in the target repository.") var package: String
-  @Option(help: "The registered repository to create it in.") var repository: String
-  @Option(help: "The workspace of the new revision (default v1).") var workspace: String?
+  @Option(
+    help: "The registered repository to create it in.", completion: LiveCompletion.repositories)
+  var repository: String
+  @Option(help: "The workspace of the new revision. (default: v1)") var workspace: String?
   @Option(help: "Older form: names the workspace when --workspace is absent.") var revision: String?
   @Option(help: "For a git upstream: the package's directory in it.") var directory: String?
   @Option(help: "For a git upstream: a tag, branch or commit.") var ref: String?
   @Option(
-    help:
-      "Record an update strategy in upstream: resource-merge, fast-forward, force-delete-replace or copy-merge."
-  ) var strategy: String?
+    help: ArgumentHelp("Record an update strategy in upstream.", discussion: UpdateStrategy.values))
+  var strategy: UpdateStrategy?
   @OptionGroup var namespace: NamespaceOption
 
   func run() throws {
@@ -57,7 +61,7 @@ struct RpkgClone: ParsableCommand {
       let created = try lifecycle.clone(
         from: upstream, package: package, repository: repository,
         workspace: workspace ?? revision ?? "v1", namespace: namespace.namespace,
-        strategy: strategy)
+        strategy: strategy?.rawValue)
       Terminal.standardOutput(Array("\(created.name) created\n".utf8))
     }
   }

@@ -11,18 +11,30 @@ struct RpkgCopy: ParsableCommand {
     abstract: "Start a new Draft of a package from one of its published revisions.",
     aliases: ["edit"])
 
-  @Argument(help: "The published source revision.") var source: String
+  @Argument(
+    help: "The published source revision.",
+    completion: LiveCompletion.packageRevisions(
+      [.published, .deletionProposed], placeholders: false)
+  )
+  var source: String
   @Argument(help: "Older form: the package name, which must be the source's.") var package: String?
   @Option(help: "The workspace of the new revision.") var workspace: String?
   @Option(help: "Older form: names the workspace when --workspace is absent.") var revision: String?
-  @Option(help: "Older form: the repository, which must be the source's.") var repository: String?
+  @Option(
+    help: "Older form: the repository, which must be the source's.",
+    completion: LiveCompletion.repositories)
+  var repository: String?
   @OptionGroup var namespace: NamespaceOption
+
+  func validate() throws {
+    if workspace == nil && revision == nil {
+      throw ValidationError("--workspace is required")
+    }
+  }
 
   func run() throws {
     try ErrorReporter.run {
-      guard let workspace = workspace ?? revision else {
-        throw ValidationError("--workspace is required")
-      }
+      let workspace = workspace ?? revision ?? ""
       let lifecycle = PackageLifecycle(
         registry: Registry.current(), progress: Terminal.standardError)
       let sourceRevision = try lifecycle.resolve(
@@ -32,7 +44,7 @@ struct RpkgCopy: ParsableCommand {
           "source revision must be from same package: \(sourceRevision.name) is \(sourceRevision.path), not \(package); use stoop rpkg clone to start another package"
         )
       }
-      if let repository, repository != sourceRevision.repository {
+      if let repository, ResourceName.repositoryName(repository) != sourceRevision.repository {
         throw OrchestrationError.invalidOperation(
           "copy stays in the source's repository \(sourceRevision.repository), not \(repository); use stoop rpkg clone to copy into another repository"
         )

@@ -18,14 +18,17 @@ struct RpkgGet: ParsableCommand {
     aliases: ["list"]
   )
 
-  @Argument(help: "Package revision names to show (default: all).")
+  @Argument(
+    help: "Package revision names to show (default: all).",
+    completion: LiveCompletion.packageRevisions())
   var names: [String] = []
 
   @Option(
     help: """
       Show only revisions of this package (its path in the repository): the package of exactly \
       this name, or, when there is none, every package whose name contains it.
-      """)
+      """,
+    completion: LiveCompletion.packages)
   var name: String?
 
   @Option(
@@ -40,7 +43,7 @@ struct RpkgGet: ParsableCommand {
 
   @Option(
     name: [.customShort("r"), .long, .customLong("repo")],
-    help: "Show only revisions in this repository.")
+    help: "Show only revisions in this repository.", completion: LiveCompletion.repositories)
   var repository: String?
 
   @Flag(help: "Print the root Kptfile of the one package revision named, as stored.")
@@ -103,7 +106,8 @@ struct RpkgGet: ParsableCommand {
           : names.map { wanted in
             guard let found = all.first(where: { $0.isNamed(wanted) }) else {
               throw OrchestrationError.packageRevisionNotFound(
-                name: wanted, namespace: namespace.namespace)
+                name: wanted, namespace: namespace.namespace,
+                nearest: Spelling.nearest(to: wanted, in: all.map(\.name)))
             }
             return found
           }
@@ -118,6 +122,10 @@ struct RpkgGet: ParsableCommand {
         singleItem: names.count == 1,
         kptfile: plain ? { _ in nil } : lifecycle.kptfileReader())
       listing.items = listing.items.filter(selector.matches)
+      if listing.items.isEmpty && format.isSilentWhenEmpty {
+        Terminal.standardError(
+          "No package revisions found\(scope.map { " in namespace \"\($0)\"" } ?? "").\n")
+      }
       Terminal.standardOutput(
         Array(
           try KubectlPrinter.render(

@@ -14,10 +14,11 @@ struct RpkgInit: ParsableCommand {
   @Argument(help: "The package path in the repository (lowercase DNS labels joined by /).")
   var package: String
 
-  @Option(help: "The registered repository to create it in.")
+  @Option(
+    help: "The registered repository to create it in.", completion: LiveCompletion.repositories)
   var repository: String
 
-  @Option(help: "The workspace of the new revision.")
+  @Option(help: "The workspace of the new revision. (default: v1)")
   var workspace: String?
 
   @Option(help: "Older form: names the workspace when --workspace is absent.")
@@ -36,9 +37,7 @@ struct RpkgInit: ParsableCommand {
 
   func run() throws {
     try ErrorReporter.run {
-      guard let workspace = workspace ?? revision else {
-        throw ValidationError("--workspace is required")
-      }
+      let workspace = workspace ?? revision ?? "v1"
       let created = try PackageLifecycle(
         registry: Registry.current(), progress: Terminal.standardError
       ).initialize(

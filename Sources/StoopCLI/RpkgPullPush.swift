@@ -19,7 +19,8 @@ struct RpkgPull: ParsableCommand {
       """,
     aliases: ["source", "read"])
 
-  @Argument(help: "The package revision name.") var package: String
+  @Argument(help: "The package revision name.", completion: LiveCompletion.packageRevisions())
+  var package: String
   @Argument(help: "A directory to create.", completion: .directory) var directory: String?
   @OptionGroup var namespace: NamespaceOption
 
@@ -56,7 +57,8 @@ struct RpkgPush: ParsableCommand {
       """,
     aliases: ["sink", "write"])
 
-  @Argument(help: "The package revision name.") var package: String
+  @Argument(help: "The Draft's name.", completion: LiveCompletion.packageRevisions([.draft]))
+  var package: String
   @Argument(help: "The directory to push, or - for stdin.", completion: .directory) var directory:
     String = "-"
   @Flag(help: "Push the files even when rendering them fails.") var pushOnRenderFailure = false
@@ -70,7 +72,10 @@ struct RpkgPush: ParsableCommand {
       let message =
         directory == "-"
         ? try lifecycle.push(
-          revision, resourceList: Terminal.readStandardInput(),
+          revision,
+          resourceList: Terminal.readStandardInput(
+            waitingFor:
+              "a ResourceList to push to \(revision.name) (give a directory to push a pulled one)"),
           pushOnRenderFailure: pushOnRenderFailure)
         : try lifecycle.push(
           revision, directory: directory, pushOnRenderFailure: pushOnRenderFailure)

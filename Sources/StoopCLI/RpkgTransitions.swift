@@ -53,7 +53,9 @@ struct MultipleFailures: Error, CustomStringConvertible {
 struct RpkgPropose: RevisionTransition {
   static let configuration = CommandConfiguration(
     commandName: "propose", abstract: "Propose Draft package revisions for approval.")
-  @Argument(help: "Package revision names.") var names: [String]
+  @Argument(
+    help: "Package revision names.", completion: LiveCompletion.packageRevisions([.draft]))
+  var names: [String]
   @OptionGroup var namespace: NamespaceOption
   static func apply(_ lifecycle: PackageLifecycle, _ revision: PackageRevision) throws
     -> TransitionOutcome
@@ -66,7 +68,9 @@ struct RpkgApprove: RevisionTransition {
   static let configuration = CommandConfiguration(
     commandName: "approve",
     abstract: "Approve Proposed package revisions: publish them as the next vN.")
-  @Argument(help: "Package revision names.") var names: [String]
+  @Argument(
+    help: "Package revision names.", completion: LiveCompletion.packageRevisions([.proposed]))
+  var names: [String]
   @OptionGroup var namespace: NamespaceOption
   static func apply(_ lifecycle: PackageLifecycle, _ revision: PackageRevision) throws
     -> TransitionOutcome
@@ -79,7 +83,10 @@ struct RpkgReject: RevisionTransition {
   static let configuration = CommandConfiguration(
     commandName: "reject",
     abstract: "Send Proposed revisions back to Draft, or cancel a proposed deletion.")
-  @Argument(help: "Package revision names.") var names: [String]
+  @Argument(
+    help: "Package revision names.",
+    completion: LiveCompletion.packageRevisions([.proposed, .deletionProposed]))
+  var names: [String]
   @OptionGroup var namespace: NamespaceOption
   static func apply(_ lifecycle: PackageLifecycle, _ revision: PackageRevision) throws
     -> TransitionOutcome
@@ -92,7 +99,9 @@ struct RpkgProposeDelete: RevisionTransition {
   static let configuration = CommandConfiguration(
     commandName: "propose-delete", abstract: "Propose Published package revisions for deletion.",
     aliases: ["propose-del"])
-  @Argument(help: "Package revision names.") var names: [String]
+  @Argument(
+    help: "Package revision names.", completion: LiveCompletion.packageRevisions([.published]))
+  var names: [String]
   @OptionGroup var namespace: NamespaceOption
   static func apply(_ lifecycle: PackageLifecycle, _ revision: PackageRevision) throws
     -> TransitionOutcome
@@ -106,7 +115,10 @@ struct RpkgDelete: RevisionTransition {
     commandName: "del",
     abstract: "Delete Draft or Proposed revisions, or revisions proposed for deletion.",
     aliases: ["delete"])
-  @Argument(help: "Package revision names.") var names: [String]
+  @Argument(
+    help: "Package revision names.",
+    completion: LiveCompletion.packageRevisions([.draft, .proposed, .deletionProposed]))
+  var names: [String]
   @OptionGroup var namespace: NamespaceOption
   static func apply(_ lifecycle: PackageLifecycle, _ revision: PackageRevision) throws
     -> TransitionOutcome

@@ -26,23 +26,33 @@ struct RpkgUpgrade: ParsableCommand {
       its revisions), limited to the --repository registrations when given, and prints one row \
       per package: created, up to date, conflicts (refused under --on-conflict=fail) or failed. \
       Each Draft gets --workspace, or upgrade-v<N> when it is not given.
-      """)
 
-  @Argument(help: "The published downstream revision to upgrade, or the revisions to discover for.")
+      `rpkg update`, porchctl's older name for this command, is an alias.
+      """,
+    aliases: ["update"])
+
+  @Argument(
+    help: "The published downstream revision to upgrade, or the revisions to discover for.",
+    completion: LiveCompletion.packageRevisions(
+      [.published, .deletionProposed], placeholders: false)
+  )
   var sources: [String] = []
   @Option(help: "The upstream revision to move to (default: the newest published one).")
   var revision: Int?
   @Flag(help: "Move to the newest published upstream revision (the default).") var latest = false
   @Option(help: "The workspace of the new revision.") var workspace: String?
-  @Option(help: "resource-merge (default), fast-forward, force-delete-replace or copy-merge.")
-  var strategy = "resource-merge"
-  @Option(help: "Who wins a conflict: upstream (default), local or fail.")
-  var onConflict = "upstream"
-  @Option(help: "List what can be upgraded instead: upstream or downstream.") var discover: String?
+  @Option(help: ArgumentHelp("How upstream changes come in.", discussion: UpdateStrategy.values))
+  var strategy = UpdateStrategy.resourceMerge
+  @Option(help: ConflictPolicy.help) var onConflict = ConflictPolicy.upstream
+  @Option(help: DiscoverDirection.help) var discover: DiscoverDirection?
   @Flag(help: "Upgrade every downstream package of --upstream.") var all = false
-  @Option(help: "With --all: the upstream package whose downstream packages to upgrade.")
+  @Option(
+    help: "With --all: the upstream package whose downstream packages to upgrade.",
+    completion: LiveCompletion.packageRevisions([.published, .deletionProposed]))
   var upstream: String?
-  @Option(help: "With --all: only downstream packages in this repository (repeatable).")
+  @Option(
+    help: "With --all: only downstream packages in this repository (repeatable).",
+    completion: LiveCompletion.repositories)
   var repository: [String] = []
   @Option(
     name: [.customShort("o", allowingJoined: true), .long],
@@ -51,12 +61,6 @@ struct RpkgUpgrade: ParsableCommand {
   @OptionGroup var namespace: NamespaceOption
 
   func validate() throws {
-    if let discover, discover != "upstream" && discover != "downstream" {
-      throw ValidationError("--discover must be upstream or downstream")
-    }
-    if ConflictPolicy(rawValue: onConflict) == nil {
-      throw ValidationError("--on-conflict must be upstream, local or fail")
-    }
     if latest && revision != nil {
       throw ValidationError("--latest and --revision are mutually exclusive; give one of them")
     }
@@ -79,7 +83,7 @@ struct RpkgUpgrade: ParsableCommand {
 
   func run() throws {
     try ErrorReporter.run {
-      let policy = ConflictPolicy(rawValue: onConflict) ?? .upstream
+      let policy = onConflict
       let lifecycle = PackageLifecycle(
         registry: Registry.current(), progress: Terminal.standardError)
       let target = revision == 0 ? nil : revision
@@ -90,13 +94,14 @@ struct RpkgUpgrade: ParsableCommand {
         let blueprint = try lifecycle.resolve(upstream, namespace: namespace.namespace, fetch: true)
         let results = try lifecycle.upgradeAll(
           from: blueprint, to: target, repositories: repository, namespace: namespace.namespace,
-          workspace: workspace, strategy: strategy, policy: policy)
+          workspace: workspace, strategy: strategy.rawValue, policy: policy)
         try Self.report(results, policy: policy, blueprint: blueprint, output: output)
       } else if let source = sources.first, let workspace {
         let sourceRevision = try lifecycle.resolve(
           source, namespace: namespace.namespace, fetch: true)
         let outcome = try lifecycle.upgrade(
-          sourceRevision, to: target, workspace: workspace, strategy: strategy, policy: policy)
+          sourceRevision, to: target, workspace: workspace, strategy: strategy.rawValue,
+          policy: policy)
         if !outcome.conflicts.isEmpty {
           Terminal.standardError(
             "\(outcome.conflicts.count) conflict(s), resolved for \(policy.rawValue):\n"
@@ -110,14 +115,14 @@ struct RpkgUpgrade: ParsableCommand {
 
   /// porchctl's discovery tables (porch-git.md §7.4).
   static func discover(
-    _ direction: String, names: [String], namespace: String, output: OutputFormat,
+    _ direction: DiscoverDirection, names: [String], namespace: String, output: OutputFormat,
     _ lifecycle: PackageLifecycle
   ) throws {
     var objects: [YAMLNode] = []
     let all = try lifecycle.registry.packageRevisions(namespace: namespace)
     let named = try names.map { try lifecycle.resolve($0, namespace: namespace, fetch: false) }
     var rows: [[String]]
-    if direction == "upstream" {
+    if direction == .upstream {
       rows = [["PACKAGE REVISION", "UPSTREAM REPOSITORY", "UPSTREAM UPDATES"]]
       let listed = names.isEmpty ? all : named
       for found in try lifecycle.upstreamUpdates(of: listed, among: all) {

@@ -5,6 +5,8 @@ import KRM
 /// The root command.
 public struct Stoop: ParsableCommand {
   public static let version = "0.1.0"
+  /// The release's date, which the man pages carry (the Makefile reads it from here).
+  public static let releaseDate = "2026-12-01"
 
   public static let configuration = CommandConfiguration(
     commandName: "stoop",
@@ -16,7 +18,10 @@ public struct Stoop: ParsableCommand {
       """,
     version:
       "stoop \(version) (libgit2 \(LibGit2.version), \(LibYAML.version == "" ? "libyaml" : "libyaml \(LibYAML.version)"))",
-    subcommands: [Repo.self, Rpkg.self, Pkg.self, Fn.self, SyncGroup.self]
+    subcommands: [
+      Repo.self, Rpkg.self, Pkg.self, Fn.self, SyncGroup.self, VersionCommand.self,
+      CompletionCommand.self,
+    ]
   )
 
   public init() {}

@@ -288,6 +288,7 @@ private func read(_ path: String) -> String? {
     toFile: work + "/broken/Kptfile", atomically: false, encoding: .utf8)
   let broken = try stoop(["pkg", "update", work + "/broken"])
   #expect(broken.status == 1 && broken.stderr.contains("no git repository at"), "\(broken.stderr)")
+  #expect(try stoop(["pkg", "init", work + "/fresh-pkg"]).status == 0)
   let noUpstream = try stoop(["pkg", "update", work + "/fresh-pkg"])
   #expect(noUpstream.status == 1)
 }

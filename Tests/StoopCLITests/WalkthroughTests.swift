@@ -226,9 +226,12 @@ import Testing
   #expect(mixed.status != 0)
   #expect(
     mixed.err.contains(
-      "deployments.new-package.v1 failed (cannot change approval from Draft to Published)"))
+      "deployments.new-package.v1 failed (cannot change approval from Draft to Published; propose it first: stoop rpkg propose deployments.new-package.v1)"
+    ))
   #expect(
-    mixed.err.contains("Error: errors:\n  cannot change approval from Draft to Published\n  "))
+    mixed.err.contains(
+      "Error: errors:\n  cannot change approval from Draft to Published; propose it first: stoop rpkg propose deployments.new-package.v1\n  "
+    ))
 
   // Retiring a published revision: propose-delete, then del.
   #expect(
@@ -265,7 +268,6 @@ import Testing
     ([work + "/missing.git", "x"], "no git repository at"),
     (["blueprints.base.v1", "base"], "already exists"),
     (["blueprints.base.v1", "Bad_Name"], "invalid package name"),
-    (["blueprints.base.v1", "x", "--strategy", "sideways"], "unknown update strategy"),
     (["blueprints.nothing.v1", "x"], "not found"),
   ] {
     let result = try stoop(["rpkg", "clone"] + arguments + ["--repository", "blueprints"])
@@ -273,5 +275,12 @@ import Testing
     #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
     #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
   }
+  // A strategy that does not exist is a usage error.
+  let strategy = try stoop([
+    "rpkg", "clone", "blueprints.base.v1", "x", "--strategy", "sideways", "--repository",
+    "blueprints",
+  ])
+  #expect(
+    strategy.status == 64 && strategy.stderr.contains("'sideways' is invalid for '--strategy"))
   #expect(try run("/usr/bin/env", ["git", "-C", remote, "for-each-ref"]).stdout == refsBefore)
 }

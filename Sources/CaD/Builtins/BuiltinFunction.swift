@@ -118,6 +118,16 @@ public struct BuiltinFunction: Sendable {
     return acceptsVersion(parts)
   }
 
+  /// Tags to offer when completing an image: each release family stoop implements (`v0.2`,
+  /// which the catalog publishes as a moving tag) and `latest`.
+  public var suggestedTags: [String] {
+    let families = (0...9).filter { acceptsVersion([0, $0]) }
+    guard families.count < 10 else { return ["latest"] }
+    // v0.0 is what zeroMinor admits below the first release; offer it only when it is the one.
+    let shown = families.count > 1 ? families.filter { $0 > 0 } : families
+    return shown.map { "v0.\($0)" } + ["latest"]
+  }
+
   public static func named(_ name: String) -> BuiltinFunction? {
     all.first { $0.name == name }
   }

@@ -96,7 +96,8 @@ public struct Evaluator {
         isDirectory.boolValue
       else {
         throw FunctionError(
-          "directory \"\(request.source)\" does not exist; pass a package directory or - for stdin")
+          "directory \"\(request.source)\" does not exist; pass a package directory or - for stdin",
+          exitCode: 4)
       }
       if case .directory(let out) = options.output, FileManager.default.fileExists(atPath: out) {
         throw FunctionError(

@@ -52,6 +52,10 @@ public enum FunctionRuntime: Sendable {
     var hint = "run it with --exec, or install docker or podman"
     if let builtin = BuiltinFunction.named(image.name), image.isCatalog {
       hint = "stoop's built-in \(builtin.name) takes \(builtin.versions); " + hint
+    } else if image.isCatalog,
+      let nearest = Spelling.nearest(to: image.name, in: BuiltinFunction.all.map(\.name))
+    {
+      hint = "did you mean \(nearest)? `stoop fn list` shows the built-in functions; " + hint
     } else {
       hint = "`stoop fn list` shows the built-in functions; " + hint
     }

@@ -155,6 +155,9 @@ enum PipelineWriter {
 
   /// A file's bytes: the original file's separators kept when its documents are the same ones
   /// in the same order; a single-document `.json` file in kpt's JSON layout when it changed.
+  /// A changed resource keeps the blank lines of its head comment, so a licence header stays
+  /// apart (kpt joins them); a kustomization file, which kpt passes along as plain YAML, is
+  /// written as kpt writes it.
   static func bytes(path: String, documents: [YAMLDocument], original: PackageFile?) -> [UInt8] {
     if path.hasSuffix(".json"), documents.count == 1, documents[0].isModified {
       return GoJSON.encode(documents[0].root)
@@ -165,7 +168,10 @@ enum PipelineWriter {
       file.separators = original.yaml.separators
       file.trailing = original.yaml.trailing
     }
-    return file.bytes()
+    let kustomization = documents.contains {
+      PipelineValidation.isKustomization($0, path: path)
+    }
+    return file.bytes(keepingHeadBlankLines: !kustomization)
   }
 
   /// `-o DIR`: a new directory holding the items' files, reader annotations removed.

@@ -195,7 +195,8 @@ public struct Renderer {
     guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory),
       isDirectory.boolValue
     else {
-      throw FunctionError("No Kptfile found at \"\(root.path)\".")
+      // kpt's words; the exit code is stoop's for a package directory that is not there.
+      throw FunctionError("No Kptfile found at \"\(root.path)\".", exitCode: 4)
     }
     guard FileManager.default.fileExists(atPath: root.appendingPathComponent("Kptfile").path)
     else {

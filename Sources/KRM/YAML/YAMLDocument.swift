@@ -53,8 +53,12 @@ public struct YAMLDocument: Sendable {
   /// emitted in kpt's style with the document's own sequence indentation. Ends with a line break.
   /// `keepingHeadApart`: a head comment set apart from the object by a blank line (a licence
   /// header) stays apart, as kpt's package commands write a file they read directly; kpt's
-  /// function path (and the ResourceList form) joins them.
-  public func text(sequenceIndent style: SequenceIndent? = nil, keepingHeadApart: Bool = false)
+  /// function path (and the ResourceList form) joins them. `keepingHeadBlankLines`: every run of
+  /// blank lines in the head comment stays one blank line.
+  public func text(
+    sequenceIndent style: SequenceIndent? = nil, keepingHeadApart: Bool = false,
+    keepingHeadBlankLines: Bool = false
+  )
     -> [UInt8]
   {
     if !isModified, let originalText, style == nil || style == sequenceIndent {
@@ -62,6 +66,7 @@ public struct YAMLDocument: Sendable {
     }
     var emitter = YAMLEmitter(sequenceIndent: style ?? sequenceIndent)
     emitter.keepsHeadApart = keepingHeadApart
+    emitter.keepsHeadBlankLines = keepingHeadBlankLines
     return emitter.emit(self)
   }
 

@@ -6,6 +6,9 @@ struct YAMLEmitter {
   /// Whether a document's head comment that ends in a blank line keeps one blank line before
   /// the object.
   var keepsHeadApart = false
+  /// Whether a document's head comment keeps its blank lines (one for each run of them): a
+  /// licence header stays apart from the comment or object below it.
+  var keepsHeadBlankLines = false
 
   init(sequenceIndent: SequenceIndent) {
     self.sequenceIndent = sequenceIndent
@@ -15,8 +18,22 @@ struct YAMLEmitter {
   func emit(_ document: YAMLDocument) -> [UInt8] {
     var out: [UInt8] = []
     out.reserveCapacity(document.originalText?.count ?? 256)
-    for line in document.headComments where !line.isEmpty { comment(line, indent: 0, &out) }
-    if keepsHeadApart, document.headComments.last?.isEmpty == true,
+    if keepsHeadBlankLines {
+      var blank = false
+      for line in document.headComments {
+        if line.isEmpty {
+          blank = !out.isEmpty
+          continue
+        }
+        if blank { out.append(0x0A) }
+        blank = false
+        comment(line, indent: 0, &out)
+      }
+      if blank { out.append(0x0A) }
+    } else {
+      for line in document.headComments where !line.isEmpty { comment(line, indent: 0, &out) }
+    }
+    if keepsHeadApart, !keepsHeadBlankLines, document.headComments.last?.isEmpty == true,
       document.headComments.contains(where: { !$0.isEmpty })
     {
       out.append(0x0A)

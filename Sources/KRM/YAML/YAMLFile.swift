@@ -61,8 +61,10 @@ public struct YAMLFile: Sendable {
   }
 
   /// The file's bytes: unchanged documents as they were, changed ones in kpt's style.
-  /// `keepingHeadApart`: see `YAMLDocument.text(sequenceIndent:keepingHeadApart:)`.
-  public func bytes(keepingHeadApart: Bool = false) -> [UInt8] {
+  /// `keepingHeadApart`, `keepingHeadBlankLines`: see `YAMLDocument.text`.
+  public func bytes(keepingHeadApart: Bool = false, keepingHeadBlankLines: Bool = false)
+    -> [UInt8]
+  {
     var out: [UInt8] = []
     out.append(contentsOf: leading)
     for (i, document) in documents.enumerated() {
@@ -72,7 +74,8 @@ public struct YAMLFile: Sendable {
         out.append(
           contentsOf: documents[i - 1].isModified ? Self.blankLinesEmptied(separator) : separator)
       }
-      var text = document.text(keepingHeadApart: keepingHeadApart)
+      var text = document.text(
+        keepingHeadApart: keepingHeadApart, keepingHeadBlankLines: keepingHeadBlankLines)
       if text.last == 0x0A { text.removeLast() }
       out.append(contentsOf: text)
     }
