@@ -24,7 +24,7 @@ enum ErrorReporter {
       }
     case let error as OrchestrationError:
       switch error {
-      case .notRegistered, .packageRevisionNotFound: return .notFound
+      case .notRegistered, .packageRevisionNotFound, .noGuardrails: return .notFound
       case .locked, .conflict: return .conflict
       case .validationFailed: return .validation
       case .git(let git, _):

@@ -28,12 +28,12 @@ struct RpkgClone: ParsableCommand {
     help:
       "Record an update strategy in upstream: resource-merge, fast-forward, force-delete-replace or copy-merge."
   ) var strategy: String?
+  @OptionGroup var guardrails: GuardrailsExecOption
   @OptionGroup var namespace: NamespaceOption
 
   func run() throws {
     try ErrorReporter.run {
-      let lifecycle = PackageLifecycle(
-        registry: Registry.current(), progress: Terminal.standardError)
+      let lifecycle = PackageLifecycle.current(allowExec: guardrails.allowExec)
       let upstream: CloneSource
       if CloneSource.isGitURL(source) {
         let parsed = CloneSource.splitKptURL(source)

@@ -16,6 +16,7 @@ struct RpkgCopy: ParsableCommand {
   @Option(help: "The workspace of the new revision.") var workspace: String?
   @Option(help: "Older form: names the workspace when --workspace is absent.") var revision: String?
   @Option(help: "Older form: the repository, which must be the source's.") var repository: String?
+  @OptionGroup var guardrails: GuardrailsExecOption
   @OptionGroup var namespace: NamespaceOption
 
   func run() throws {
@@ -23,8 +24,7 @@ struct RpkgCopy: ParsableCommand {
       guard let workspace = workspace ?? revision else {
         throw ValidationError("--workspace is required")
       }
-      let lifecycle = PackageLifecycle(
-        registry: Registry.current(), progress: Terminal.standardError)
+      let lifecycle = PackageLifecycle.current(allowExec: guardrails.allowExec)
       let sourceRevision = try lifecycle.resolve(
         source, namespace: namespace.namespace, fetch: true)
       if let package, package != sourceRevision.path {

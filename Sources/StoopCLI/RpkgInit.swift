@@ -32,6 +32,7 @@ struct RpkgInit: ParsableCommand {
   @Option(help: "The package's site.")
   var site: String?
 
+  @OptionGroup var guardrails: GuardrailsExecOption
   @OptionGroup var namespace: NamespaceOption
 
   func run() throws {
@@ -39,9 +40,7 @@ struct RpkgInit: ParsableCommand {
       guard let workspace = workspace ?? revision else {
         throw ValidationError("--workspace is required")
       }
-      let created = try PackageLifecycle(
-        registry: Registry.current(), progress: Terminal.standardError
-      ).initialize(
+      let created = try PackageLifecycle.current(allowExec: guardrails.allowExec).initialize(
         package: package, repository: repository, workspace: workspace,
         namespace: namespace.namespace,
         description: description,

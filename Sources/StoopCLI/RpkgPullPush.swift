@@ -60,12 +60,12 @@ struct RpkgPush: ParsableCommand {
   @Argument(help: "The directory to push, or - for stdin.", completion: .directory) var directory:
     String = "-"
   @Flag(help: "Push the files even when rendering them fails.") var pushOnRenderFailure = false
+  @OptionGroup var guardrails: GuardrailsExecOption
   @OptionGroup var namespace: NamespaceOption
 
   func run() throws {
     try ErrorReporter.run {
-      let lifecycle = PackageLifecycle(
-        registry: Registry.current(), progress: Terminal.standardError)
+      let lifecycle = PackageLifecycle.current(allowExec: guardrails.allowExec)
       let revision = try lifecycle.resolve(package, namespace: namespace.namespace, fetch: true)
       let message =
         directory == "-"
