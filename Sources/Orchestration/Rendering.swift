@@ -17,6 +17,9 @@ struct PackageRendering {
     var validation: FunctionError?
   }
 
+  /// What the renderer prints, collected to be shown once it is done.
+  final class Log: @unchecked Sendable { var text = "" }
+
   /// Annotation on a revision (in its pulled `.KptRevisionMetadata`) that lets a push through
   /// when rendering fails.
   static let pushOnRenderFailure = "porch.kpt.dev/push-on-render-failure"
@@ -95,7 +98,6 @@ struct PackageRendering {
     defer { try? FileManager.default.removeItem(atPath: scratch) }
     try PackageTransfer.writeFiles(files, to: directory)
     FaultInjection.point("render.scratch-written")
-    final class Log: @unchecked Sendable { var text = "" }
     let log = Log()
     var renderer = Renderer(options: FunctionOptions(), log: { log.text += $0 })
     renderer.appended = appended
@@ -185,18 +187,22 @@ extension PackageLifecycle {
   ) throws {
     guard let guardrails, guardrails.hasValidators else { return }
     try guardrails.requireExec(allowed: allowExec, mutators: false, repository: repository)
-    var files: [String: PackageFileContent] = [:]
-    for (file, entry) in try clone.files(in: tree) {
-      files[file] = PackageFileContent(
-        bytes: try clone.blob(entry.id), executable: entry.mode == .executable)
+    // In memory: the tree is only read, so nothing needs writing out first.
+    var files: [String: [UInt8]] = [:]
+    for (file, entry) in try clone.files(in: tree) { files[file] = try clone.blob(entry.id) }
+    let log = PackageRendering.Log()
+    var renderer = Renderer(options: FunctionOptions(), log: { log.text += $0 })
+    renderer.appended = guardrails.pipeline(
+      repository: repository, mutators: false, allowExec: allowExec)
+    var validation: FunctionError?
+    do {
+      try renderer.validate(files: files, name: String(path.split(separator: "/").last ?? ""))
+    } catch {
+      validation = error
     }
-    let outcome = try PackageRendering.render(
-      files, name: String(path.split(separator: "/").last ?? ""), scratchRoot: try scratchRoot(),
-      appended: guardrails.pipeline(repository: repository, mutators: false, allowExec: allowExec),
-      ownPipelines: false)
-    progress(outcome.log)
+    progress(log.text)
     _ = try passing(
-      files, validation: outcome.validation, repository: repository, refusal: step,
+      [:], validation: validation, repository: repository, refusal: step,
       gate: .require(step: step, nothing: nothing))
   }
 

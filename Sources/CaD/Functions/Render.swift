@@ -40,7 +40,19 @@ public struct Renderer {
     guard let appended, !appended.validators.isEmpty else { return }
     try withRunner { runner throws(FunctionError) in
       let root = try Self.resolveRoot(directory, log: log)
-      let tree = try walk(root, runner: runner, runOwn: false)
+      let tree = try walk(root, entries: try Self.readEntries(root), runner: runner, runOwn: false)
+      _ = try run(appended, validators: true, on: tree.items, root: root, runner: runner)
+    }
+  }
+
+  /// `validate` for a package held in memory (files by relative path, as read from git), named
+  /// `name`: nothing is written anywhere.
+  public func validate(files: [String: [UInt8]], name: String) throws(FunctionError) {
+    guard let appended, !appended.validators.isEmpty else { return }
+    try withRunner { runner throws(FunctionError) in
+      let root = URL(fileURLWithPath: "/").appendingPathComponent(name.isEmpty ? "package" : name)
+      let entries = PackageReader.readEach(files: files, display: root.path)
+      let tree = try walk(root, entries: entries, runner: runner, runOwn: false)
       _ = try run(appended, validators: true, on: tree.items, root: root, runner: runner)
     }
   }
@@ -66,7 +78,8 @@ public struct Renderer {
       throw FunctionError(
         "directory \"\(out)\" already exists, please delete the directory and retry")
     }
-    let tree = try walk(root, runner: runner, runOwn: ownPipelines)
+    let tree = try walk(
+      root, entries: try Self.readEntries(root), runner: runner, runOwn: ownPipelines)
     var items = tree.items
     if let appended {
       items = try run(appended, validators: false, on: items, root: root, runner: runner)
@@ -109,15 +122,23 @@ public struct Renderer {
     var packageCount: Int
   }
 
-  /// Reads the package tree at `root` and, with `runOwn`, runs each package's pipeline on its
-  /// rendered subpackages and its own resources.
-  private func walk(_ root: URL, runner: StepRunner, runOwn: Bool) throws(FunctionError) -> Walk {
-    let entries: [(path: String, yaml: Result<YAMLFile, PackageError>)]
+  /// The files of the package at `root`, each parsed or with the reason it could not be.
+  private static func readEntries(_ root: URL) throws(FunctionError) -> [(
+    path: String, yaml: Result<YAMLFile, PackageError>
+  )] {
     do {
-      entries = try PackageReader(directory: root.path).readEach()
+      return try PackageReader(directory: root.path).readEach()
     } catch {
       throw FunctionError(error.description)
     }
+  }
+
+  /// Walks the package tree at `root` (its files read as `entries`) and, with `runOwn`, runs
+  /// each package's pipeline on its rendered subpackages and its own resources.
+  private func walk(
+    _ root: URL, entries: [(path: String, yaml: Result<YAMLFile, PackageError>)],
+    runner: StepRunner, runOwn: Bool
+  ) throws(FunctionError) -> Walk {
     let directories = Set(
       entries.map(\.path).filter(Kptfile.isKptfile(path:)).map {
         $0 == "Kptfile" ? "" : String($0.dropLast("/Kptfile".count))
