@@ -93,7 +93,7 @@ extension PackageLifecycle {
       }
       try guardrails.requireExec(allowed: allowExec, repository: registration.name)
       let pipeline = guardrails.pipeline(repository: registration.name, allowExec: allowExec)
-      var verdicts: [GuardrailsVerdict] = []
+      var packages: [(revision: PackageRevision, files: [String: [UInt8]])] = []
       for revision in session.revisions
       where revision.latest
         && (revision.lifecycle == .published || revision.lifecycle == .deletionProposed)
@@ -102,26 +102,31 @@ extension PackageLifecycle {
         guard let packageTree = try session.clone.entry(at: revision.fullPath, in: tree) else {
           continue
         }
-        var files: [String: PackageFileContent] = [:]
+        var files: [String: [UInt8]] = [:]
         for (file, entry) in try session.clone.files(in: packageTree.id) {
-          files[file] = PackageFileContent(
-            bytes: try session.clone.blob(entry.id), executable: entry.mode == .executable)
+          files[file] = try session.clone.blob(entry.id)
         }
-        let outcome = try PackageRendering.render(
-          files, name: String(revision.path.split(separator: "/").last ?? ""),
-          scratchRoot: try scratchRoot(), appended: pipeline, ownPipelines: false)
-        verdicts.append(Self.verdict(revision, outcome: outcome))
+        packages.append((revision, files))
       }
-      return verdicts
+      // In memory, and independent of each other: on all cores.
+      return packages.concurrentMap { package in
+        var renderer = Renderer(options: FunctionOptions(), log: { _ in })
+        renderer.appended = pipeline
+        do throws(FunctionError) {
+          try renderer.check(
+            files: package.files,
+            name: String(package.revision.path.split(separator: "/").last ?? ""))
+          return GuardrailsVerdict(revision: package.revision, passed: true)
+        } catch {
+          return Self.verdict(package.revision, failure: error)
+        }
+      }
     }
   }
 
-  private static func verdict(_ revision: PackageRevision, outcome: PackageRendering.Outcome)
+  private static func verdict(_ revision: PackageRevision, failure error: FunctionError)
     -> GuardrailsVerdict
   {
-    guard let error = outcome.failure ?? outcome.validation else {
-      return GuardrailsVerdict(revision: revision, passed: true)
-    }
     let reason =
       error.failedFunction.map(Guardrails.summary(of:))
       ?? String(error.description.split(separator: "\n").first ?? "")

@@ -196,7 +196,7 @@ extension PackageLifecycle {
       repository: repository, mutators: false, allowExec: allowExec)
     var validation: FunctionError?
     do {
-      try renderer.validate(files: files, name: String(path.split(separator: "/").last ?? ""))
+      try renderer.check(files: files, name: String(path.split(separator: "/").last ?? ""))
     } catch {
       validation = error
     }
@@ -242,7 +242,7 @@ extension PackageLifecycle {
   }
 
   /// The config directory's scratch space for rendering.
-  func scratchRoot() throws(OrchestrationError) -> String {
+  private func scratchRoot() throws(OrchestrationError) -> String {
     let scratchRoot = registry.home.path + "/tmp"
     do {
       try FileManager.default.createDirectory(

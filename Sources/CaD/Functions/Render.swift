@@ -45,15 +45,18 @@ public struct Renderer {
     }
   }
 
-  /// `validate` for a package held in memory (files by relative path, as read from git), named
-  /// `name`: nothing is written anywhere.
-  public func validate(files: [String: [UInt8]], name: String) throws(FunctionError) {
-    guard let appended, !appended.validators.isEmpty else { return }
+  /// Runs `appended`'s mutators and then its validators on a package held in memory (files by
+  /// relative path, as read from git) named `name`, as the root package's pipeline would see it
+  /// (its own pipelines do not run); nothing is written anywhere. A failing function throws
+  /// after its `[FAIL]` block, with exit code 5 for a validator.
+  public func check(files: [String: [UInt8]], name: String) throws(FunctionError) {
+    guard let appended, !appended.mutators.isEmpty || !appended.validators.isEmpty else { return }
     try withRunner { runner throws(FunctionError) in
       let root = URL(fileURLWithPath: "/").appendingPathComponent(name.isEmpty ? "package" : name)
       let entries = PackageReader.readEach(files: files, display: root.path)
       let tree = try walk(root, entries: entries, runner: runner, runOwn: false)
-      _ = try run(appended, validators: true, on: tree.items, root: root, runner: runner)
+      let mutated = try run(appended, validators: false, on: tree.items, root: root, runner: runner)
+      _ = try run(appended, validators: true, on: mutated, root: root, runner: runner)
     }
   }
 
