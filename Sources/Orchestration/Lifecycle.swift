@@ -519,8 +519,10 @@ public struct PackageLifecycle: Sendable {
   }
 
   /// Proposed → Published: the two-parent approval commit on the registered branch and the tag
-  /// `<path>/v<N>`, with N one past the highest published revision. Losing a race for N (or for
-  /// the branch) fetches again and recomputes; an existing tag is never moved.
+  /// `<path>/v<N>`, with N one past the highest published revision. The repository's guardrail
+  /// validators (those of the branch head the push expects) must pass on the proposed tree.
+  /// Losing a race for N (or for the branch) fetches again and recomputes, guardrails included;
+  /// an existing tag is never moved.
   public func approve(_ revision: PackageRevision) throws(OrchestrationError) -> String {
     var attempt = 0
     while true {
