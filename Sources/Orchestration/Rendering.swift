@@ -174,9 +174,9 @@ extension PackageLifecycle {
     guard let guarded, guarded.hasValidators else {
       return PackageRendering.recording(nil, type: Guardrails.conditionType, in: rendered)
     }
-    return try passing(
-      rendered, validation: outcome.validation, repository: repository, refusal: refusal,
-      gate: gate)
+    let verdict = try verdict(
+      outcome.validation, repository: repository, refusal: refusal, gate: gate)
+    return PackageRendering.recording(verdict, type: Guardrails.conditionType, in: rendered)
   }
 
   /// Runs the repository's validators on a package tree as it is (approve: the exact tree being
@@ -201,21 +201,19 @@ extension PackageLifecycle {
       validation = error
     }
     progress(log.text)
-    _ = try passing(
-      [:], validation: validation, repository: repository, refusal: step,
+    _ = try verdict(
+      validation, repository: repository, refusal: step,
       gate: .require(step: step, nothing: nothing))
   }
 
-  /// The files with the validators' verdict recorded, or the refusal `gate` asks for. A
+  /// The condition that records the validators' verdict, or the refusal `gate` asks for. A
   /// validator that could not run at all refuses every step.
-  private func passing(
-    _ files: [String: PackageFileContent], validation: FunctionError?, repository: String,
-    refusal: String, gate: GuardrailGate
-  ) throws(OrchestrationError) -> [String: PackageFileContent] {
+  private func verdict(
+    _ validation: FunctionError?, repository: String, refusal: String, gate: GuardrailGate
+  ) throws(OrchestrationError) -> KptCondition {
     guard let validation else {
-      return PackageRendering.recording(
-        KptCondition(type: Guardrails.conditionType, status: "True", reason: "GuardrailsPassed"),
-        type: Guardrails.conditionType, in: files)
+      return KptCondition(
+        type: Guardrails.conditionType, status: "True", reason: "GuardrailsPassed")
     }
     guard let failed = validation.failedFunction else {
       throw .validationFailed("\(refusal): \(Self.firstLine(validation.description))")
@@ -226,11 +224,9 @@ extension PackageLifecycle {
       progress(
         "Package is updated, but it fails the guardrails of repository \"\(repository)\"; it cannot be proposed until they pass.\n"
       )
-      return PackageRendering.recording(
-        KptCondition(
-          type: Guardrails.conditionType, status: "False", reason: "ValidationFailed",
-          message: summary),
-        type: Guardrails.conditionType, in: files)
+      return KptCondition(
+        type: Guardrails.conditionType, status: "False", reason: "ValidationFailed",
+        message: summary)
     case .require(let step, let nothing):
       throw .validationFailed(
         "\(step): it fails the guardrails of repository \"\(repository)\": \(summary); \(nothing)")
