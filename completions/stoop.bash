@@ -196,13 +196,13 @@ _stoop_repo() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    register|get|unregister|sync|reg|ls|list|unreg|reconcile)
+    register|get|unregister|sync|guardrails|reg|ls|list|unreg|reconcile)
         # Offer subcommand argument completions
         "_stoop_repo_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'register get unregister sync' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'register get unregister sync guardrails' -- "${cur}"))
         ;;
     esac
 }
@@ -353,6 +353,98 @@ _stoop_repo_sync() {
     esac
 }
 
+_stoop_repo_guardrails() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __stoop_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    get|set|check)
+        # Offer subcommand argument completions
+        "_stoop_repo_guardrails_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'get set check' -- "${cur}"))
+        ;;
+    esac
+}
+
+_stoop_repo_guardrails_get() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(-n --namespace --kubeconfig)
+    __stoop_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-n'|'--namespace')
+        return
+        ;;
+    '--kubeconfig')
+        return
+        ;;
+    esac
+}
+
+_stoop_repo_guardrails_set() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(-n --namespace --kubeconfig)
+    __stoop_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '-n'|'--namespace')
+        return
+        ;;
+    '--kubeconfig')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    2)
+        __stoop_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_stoop_repo_guardrails_check() {
+    repeating_flags=()
+    non_repeating_flags=(--allow-exec --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--with -o --output -n --namespace --kubeconfig)
+    __stoop_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--with')
+        return
+        ;;
+    '-o'|'--output')
+        __stoop_add_completions -W 'table'$'\n''yaml'$'\n''json'
+        return
+        ;;
+    '-n'|'--namespace')
+        return
+        ;;
+    '--kubeconfig')
+        return
+        ;;
+    esac
+}
+
 _stoop_rpkg() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
@@ -467,7 +559,7 @@ _stoop_rpkg_pull() {
 
 _stoop_rpkg_push() {
     repeating_flags=()
-    non_repeating_flags=(--push-on-render-failure --version -h --help)
+    non_repeating_flags=(--push-on-render-failure --allow-exec --version -h --help)
     repeating_options=()
     non_repeating_options=(-n --namespace --kubeconfig)
     __stoop_offer_flags_options 2
@@ -497,7 +589,7 @@ _stoop_rpkg_push() {
 
 _stoop_rpkg_init() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--allow-exec --version -h --help)
     repeating_options=(--keywords)
     non_repeating_options=(--repository --workspace --revision --description --site -n --namespace --kubeconfig)
     __stoop_offer_flags_options 1
@@ -534,7 +626,7 @@ _stoop_rpkg_init() {
 
 _stoop_rpkg_clone() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--allow-exec --version -h --help)
     repeating_options=()
     non_repeating_options=(--repository --workspace --revision --directory --ref --strategy -n --namespace --kubeconfig)
     __stoop_offer_flags_options 2
@@ -580,7 +672,7 @@ _stoop_rpkg_clone() {
 
 _stoop_rpkg_copy() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--allow-exec --version -h --help)
     repeating_options=()
     non_repeating_options=(--workspace --revision --repository -n --namespace --kubeconfig)
     __stoop_offer_flags_options 2
@@ -616,7 +708,7 @@ _stoop_rpkg_copy() {
 
 _stoop_rpkg_upgrade() {
     repeating_flags=()
-    non_repeating_flags=(--latest --all --version -h --help)
+    non_repeating_flags=(--latest --all --allow-exec --version -h --help)
     repeating_options=(--repository)
     non_repeating_options=(--revision --workspace --strategy --on-conflict --discover --upstream -o --output -n --namespace --kubeconfig)
     __stoop_offer_flags_options -1
@@ -672,7 +764,7 @@ _stoop_rpkg_upgrade() {
 
 _stoop_rpkg_propose() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--allow-exec --version -h --help)
     repeating_options=()
     non_repeating_options=(-n --namespace --kubeconfig)
     __stoop_offer_flags_options -1
@@ -698,7 +790,7 @@ _stoop_rpkg_propose() {
 
 _stoop_rpkg_approve() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--allow-exec --version -h --help)
     repeating_options=()
     non_repeating_options=(-n --namespace --kubeconfig)
     __stoop_offer_flags_options -1

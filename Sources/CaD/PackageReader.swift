@@ -48,14 +48,60 @@ public struct PackageReader: Sendable {
           file.path, .failure(.unreadable(path: file.url.path, reason: "cannot read the file"))
         )
       }
-      do throws(KRMError) {
-        return (
-          file.path,
-          .success(try YAMLFile(parsing: Array(data), name: display + "/" + file.path))
-        )
-      } catch {
-        return (file.path, .failure(.yaml(error)))
+      return (file.path, Self.parse(Array(data), name: display + "/" + file.path))
+    }
+  }
+
+  private static func parse(_ bytes: [UInt8], name: String) -> Result<YAMLFile, PackageError> {
+    do throws(KRMError) {
+      return .success(try YAMLFile(parsing: bytes, name: name))
+    } catch {
+      return .failure(.yaml(error))
+    }
+  }
+
+  /// `readEach` for a package held in memory (files by relative path, as read from git): the
+  /// same files in the same order, `.krmignore` honoured; `display` names the package.
+  public static func readEach(files: [String: [UInt8]], display: String) -> [(
+    path: String, yaml: Result<YAMLFile, PackageError>
+  )] {
+    var children: [String: Set<String>] = [:]
+    for path in files.keys {
+      var parent = ""
+      for component in path.split(separator: "/").map(String.init) {
+        children[parent, default: []].insert(component)
+        parent = parent.isEmpty ? component : parent + "/" + component
       }
+    }
+    var found: [String] = []
+    func walk(_ relative: String, ignores: [KRMIgnore]) {
+      let names = (children[relative] ?? []).sorted {
+        Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8))
+      }
+      var ignores = ignores
+      func path(_ name: String) -> String { relative.isEmpty ? name : relative + "/" + name }
+      if names.contains("Kptfile") || relative.isEmpty {
+        // A package's .krmignore covers its own files only: a subpackage starts afresh.
+        ignores =
+          files[path(".krmignore")].map {
+            [KRMIgnore(text: String(decoding: $0, as: UTF8.self), base: relative)]
+          } ?? []
+      }
+      for name in names where name != ".git" {
+        let isDirectory = children[path(name)] != nil
+        if ignores.contains(where: { $0.ignores(path(name), isDirectory: isDirectory) }) {
+          continue
+        }
+        if isDirectory {
+          walk(path(name), ignores: ignores)
+        } else if isResourceFile(name) {
+          found.append(path(name))
+        }
+      }
+    }
+    walk("", ignores: [])
+    return found.concurrentMap { path in
+      (path, parse(files[path] ?? [], name: display + "/" + path))
     }
   }
 

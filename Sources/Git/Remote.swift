@@ -55,6 +55,21 @@ public struct RefUpdate: Sendable, Equatable {
 }
 
 extension RefUpdate {
+  /// A ref the push only checks and does not move: it must still hold `value` (or not exist, for
+  /// nil) when the other refs of the push move, so a step can depend on what it read there.
+  public static func unchanged(_ name: String, at value: ObjectID?) -> RefUpdate {
+    RefUpdate(name: name, target: value, expected: value.map { .value($0) } ?? .absent)
+  }
+
+  /// Whether the update only checks its ref (`unchanged`).
+  var isCheckOnly: Bool {
+    switch expected {
+    case .absent: return target == nil
+    case .value(let value): return target == value
+    case .fastForward: return false
+    }
+  }
+
   /// Refuses the update when the remote's current value is not the one it expects.
   func check(against now: ObjectID?) throws(GitError) {
     switch expected {
@@ -363,7 +378,8 @@ extension Repository {
     var refspecs: [String] = []
     var staged: [String] = []
     defer { for name in staged { try? deleteReference(name) } }
-    for (i, update) in updates.enumerated() {
+    // A ref that is only checked has no refspec: the git protocol cannot compare without moving.
+    for (i, update) in updates.enumerated() where !update.isCheckOnly {
       guard let target = update.target else {
         refspecs.append(":" + update.name)
         continue
@@ -373,6 +389,7 @@ extension Repository {
       staged.append(source)
       refspecs.append(source + ":" + update.name)
     }
+    guard !refspecs.isEmpty else { return }
     let box = CallbackContext(credentials: credentials, showProgress: isTerminal())
     let payload = Unmanaged.passRetained(box)
     defer { payload.release() }
@@ -407,7 +424,7 @@ extension Repository {
 
   /// Moves the local remote-tracking refs (and tags) to what a push wrote.
   private func followPushed(_ updates: [RefUpdate]) throws(GitError) {
-    for update in updates {
+    for update in updates where !update.isCheckOnly {
       let local = trackingName(update.name)
       if let target = update.target {
         try setReference(local, to: target)
@@ -509,7 +526,7 @@ extension Repository {
         }
       }
     }
-    if update.target == nil && now == nil { return }
+    if update.target == now { return }
     do {
       // The value just checked must still be there under the ref's lock.
       try writeReference(name, to: update.target, if: now.map { .value($0) } ?? .absent)

@@ -419,6 +419,14 @@ public final class Repository: @unchecked Sendable {
       ])
   }
 
+  /// A copy of `base` (or of the empty tree) with the named entries of its top level replaced,
+  /// added, or removed (nil).
+  public func replacingEntries(in base: ObjectID?, _ changes: [(name: String, entry: TreeEntry?)])
+    throws(GitError) -> ObjectID
+  {
+    try buildTree(base: base, changes: changes.map { ($0.name, $0.entry) })
+  }
+
   private func buildTree(base: ObjectID?, changes: [(String, TreeEntry?)]) throws(GitError)
     -> ObjectID
   {

@@ -147,7 +147,7 @@ extension Kptfile {
   public var problems: [String] {
     let root = document.root
     guard root.isMapping else {
-      return ["line \(line(of: root)): cannot unmarshal \(Self.tag(root)) into v1.KptFile"]
+      return ["line \(document.line(of: root)): cannot unmarshal \(Self.tag(root)) into v1.KptFile"]
     }
     let apiVersion = root["apiVersion"]?.string ?? ""
     let kind = root["kind"]?.string ?? ""
@@ -164,17 +164,31 @@ extension Kptfile {
           + "\(Self.apiVersion) and kind \(Self.kind)"
       ]
     }
-    var problems: [String] = []
-    check(root, against: KptfileSchema.root, into: &problems)
+    var problems: [(line: Int, message: String)] = []
+    Self.check(root, against: KptfileSchema.root, in: document, into: &problems)
+    return problems.map { "line \($0.line): \($0.message)" }
+  }
+
+  /// What kpt would refuse in a `pipeline` mapping kept outside a Kptfile (stoop's repository
+  /// guardrails), each problem with its line in `document`.
+  public static func pipelineProblems(_ node: YAMLNode, in document: YAMLDocument) -> [(
+    line: Int, message: String
+  )] {
+    var problems: [(line: Int, message: String)] = []
+    if let shape = KptfileSchema.root.field("pipeline") {
+      check(node, against: shape, in: document, into: &problems)
+    }
     return problems
   }
 
-  private func check(_ node: YAMLNode, against shape: KptfileSchema, into problems: inout [String])
-  {
+  private static func check(
+    _ node: YAMLNode, against shape: KptfileSchema, in document: YAMLDocument,
+    into problems: inout [(line: Int, message: String)]
+  ) {
     if node.isNull || node.kind == .alias { return }
     func mismatch() {
       problems.append(
-        "line \(line(of: node)): cannot unmarshal \(Self.tag(node)) into \(shape.goName)")
+        (document.line(of: node), "cannot unmarshal \(tag(node)) into \(shape.goName)"))
     }
     switch shape {
     case .any:
@@ -183,34 +197,31 @@ extension Kptfile {
       if !node.isScalar { mismatch() }
     case .strings:
       guard node.isSequence else { return mismatch() }
-      for item in node.items { check(item.node, against: .scalar("string"), into: &problems) }
+      for item in node.items {
+        check(item.node, against: .scalar("string"), in: document, into: &problems)
+      }
     case .stringMap:
       guard node.isMapping else { return mismatch() }
-      for entry in node.entries { check(entry.value, against: .scalar("string"), into: &problems) }
+      for entry in node.entries {
+        check(entry.value, against: .scalar("string"), in: document, into: &problems)
+      }
     case .list(let element):
       guard node.isSequence else { return mismatch() }
-      for item in node.items { check(item.node, against: element, into: &problems) }
+      for item in node.items { check(item.node, against: element, in: document, into: &problems) }
     case .object(let name, _):
       guard node.isMapping else { return mismatch() }
       for entry in node.entries {
         guard let field = shape.field(entry.key.value) else {
           problems.append(
-            "line \(line(of: entry.key)): field \(entry.key.value) not found in type \(name)")
+            (
+              document.line(of: entry.key),
+              "field \(entry.key.value) not found in type \(name)"
+            ))
           continue
         }
-        check(entry.value, against: field, into: &problems)
+        check(entry.value, against: field, in: document, into: &problems)
       }
     }
-  }
-
-  /// The 1-based line of a parsed node in its file.
-  func line(of node: YAMLNode) -> Int {
-    guard let offset = node.span?.lowerBound, let text = document.originalText,
-      offset >= text.startIndex
-    else { return document.line }
-    var line = document.line
-    for byte in text[text.startIndex..<min(offset, text.endIndex)] where byte == 0x0A { line += 1 }
-    return line
   }
 
   /// The YAML tag Go's decoder names in a type mismatch, with the value for scalars.

@@ -70,7 +70,7 @@ extension PackageLifecycle {
         (key, PackageFileContent(bytes: bytes, executable: upstream.files[key]?.executable == true))
       }
       let packageTree = try renderedTree(
-        files: Dictionary(uniqueKeysWithValues: files), package: path, in: session.clone,
+        files: Dictionary(uniqueKeysWithValues: files), package: path, in: session,
         refusal: "cannot clone \(upstream.description): rendering failed")
       return try Self.createDraft(
         path: path, workspace: workspace, packageTree: packageTree,

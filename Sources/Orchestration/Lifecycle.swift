@@ -30,6 +30,9 @@ public struct PackageLifecycle: Sendable {
   public let registry: Registry
   /// Receives what rendering prints (`[RUNNING]`, `[PASS]`, results), as porchctl shows it.
   public var progress: @Sendable (String) -> Void
+  /// Whether exec functions of a repository's guardrails may run (kpt's `--allow-exec`);
+  /// without it a step that needs one is refused.
+  public var allowExec = false
 
   public init(registry: Registry, progress: @escaping @Sendable (String) -> Void = { _ in }) {
     self.registry = registry
@@ -48,6 +51,18 @@ public struct PackageLifecycle: Sendable {
     var branchRef: String { "refs/heads/" + registration.branch }
     var branchHead: ObjectID? { try? clone.reference("refs/remotes/origin/" + registration.branch) }
 
+    /// The repository's guardrails at the branch head this session read; nil without a
+    /// guardrails.yaml. A file that does not parse refuses every step that would run it.
+    func guardrails() throws(OrchestrationError) -> Guardrails? {
+      do {
+        return try Guardrails.stored(at: branchHead, in: clone, registration: registration)
+      } catch let error as OrchestrationError {
+        throw error
+      } catch {
+        throw .io(path: clone.path, reason: "\(error)")
+      }
+    }
+
     func fullPath(_ path: String) -> String {
       registration.directory.isEmpty ? path : registration.directory + "/" + path
     }
@@ -64,19 +79,24 @@ public struct PackageLifecycle: Sendable {
       name: configured?.name ?? porch.name, email: configured?.email ?? porch.email)
   }
 
-  /// Runs `body` on a fresh view of a registration, under its lock.
+  /// Runs `body` on a fresh view of a registration, under its lock: every revision, or those
+  /// of one `package`, or (`branchOnly`) just the registered branch and no revisions.
   func withSession<T>(
-    _ repository: String, namespace: String, package: String? = nil,
+    _ repository: String, namespace: String, package: String? = nil, branchOnly: Bool = false,
     _ body: (inout Session) throws -> T
   ) throws(OrchestrationError) -> T {
     let repository = ResourceName.repositoryName(repository)
-    if package == nil { _ = try registry.sync(repository, namespace: namespace) }
+    if package == nil && !branchOnly { _ = try registry.sync(repository, namespace: namespace) }
     // Only the refs of this package, of the packages above it, and the branch: the cost of a
-    // step stays flat however many other packages the repository holds.
-    let scope = package.map { package in { Self.scope(of: package, in: $0) } }
+    // step stays flat however many other packages the repository holds. A branch-only session
+    // fetches the registered branch alone.
+    let scope: ((Registration) -> [String])? =
+      branchOnly
+      ? { ["refs/heads/" + $0.branch] }
+      : package.map { package in { Self.scope(of: package, in: $0) } }
     return try withLockedClone(repository, namespace: namespace, fetching: scope) {
       registration, clone, credentials in
-      if let package {
+      if !branchOnly, let package {
         try Self.finishTransitions(
           Recovery(
             registration: registration, clone: clone, credentials: credentials,
@@ -86,7 +106,7 @@ public struct PackageLifecycle: Sendable {
       var discovery = Discovery(registration: registration, clone: clone)
       var session = Session(
         registration: registration, clone: clone, credentials: credentials,
-        revisions: try discovery.list(only: package))
+        revisions: branchOnly ? [] : try discovery.list(only: package))
       return try body(&session)
     }
   }
@@ -276,9 +296,8 @@ public struct PackageLifecycle: Sendable {
         exists: Self.existsHint(path, repository: repository, revisions: session.revisions))
       let files = Self.initialFiles(
         name: path, description: description, keywords: keywords, site: site)
-      let clone = session.clone
       let packageTree = try renderedTree(
-        files: files.mapValues { PackageFileContent(bytes: $0) }, package: path, in: clone,
+        files: files.mapValues { PackageFileContent(bytes: $0) }, package: path, in: session,
         refusal: "cannot init \(path): rendering failed")
       return try Self.createDraft(
         path: path, workspace: workspace, packageTree: packageTree,
@@ -445,8 +464,24 @@ public struct PackageLifecycle: Sendable {
 
   // MARK: propose, reject, approve
 
-  /// Draft → Proposed: a `Rendering package` commit on the draft, moved to `proposed/` in one push.
+  /// Draft → Proposed: a `Rendering package` commit on the draft, moved to `proposed/` in one
+  /// push. The repository's guardrails run on the draft (mutators, then validators that must
+  /// pass); the push requires the registered branch to be where the guardrails were read, so a
+  /// guardrails change that lands meanwhile refuses the proposal (exit 3) rather than let it
+  /// through unchecked. Any other move of the branch (another package published) is retried.
   public func propose(_ revision: PackageRevision) throws(OrchestrationError) -> TransitionOutcome {
+    var attempt = 0
+    while true {
+      attempt += 1
+      if let outcome = try proposeOnce(revision, mayRetry: attempt < 20) { return outcome }
+      usleep(UInt32.random(in: 10_000...60_000) * UInt32(min(attempt, 5)))
+    }
+  }
+
+  /// One attempt at `propose`; nil when the branch moved without touching the guardrails.
+  private func proposeOnce(_ revision: PackageRevision, mayRetry: Bool) throws(OrchestrationError)
+    -> TransitionOutcome?
+  {
     try withSession(revision.repository, namespace: revision.namespace, package: revision.path) {
       session in
       let current = try current(revision, in: session)
@@ -460,13 +495,15 @@ public struct PackageLifecycle: Sendable {
       }
       try Self.checkReadiness(current, in: session.clone)
       let clone = session.clone
+      let branchHead = session.branchHead
       let head = try clone.commit(current.commit)
       guard let packageTree = try clone.entry(at: current.fullPath, in: head.tree) else {
         throw OrchestrationError.lifecycle("\(current.name) has no \(current.fullPath) directory")
       }
       let rendered = try renderedTree(
-        packageTree.id, package: current.path, in: clone,
-        refusal: "cannot propose \(current.name): rendering failed; nothing was moved")
+        packageTree.id, package: current.path, in: session,
+        refusal: "cannot propose \(current.name): rendering failed; nothing was moved",
+        gate: .require(step: "cannot propose \(current.name)", nothing: "nothing was moved"))
       let tree =
         rendered == packageTree.id
         ? head.tree
@@ -479,13 +516,29 @@ public struct PackageLifecycle: Sendable {
       let commit = try clone.writeCommit(
         tree: tree, parents: [current.commit], message: message, author: session.author,
         committer: Self.porch)
-      try clone.push(
-        [
-          RefUpdate(
-            name: "refs/heads/proposed/\(current.fullPath)/\(current.workspace)", target: commit,
-            expected: .absent),
-          RefUpdate(name: current.ref, target: nil, expected: .value(current.commit)),
-        ], credentials: session.credentials)
+      do {
+        try clone.push(
+          [
+            .unchanged(session.branchRef, at: branchHead),
+            RefUpdate(
+              name: "refs/heads/proposed/\(current.fullPath)/\(current.workspace)", target: commit,
+              expected: .absent),
+            RefUpdate(name: current.ref, target: nil, expected: .value(current.commit)),
+          ], credentials: session.credentials)
+      } catch let error as GitError where error.kind == .rejected(ref: session.branchRef) {
+        try clone.fetch(credentials: session.credentials, only: [session.branchRef])
+        let now = session.branchHead
+        let registration = session.registration
+        if try Guardrails.fingerprint(at: now, in: clone, registration: registration)
+          == Guardrails.fingerprint(at: branchHead, in: clone, registration: registration)
+        {
+          if mayRetry { return nil }
+          throw error
+        }
+        throw OrchestrationError.conflict(
+          "the guardrails of repository \"\(registration.name)\" changed on \(registration.branch) while \(current.name) was being proposed (\(branchHead?.short ?? "none") is now \(now?.short ?? "none")); nothing was moved: run the command again to check it against them"
+        )
+      }
       return .done("\(current.name) proposed")
     }
   }
@@ -524,8 +577,10 @@ public struct PackageLifecycle: Sendable {
   }
 
   /// Proposed → Published: the two-parent approval commit on the registered branch and the tag
-  /// `<path>/v<N>`, with N one past the highest published revision. Losing a race for N (or for
-  /// the branch) fetches again and recomputes; an existing tag is never moved.
+  /// `<path>/v<N>`, with N one past the highest published revision. The repository's guardrail
+  /// validators (those of the branch head the push expects) must pass on the proposed tree.
+  /// Losing a race for N (or for the branch) fetches again and recomputes, guardrails included;
+  /// an existing tag is never moved.
   public func approve(_ revision: PackageRevision) throws(OrchestrationError) -> String {
     var attempt = 0
     while true {
@@ -588,6 +643,11 @@ public struct PackageLifecycle: Sendable {
         guard let packageTree = try clone.entry(at: current.fullPath, in: proposedTree) else {
           throw OrchestrationError.lifecycle("\(current.name) has no \(current.fullPath) directory")
         }
+        // The guardrails at the head the branch push expects, on the very tree it publishes.
+        try validate(
+          packageTree.id, package: current.path, in: clone, guardrails: try session.guardrails(),
+          repository: session.registration.name, step: "cannot approve \(current.name)",
+          nothing: "nothing was published")
         let base = try head.map { try clone.commit($0).tree }
         let tree = try clone.replacingSubtree(in: base, at: current.fullPath, with: packageTree.id)
         let message =

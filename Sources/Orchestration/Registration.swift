@@ -262,6 +262,10 @@ public enum OrchestrationError: Error, Sendable, CustomStringConvertible {
   case notFound(String)
   /// The arguments do not say what to do (no target, or two); nothing was written.
   case usage(String)
+  /// A guardrails file that cannot be used: every problem as `FILE:LINE: what is wrong`.
+  case invalidGuardrails(problems: [String], hint: String?)
+  /// The registered branch has no guardrails.yaml.
+  case noGuardrails(repository: String, branch: String)
 
   /// The message, with the password of any URL in it replaced by `***`.
   public var description: String { RemoteURL.redacted(message) }
@@ -320,6 +324,11 @@ public enum OrchestrationError: Error, Sendable, CustomStringConvertible {
       }
     case .validationFailed(let message), .notFound(let message), .usage(let message):
       return message
+    case .invalidGuardrails(let problems, let hint):
+      return problems.joined(separator: "; ") + (hint.map { " (\($0))" } ?? "")
+    case .noGuardrails(let repository, let branch):
+      return
+        "repository \"\(repository)\" has no guardrails (no \(Guardrails.fileName) on \(branch)); set some with stoop repo guardrails set \(repository) FILE"
     }
   }
 }

@@ -13,7 +13,12 @@ struct PackageRendering {
     var files: [String: PackageFileContent]
     var log: String
     var failure: FunctionError?
+    /// Why the appended validators refused the rendered files, when they did.
+    var validation: FunctionError?
   }
+
+  /// What the renderer prints, collected to be shown once it is done.
+  final class Log: @unchecked Sendable { var text = "" }
 
   /// Annotation on a revision (in its pulled `.KptRevisionMetadata`) that lets a push through
   /// when rendering fails.
@@ -36,18 +41,30 @@ struct PackageRendering {
   static func recordingRender(of files: [String: PackageFileContent], failure: String?)
     -> [String: PackageFileContent]
   {
+    recording(
+      failure.map {
+        KptCondition(type: "Rendered", status: "False", reason: "RenderFailed", message: $0)
+      } ?? KptCondition(type: "Rendered", status: "True", reason: "RenderSuccess"),
+      type: "Rendered", in: files)
+  }
+
+  /// The files with the root Kptfile's condition of `type` set to `condition`, or removed when
+  /// it is nil. A Kptfile that does not parse, or that would not change, is left as it is.
+  static func recording(
+    _ condition: KptCondition?, type: String, in files: [String: PackageFileContent]
+  ) -> [String: PackageFileContent] {
     guard let content = files[Kptfile.fileName],
       var kptfile = try? Kptfile.parse(content.bytes, file: Kptfile.fileName)
     else { return files }
-    let condition =
-      failure.map {
-        KptCondition(type: "Rendered", status: "False", reason: "RenderFailed", message: $0)
-      } ?? KptCondition(type: "Rendered", status: "True", reason: "RenderSuccess")
     var conditions = kptfile.conditions
-    if let index = conditions.firstIndex(where: { $0.type == "Rendered" }) {
+    let index = conditions.firstIndex { $0.type == type }
+    switch (condition, index) {
+    case (let condition?, let index?):
+      guard conditions[index] != condition else { return files }
       conditions[index] = condition
-    } else {
-      conditions.append(condition)
+    case (let condition?, nil): conditions.append(condition)
+    case (nil, let index?): conditions.remove(at: index)
+    case (nil, nil): return files
     }
     kptfile.conditions = conditions
     var result = files
@@ -68,9 +85,12 @@ struct PackageRendering {
       kptfiles: files.filter { Kptfile.isKptfile(path: $0.key) }.map { ($0.key, $0.value.bytes) })
   }
 
-  /// Renders `files`, the package named `name` (the last part of its path, as kpt prints it).
+  /// Renders `files`, the package named `name` (the last part of its path, as kpt prints it):
+  /// the packages' own pipelines when `ownPipelines`, then `appended`'s mutators; then runs
+  /// `appended`'s validators on the result.
   static func render(
-    _ files: [String: PackageFileContent], name: String, scratchRoot: String
+    _ files: [String: PackageFileContent], name: String, scratchRoot: String,
+    appended: AppendedPipeline? = nil, ownPipelines: Bool = true
   ) throws(OrchestrationError) -> Outcome {
     Scratch.removeAbandoned(in: scratchRoot)
     let scratch = scratchRoot + "/" + Scratch.name("package", "render")
@@ -78,38 +98,147 @@ struct PackageRendering {
     defer { try? FileManager.default.removeItem(atPath: scratch) }
     try PackageTransfer.writeFiles(files, to: directory)
     FaultInjection.point("render.scratch-written")
-    final class Log: @unchecked Sendable { var text = "" }
     let log = Log()
-    let renderer = Renderer(options: FunctionOptions(), log: { log.text += $0 })
-    do {
-      _ = try renderer.render(directory: directory)
-    } catch {
-      return Outcome(files: files, log: log.text, failure: error)
+    var renderer = Renderer(options: FunctionOptions(), log: { log.text += $0 })
+    renderer.appended = appended
+    renderer.ownPipelines = ownPipelines
+    let renders = ownPipelines || !(appended?.mutators.isEmpty ?? true)
+    if renders {
+      do {
+        _ = try renderer.render(directory: directory)
+      } catch {
+        return Outcome(files: files, log: log.text, failure: error)
+      }
     }
-    let rendered = try PackageTransfer.read(directory: directory).files
-    return Outcome(files: rendered, log: log.text, failure: nil)
+    var validation: FunctionError?
+    do {
+      try renderer.validate(directory: directory)
+    } catch {
+      validation = error
+    }
+    let rendered = renders ? try PackageTransfer.read(directory: directory).files : files
+    return Outcome(files: rendered, log: log.text, failure: nil, validation: validation)
   }
 }
 
+/// What a step does when the repository's validators refuse a package.
+enum GuardrailGate {
+  /// A draft write: the files go in, with the failure reported and recorded in the Kptfile, as
+  /// a push on render failure goes in; the draft cannot be proposed until it passes.
+  case record
+  /// propose and approve: refused (exit 5), nothing written; `step` says what was refused.
+  case require(step: String, nothing: String)
+}
+
 extension PackageLifecycle {
-  /// Renders a draft's files before they are committed. A failure refuses the write with
-  /// `refusal` and the failing step (exit 5) unless `allowFailure`, in which case the files go in
-  /// as given and the failure is reported as porchctl reports it.
+  /// Renders a draft's files before they are committed: the package's own pipeline, then the
+  /// repository's guardrail mutators; then its guardrail validators, whose verdict `gate`
+  /// handles. A render failure refuses the write with `refusal` and the failing step (exit 5)
+  /// unless `allowFailure`, in which case the files go in as given and the failure is reported
+  /// as porchctl reports it.
   func rendered(
-    _ files: [String: PackageFileContent], package path: String, refusal: String,
-    allowFailure: Bool = false
+    _ files: [String: PackageFileContent], package path: String, guardrails: Guardrails?,
+    repository: String, refusal: String, allowFailure: Bool = false,
+    gate: GuardrailGate = .record
   ) throws(OrchestrationError) -> [String: PackageFileContent] {
-    guard PackageRendering.hasPipeline(files) else {
-      return PackageRendering.recordingRender(of: files, failure: nil)
+    let own = PackageRendering.hasPipeline(files)
+    let guarded = guardrails.flatMap { $0.isEmpty ? nil : $0 }
+    guard own || guarded != nil else {
+      return PackageRendering.recording(
+        nil, type: Guardrails.conditionType,
+        in: PackageRendering.recordingRender(of: files, failure: nil))
     }
-    return try renderPipeline(files, package: path, refusal: refusal, allowFailure: allowFailure)
+    try guarded?.requireExec(allowed: allowExec, repository: repository)
+    let outcome = try PackageRendering.render(
+      files, name: String(path.split(separator: "/").last ?? ""), scratchRoot: try scratchRoot(),
+      appended: guarded?.pipeline(repository: repository, allowExec: allowExec),
+      ownPipelines: own)
+    progress(outcome.log)
+    if let failure = outcome.failure {
+      let reason = Self.firstLine(failure.description)
+      if allowFailure {
+        progress("Package is updated, but failed to render the package.\nError: \(reason)\n")
+        let unchecked =
+          guarded?.hasValidators == true
+          ? KptCondition(
+            type: Guardrails.conditionType, status: "Unknown", reason: "NotChecked",
+            message: "the package did not render")
+          : nil
+        return PackageRendering.recording(
+          unchecked, type: Guardrails.conditionType,
+          in: PackageRendering.recordingRender(of: files, failure: reason))
+      }
+      throw .validationFailed("\(refusal): \(reason)")
+    }
+    let rendered = PackageRendering.recordingRender(of: outcome.files, failure: nil)
+    guard let guarded, guarded.hasValidators else {
+      return PackageRendering.recording(nil, type: Guardrails.conditionType, in: rendered)
+    }
+    let verdict = try verdict(
+      outcome.validation, repository: repository, refusal: refusal, gate: gate)
+    return PackageRendering.recording(verdict, type: Guardrails.conditionType, in: rendered)
   }
 
-  /// `rendered` for files known to have a pipeline.
-  private func renderPipeline(
-    _ files: [String: PackageFileContent], package path: String, refusal: String,
-    allowFailure: Bool
-  ) throws(OrchestrationError) -> [String: PackageFileContent] {
+  /// Runs the repository's validators on a package tree as it is (approve: the exact tree being
+  /// published); refuses with exit 5 when one fails.
+  func validate(
+    _ tree: ObjectID, package path: String, in clone: Repository, guardrails: Guardrails?,
+    repository: String, step: String, nothing: String
+  ) throws {
+    guard let guardrails, guardrails.hasValidators else { return }
+    try guardrails.requireExec(allowed: allowExec, mutators: false, repository: repository)
+    // In memory: the tree is only read, so nothing needs writing out first.
+    var files: [String: [UInt8]] = [:]
+    for (file, entry) in try clone.files(in: tree) { files[file] = try clone.blob(entry.id) }
+    let log = PackageRendering.Log()
+    var renderer = Renderer(options: FunctionOptions(), log: { log.text += $0 })
+    renderer.appended = guardrails.pipeline(
+      repository: repository, mutators: false, allowExec: allowExec)
+    var validation: FunctionError?
+    do {
+      try renderer.check(files: files, name: String(path.split(separator: "/").last ?? ""))
+    } catch {
+      validation = error
+    }
+    progress(log.text)
+    _ = try verdict(
+      validation, repository: repository, refusal: step,
+      gate: .require(step: step, nothing: nothing))
+  }
+
+  /// The condition that records the validators' verdict, or the refusal `gate` asks for. A
+  /// validator that could not run at all refuses every step.
+  private func verdict(
+    _ validation: FunctionError?, repository: String, refusal: String, gate: GuardrailGate
+  ) throws(OrchestrationError) -> KptCondition {
+    guard let validation else {
+      return KptCondition(
+        type: Guardrails.conditionType, status: "True", reason: "GuardrailsPassed")
+    }
+    guard let failed = validation.failedFunction else {
+      throw .validationFailed("\(refusal): \(Self.firstLine(validation.description))")
+    }
+    let summary = Guardrails.summary(of: failed)
+    switch gate {
+    case .record:
+      progress(
+        "Package is updated, but it fails the guardrails of repository \"\(repository)\"; it cannot be proposed until they pass.\n"
+      )
+      return KptCondition(
+        type: Guardrails.conditionType, status: "False", reason: "ValidationFailed",
+        message: summary)
+    case .require(let step, let nothing):
+      throw .validationFailed(
+        "\(step): it fails the guardrails of repository \"\(repository)\": \(summary); \(nothing)")
+    }
+  }
+
+  private static func firstLine(_ text: String) -> String {
+    text.split(separator: "\n").first.map(String.init) ?? ""
+  }
+
+  /// The config directory's scratch space for rendering.
+  private func scratchRoot() throws(OrchestrationError) -> String {
     let scratchRoot = registry.home.path + "/tmp"
     do {
       try FileManager.default.createDirectory(
@@ -117,39 +246,34 @@ extension PackageLifecycle {
     } catch {
       throw .io(path: scratchRoot, reason: error.localizedDescription)
     }
-    let outcome = try PackageRendering.render(
-      files, name: String(path.split(separator: "/").last ?? ""), scratchRoot: scratchRoot)
-    progress(outcome.log)
-    if let failure = outcome.failure {
-      let reason = failure.description.split(separator: "\n").first.map(String.init) ?? ""
-      if allowFailure {
-        progress("Package is updated, but failed to render the package.\nError: \(reason)\n")
-        return PackageRendering.recordingRender(of: files, failure: reason)
-      }
-      throw .validationFailed("\(refusal): \(reason)")
-    }
-    return PackageRendering.recordingRender(of: outcome.files, failure: nil)
+    return scratchRoot
   }
 
   /// The tree of `files` after rendering.
   func renderedTree(
-    files: [String: PackageFileContent], package path: String, in clone: Repository,
+    files: [String: PackageFileContent], package path: String, in session: Session,
     refusal: String
   ) throws -> ObjectID {
-    try clone.writeTree(package: try rendered(files, package: path, refusal: refusal))
+    try session.clone.writeTree(
+      package: try rendered(
+        files, package: path, guardrails: try session.guardrails(),
+        repository: session.registration.name, refusal: refusal))
   }
 
-  /// A package tree after rendering: the same tree when there is no pipeline or nothing changed,
-  /// else a new one. Only the Kptfiles are read unless there is something to run.
+  /// A package tree after rendering: the same tree when there is nothing to run or nothing
+  /// changed, else a new one. Only the Kptfiles are read unless there is something to run.
   func renderedTree(
-    _ tree: ObjectID, package path: String, in clone: Repository, refusal: String
+    _ tree: ObjectID, package path: String, in session: Session, refusal: String,
+    gate: GuardrailGate = .record
   ) throws -> ObjectID {
+    let clone = session.clone
+    let guardrails = try session.guardrails()
     let entries = try clone.files(in: tree)
     let kptfiles = try entries.filter { Kptfile.isKptfile(path: $0.key) }.map {
       (path: $0.key, bytes: try clone.blob($0.value.id))
     }
-    let hasPipeline = PackageRendering.hasPipeline(kptfiles: kptfiles)
-    if !hasPipeline, let root = kptfiles.first(where: { $0.path == Kptfile.fileName }),
+    if guardrails?.isEmpty ?? true, !PackageRendering.hasPipeline(kptfiles: kptfiles),
+      let root = kptfiles.first(where: { $0.path == Kptfile.fileName }),
       PackageRendering.recordsRender(root.bytes)
     {
       return tree  // nothing to run, and the Kptfile already says it rendered
@@ -159,10 +283,9 @@ extension PackageLifecycle {
       files[file] = PackageFileContent(
         bytes: try clone.blob(entry.id), executable: entry.mode == .executable)
     }
-    let rendered =
-      hasPipeline
-      ? try renderPipeline(files, package: path, refusal: refusal, allowFailure: false)
-      : PackageRendering.recordingRender(of: files, failure: nil)
+    let rendered = try rendered(
+      files, package: path, guardrails: guardrails, repository: session.registration.name,
+      refusal: refusal, gate: gate)
     return rendered == files ? tree : try clone.writeTree(package: rendered)
   }
 }

@@ -131,7 +131,8 @@ extension PackageLifecycle {
       let head = try clone.commit(current.commit)
       guard current.commit == expected || head.parents.first == expected else { throw moved }
       let rendered = try rendered(
-        files, package: current.path,
+        files, package: current.path, guardrails: try session.guardrails(),
+        repository: session.registration.name,
         refusal:
           "Package NOT pushed to remote. Fix locally (until 'stoop fn render' succeeds) and retry",
         allowFailure: annotations[PackageRendering.pushOnRenderFailure] == "true")
@@ -202,7 +203,7 @@ extension PackageLifecycle {
         throw OrchestrationError.lifecycle("\(current.name) has no \(current.fullPath) directory")
       }
       let tree = try renderedTree(
-        packageTree.id, package: current.path, in: clone,
+        packageTree.id, package: current.path, in: session,
         refusal: "cannot copy \(current.name): rendering failed")
       let task =
         "{\"type\":\"edit\",\"edit\":{\"sourceRef\":{\"name\":" + GoJSON.quote(current.name) + "}}}"

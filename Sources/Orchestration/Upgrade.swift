@@ -94,7 +94,7 @@ extension PackageLifecycle {
         )
       }
       let rendered = try renderedTree(
-        files: merged.files, package: source.path, in: session.clone,
+        files: merged.files, package: source.path, in: session,
         refusal: "cannot upgrade \(source.name): rendering failed")
       return try Self.createDraft(
         path: source.path, workspace: workspace, packageTree: rendered,

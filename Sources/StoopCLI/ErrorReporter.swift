@@ -25,7 +25,7 @@ enum ErrorReporter {
       }
     case let error as OrchestrationError:
       switch error {
-      case .notRegistered, .packageRevisionNotFound, .notFound: return .notFound
+      case .notRegistered, .packageRevisionNotFound, .notFound, .noGuardrails: return .notFound
       case .locked, .conflict: return .conflict
       case .validationFailed: return .validation
       case .usage: return .usage

@@ -10,7 +10,7 @@ struct Repo: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "repo",
     abstract: "Register, list, sync and unregister git repositories of packages.",
-    subcommands: [Register.self, Get.self, Unregister.self, Sync.self],
+    subcommands: [Register.self, Get.self, Unregister.self, Sync.self, RepoGuardrails.self],
     aliases: ["repository"]
   )
 }

@@ -32,12 +32,12 @@ struct RpkgClone: ParsableCommand {
   @Option(
     help: ArgumentHelp("Record an update strategy in upstream.", discussion: UpdateStrategy.values))
   var strategy: UpdateStrategy?
+  @OptionGroup var guardrails: GuardrailsExecOption
   @OptionGroup var namespace: NamespaceOption
 
   func run() throws {
     try ErrorReporter.run {
-      let lifecycle = PackageLifecycle(
-        registry: Registry.current(), progress: Terminal.standardError)
+      let lifecycle = PackageLifecycle.current(allowExec: guardrails.allowExec)
       let upstream: CloneSource
       if CloneSource.isGitURL(source) {
         let parsed = CloneSource.splitKptURL(source)

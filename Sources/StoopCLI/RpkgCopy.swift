@@ -24,6 +24,7 @@ struct RpkgCopy: ParsableCommand {
     help: "Older form: the repository, which must be the source's.",
     completion: LiveCompletion.repositories)
   var repository: String?
+  @OptionGroup var guardrails: GuardrailsExecOption
   @OptionGroup var namespace: NamespaceOption
 
   func validate() throws {
@@ -35,8 +36,7 @@ struct RpkgCopy: ParsableCommand {
   func run() throws {
     try ErrorReporter.run {
       let workspace = workspace ?? revision ?? ""
-      let lifecycle = PackageLifecycle(
-        registry: Registry.current(), progress: Terminal.standardError)
+      let lifecycle = PackageLifecycle.current(allowExec: guardrails.allowExec)
       let sourceRevision = try lifecycle.resolve(
         source, namespace: namespace.namespace, fetch: true)
       if let package, package != sourceRevision.path {

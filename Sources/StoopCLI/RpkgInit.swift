@@ -33,14 +33,13 @@ struct RpkgInit: ParsableCommand {
   @Option(help: "The package's site.")
   var site: String?
 
+  @OptionGroup var guardrails: GuardrailsExecOption
   @OptionGroup var namespace: NamespaceOption
 
   func run() throws {
     try ErrorReporter.run {
       let workspace = workspace ?? revision ?? "v1"
-      let created = try PackageLifecycle(
-        registry: Registry.current(), progress: Terminal.standardError
-      ).initialize(
+      let created = try PackageLifecycle.current(allowExec: guardrails.allowExec).initialize(
         package: package, repository: repository, workspace: workspace,
         namespace: namespace.namespace,
         description: description,

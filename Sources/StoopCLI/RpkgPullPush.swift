@@ -53,7 +53,9 @@ struct RpkgPush: ParsableCommand {
       one `Rendering package` commit. If rendering fails nothing is pushed (exit 5), unless \
       --push-on-render-failure is given or the pulled .KptRevisionMetadata carries the \
       annotation porch.kpt.dev/push-on-render-failure: "true"; then the files go in unrendered \
-      and the failure is reported.
+      and the failure is reported. The repository's guardrail mutators run after the pipeline; \
+      its validators' verdict is recorded in the Kptfile's stoop.dev/Guardrails condition, and a \
+      Draft that fails them is pushed all the same but cannot be proposed until it passes.
       """,
     aliases: ["sink", "write"])
 
@@ -62,12 +64,12 @@ struct RpkgPush: ParsableCommand {
   @Argument(help: "The directory to push, or - for stdin.", completion: .directory) var directory:
     String = "-"
   @Flag(help: "Push the files even when rendering them fails.") var pushOnRenderFailure = false
+  @OptionGroup var guardrails: GuardrailsExecOption
   @OptionGroup var namespace: NamespaceOption
 
   func run() throws {
     try ErrorReporter.run {
-      let lifecycle = PackageLifecycle(
-        registry: Registry.current(), progress: Terminal.standardError)
+      let lifecycle = PackageLifecycle.current(allowExec: guardrails.allowExec)
       let revision = try lifecycle.resolve(package, namespace: namespace.namespace, fetch: true)
       let message =
         directory == "-"

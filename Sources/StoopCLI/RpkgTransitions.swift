@@ -9,15 +9,18 @@ import Orchestration
 protocol RevisionTransition: ParsableCommand {
   var names: [String] { get }
   var namespace: NamespaceOption { get }
+  /// `--allow-exec`, for the steps that run the repository's guardrails.
+  var allowExec: Bool { get }
   static func apply(_ lifecycle: PackageLifecycle, _ revision: PackageRevision) throws
     -> TransitionOutcome
 }
 
 extension RevisionTransition {
+  var allowExec: Bool { false }
+
   func run() throws {
     try ErrorReporter.run {
-      let lifecycle = PackageLifecycle(
-        registry: Registry.current(), progress: Terminal.standardError)
+      let lifecycle = PackageLifecycle.current(allowExec: allowExec)
       var failures: [Error] = []
       for name in names {
         do {
@@ -52,11 +55,21 @@ struct MultipleFailures: Error, CustomStringConvertible {
 
 struct RpkgPropose: RevisionTransition {
   static let configuration = CommandConfiguration(
-    commandName: "propose", abstract: "Propose Draft package revisions for approval.")
+    commandName: "propose",
+    abstract: "Propose Draft package revisions for approval.",
+    discussion: """
+      Each Draft is rendered again, with the repository's guardrail mutators after its own \
+      pipeline, and must pass the repository's guardrail validators: a Draft that fails them is \
+      not proposed (exit 5, the [FAIL] report on stderr, nothing moved). A guardrails change \
+      that lands on the registered branch meanwhile refuses the proposal with exit 3; run it \
+      again.
+      """)
   @Argument(
     help: "Package revision names.", completion: LiveCompletion.packageRevisions([.draft]))
   var names: [String]
+  @OptionGroup var guardrails: GuardrailsExecOption
   @OptionGroup var namespace: NamespaceOption
+  var allowExec: Bool { guardrails.allowExec }
   static func apply(_ lifecycle: PackageLifecycle, _ revision: PackageRevision) throws
     -> TransitionOutcome
   {
@@ -67,11 +80,18 @@ struct RpkgPropose: RevisionTransition {
 struct RpkgApprove: RevisionTransition {
   static let configuration = CommandConfiguration(
     commandName: "approve",
-    abstract: "Approve Proposed package revisions: publish them as the next vN.")
+    abstract: "Approve Proposed package revisions: publish them as the next vN.",
+    discussion: """
+      The repository's guardrail validators run again on the exact tree being published; a \
+      revision that fails them is not approved (exit 5, the [FAIL] report on stderr, nothing \
+      published). No flag skips them.
+      """)
   @Argument(
     help: "Package revision names.", completion: LiveCompletion.packageRevisions([.proposed]))
   var names: [String]
+  @OptionGroup var guardrails: GuardrailsExecOption
   @OptionGroup var namespace: NamespaceOption
+  var allowExec: Bool { guardrails.allowExec }
   static func apply(_ lifecycle: PackageLifecycle, _ revision: PackageRevision) throws
     -> TransitionOutcome
   {

@@ -58,6 +58,7 @@ struct RpkgUpgrade: ParsableCommand {
     name: [.customShort("o", allowingJoined: true), .long],
     help: "Output format of --discover and --all: table, yaml or json.")
   var output: OutputFormat = .table
+  @OptionGroup var guardrails: GuardrailsExecOption
   @OptionGroup var namespace: NamespaceOption
 
   func validate() throws {
@@ -84,8 +85,7 @@ struct RpkgUpgrade: ParsableCommand {
   func run() throws {
     try ErrorReporter.run {
       let policy = onConflict
-      let lifecycle = PackageLifecycle(
-        registry: Registry.current(), progress: Terminal.standardError)
+      let lifecycle = PackageLifecycle.current(allowExec: guardrails.allowExec)
       let target = revision == 0 ? nil : revision
       if let discover {
         try Self.discover(

@@ -88,6 +88,41 @@ func assertRoundTrip(_ directory: String) throws {
   }
   let paths = try PackageReader(directory: root.path).read().map(\.path)
   #expect(paths == ["Kptfile", "keep.yaml", "sub/Kptfile", "sub/skip.yaml"])
+  // Held in memory (as read from git), the same files in the same order.
+  let inMemory = PackageReader.readEach(
+    files: files.mapValues { Array($0.utf8) }, display: "p"
+  ).map(\.path)
+  #expect(inMemory == paths)
+}
+
+/// The in-memory reader finds what the directory reader finds, in the same order, for every
+/// conformance package (nested packages, .krmignore, names that sort around `/`).
+@Test func readingFromMemoryMatchesReadingTheDirectory() throws {
+  for directory in packageDirectories(under: sharedDirectory + "/conformance") {
+    let root = URL(fileURLWithPath: directory).resolvingSymlinksInPath()
+    guard let walker = FileManager.default.enumerator(atPath: root.path) else { continue }
+    var files: [String: [UInt8]] = [:]
+    var linked = false
+    while let relative = walker.nextObject() as? String {
+      let path = root.path + "/" + relative
+      var isDirectory: ObjCBool = false
+      if (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil {
+        linked = true
+      }
+      if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
+        !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path)
+      {
+        files[relative] = Array(data)
+      }
+    }
+    // Symbolic links have rules of their own on disk; git holds none in a package.
+    guard !linked, let onDisk = try? PackageReader(directory: root.path).readEach() else {
+      continue
+    }
+    #expect(
+      PackageReader.readEach(files: files, display: root.path).map(\.path)
+        == onDisk.map(\.path), "\(directory)")
+  }
 }
 
 @Test func sinkRefusesANonEmptyDirectoryAndWritesNothingOnBadInput() throws {

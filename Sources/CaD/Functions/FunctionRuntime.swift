@@ -207,6 +207,9 @@ public struct FunctionError: Error, Sendable, CustomStringConvertible {
   /// Exit status: 5 when a function or validator failed, 1 otherwise.
   public var exitCode: Int32
   public var presentation: Presentation
+  /// The function that ran and failed (exited non-zero), with its results; nil when the
+  /// pipeline failed for another reason (a bad entry, a program that cannot start, bad output).
+  public var failedFunction: FunctionResultRecord?
 
   public init(_ message: String, exitCode: Int32 = 1, presentation: Presentation = .error) {
     self.description = message

@@ -29,6 +29,9 @@ public struct FunctionResultRecord: Sendable {
   public var exitCode: Int32
   public var stderr: [UInt8]
   public var results: [FunctionResultItem]
+
+  /// The image or exec command, as kpt names the function.
+  public var name: String { exec ?? image ?? "" }
 }
 
 /// Writing pipeline output: the package in place, stdout, or a new directory.

@@ -98,9 +98,11 @@ final class StepRunner {
         stderr: run.stderr, exitCode: run.succeeded ? nil : run.exitCode,
         truncate: options.truncateOutput))
     guard run.succeeded else {
-      throw FunctionError(
+      var error = FunctionError(
         "function \"\(name)\" failed with exit code \(run.exitCode)"
           + Self.firstLine(of: run.stderr), exitCode: validator ? 5 : 1, presentation: .shown)
+      error.failedFunction = record
+      throw error
     }
     executed += 1
     if validator { return items }

@@ -25,39 +25,12 @@ enum PipelineValidation {
   }
 
   static func check(_ node: YAMLNode, field: String, directory: URL) throws(FunctionError) {
-    let image = node["image"]?.string ?? ""
-    let exec = node["exec"]?.string ?? ""
-    if image.isEmpty && exec.isEmpty {
-      throw invalid(field: field, reason: "must specify a functon (`image` or `exec`) to execute")
-    }
-    if !image.isEmpty && !exec.isEmpty {
-      throw invalid(
-        field: field, reason: "must not specify both `image` and `exec` at the same time")
-    }
-    if !image.isEmpty, !isValidImage(image) {
-      throw invalid(
-        field: field + ".image", value: image, reason: "function name \"\(image)\" is invalid")
+    if let problem = entryProblem(node, field: field) {
+      throw invalid(field: problem.field, value: problem.value, reason: problem.reason)
     }
     let configPath = node["configPath"]?.string ?? ""
-    let hasConfigMap = !(node["configMap"]?.entries.isEmpty ?? true)
-    if hasConfigMap && !configPath.isEmpty {
-      throw invalid(
-        field: field,
-        reason:
-          "functionConfig must not specify both `configMap` and `configPath` at the same time")
-    }
     guard !configPath.isEmpty else { return }
     let pathField = field + ".configPath"
-    if configPath.allSatisfy(\.isWhitespace) {
-      throw invalid(field: pathField, value: configPath, reason: "path must not be empty")
-    }
-    if configPath.hasPrefix("/") {
-      throw invalid(field: pathField, value: configPath, reason: "path must be relative")
-    }
-    if cleaned(configPath).contains("..") {
-      throw invalid(
-        field: pathField, value: configPath, reason: "path must not be outside the package")
-    }
     let url = directory.appendingPathComponent(PipelineValidation.cleaned(configPath))
     guard !insideSubpackage(cleaned(configPath), directory: directory),
       let data = FileManager.default.contents(atPath: url.path)
@@ -77,6 +50,43 @@ enum PipelineValidation {
         field: pathField, value: configPath,
         reason: "functionConfig \"\(configPath)\": \(problem)")
     }
+  }
+
+  /// What is wrong with one entry, found without reading files: it names exactly one function,
+  /// a valid image, at most one kind of config, and a `configPath` that is relative and stays
+  /// inside the package. nil when nothing is.
+  static func entryProblem(_ node: YAMLNode, field: String) -> (
+    field: String, value: String, reason: String
+  )? {
+    let image = node["image"]?.string ?? ""
+    let exec = node["exec"]?.string ?? ""
+    if image.isEmpty && exec.isEmpty {
+      return (field, "", "must specify a functon (`image` or `exec`) to execute")
+    }
+    if !image.isEmpty && !exec.isEmpty {
+      return (field, "", "must not specify both `image` and `exec` at the same time")
+    }
+    if !image.isEmpty, !isValidImage(image) {
+      return (field + ".image", image, "function name \"\(image)\" is invalid")
+    }
+    let configPath = node["configPath"]?.string ?? ""
+    let hasConfigMap = !(node["configMap"]?.entries.isEmpty ?? true)
+    if hasConfigMap && !configPath.isEmpty {
+      return (
+        field, "",
+        "functionConfig must not specify both `configMap` and `configPath` at the same time"
+      )
+    }
+    guard !configPath.isEmpty else { return nil }
+    let pathField = field + ".configPath"
+    if configPath.allSatisfy(\.isWhitespace) {
+      return (pathField, configPath, "path must not be empty")
+    }
+    if configPath.hasPrefix("/") { return (pathField, configPath, "path must be relative") }
+    if cleaned(configPath).contains("..") {
+      return (pathField, configPath, "path must not be outside the package")
+    }
+    return nil
   }
 
   /// The one resource of a function config file, read as kpt reads it: empty documents skipped,

@@ -7,6 +7,12 @@ import KRM
 public struct Renderer {
   public let options: FunctionOptions
   let log: (String) -> Void
+  /// Functions from outside the package run after the root package's pipeline: its mutators by
+  /// `render`, its validators by `validate`.
+  public var appended: AppendedPipeline?
+  /// Whether `render` runs the packages' own Kptfile pipelines; without them only `appended`'s
+  /// mutators run, on the package as it is.
+  public var ownPipelines = true
 
   public init(options: FunctionOptions, log: @escaping (String) -> Void) {
     self.options = options
@@ -22,9 +28,45 @@ public struct Renderer {
 
   /// Renders the package at `directory`; returns what goes to stdout (`-o stdout|unwrap`).
   public func render(directory: String) throws(FunctionError) -> [UInt8] {
+    try withRunner { runner throws(FunctionError) in
+      try render(directory: directory, runner: runner)
+    }
+  }
+
+  /// Runs `appended`'s validators on the package at `directory` as it is (its own pipelines do
+  /// not run), as the root package's pipeline would see it; writes nothing. A failing validator
+  /// throws with exit code 5 after its `[FAIL]` block.
+  public func validate(directory: String) throws(FunctionError) {
+    guard let appended, !appended.validators.isEmpty else { return }
+    try withRunner { runner throws(FunctionError) in
+      let root = try Self.resolveRoot(directory, log: log)
+      let tree = try walk(root, entries: try Self.readEntries(root), runner: runner, runOwn: false)
+      _ = try run(appended, validators: true, on: tree.items, root: root, runner: runner)
+    }
+  }
+
+  /// Runs `appended`'s mutators and then its validators on a package held in memory (files by
+  /// relative path, as read from git) named `name`, as the root package's pipeline would see it
+  /// (its own pipelines do not run); nothing is written anywhere. A failing function throws
+  /// after its `[FAIL]` block, with exit code 5 for a validator.
+  public func check(files: [String: [UInt8]], name: String) throws(FunctionError) {
+    guard let appended, !appended.mutators.isEmpty || !appended.validators.isEmpty else { return }
+    try withRunner { runner throws(FunctionError) in
+      let root = URL(fileURLWithPath: "/").appendingPathComponent(name.isEmpty ? "package" : name)
+      let entries = PackageReader.readEach(files: files, display: root.path)
+      let tree = try walk(root, entries: entries, runner: runner, runOwn: false)
+      let mutated = try run(appended, validators: false, on: tree.items, root: root, runner: runner)
+      _ = try run(appended, validators: true, on: mutated, root: root, runner: runner)
+    }
+  }
+
+  /// Runs `body` with a step runner, and then writes the results file if one was asked for.
+  private func withRunner<T>(_ body: (StepRunner) throws(FunctionError) -> T)
+    throws(FunctionError) -> T
+  {
     let runner = StepRunner(options: options, log: log)
     do {
-      let output = try render(directory: directory, runner: runner)
+      let output = try body(runner)
       try runner.finish()
       return output
     } catch {
@@ -39,12 +81,67 @@ public struct Renderer {
       throw FunctionError(
         "directory \"\(out)\" already exists, please delete the directory and retry")
     }
-    let entries: [(path: String, yaml: Result<YAMLFile, PackageError>)]
+    let tree = try walk(
+      root, entries: try Self.readEntries(root), runner: runner, runOwn: ownPipelines)
+    var items = tree.items
+    if let appended {
+      items = try run(appended, validators: false, on: items, root: root, runner: runner)
+    }
+    if options.output == .inPlace {
+      log(
+        "Successfully executed \(runner.executed) function(s) in \(tree.packageCount) package(s).\n"
+      )
+    }
+
+    for i in items.indices {
+      var resource = items[i].resource
+      resource.removeAnnotations([Annotation.packagePath])
+      items[i].resource = resource
+    }
+    switch options.output {
+    case .inPlace:
+      try PipelineWriter.writeInPlace(items, root: root, originals: tree.files)
+      return []
+    case .stdout, .unwrap:
+      return PipelineWriter.standardOutput(items, unwrap: options.output == .unwrap)
+    case .directory(let out):
+      var moved = items
+      for i in moved.indices where !moved[i].package.isEmpty {
+        if let path = moved[i].path {
+          moved[i].setLocation(path: moved[i].package + "/" + path, index: moved[i].index)
+        }
+        moved[i].package = ""
+      }
+      try PipelineWriter.writeDirectory(moved, directory: out)
+      return []
+    }
+  }
+
+  /// What walking a package tree gave: the root pipeline's output (or, without running, its
+  /// input), the files as read, and how many packages there were.
+  private struct Walk {
+    var items: [FunctionItem]
+    var files: [PackageFile]
+    var packageCount: Int
+  }
+
+  /// The files of the package at `root`, each parsed or with the reason it could not be.
+  private static func readEntries(_ root: URL) throws(FunctionError) -> [(
+    path: String, yaml: Result<YAMLFile, PackageError>
+  )] {
     do {
-      entries = try PackageReader(directory: root.path).readEach()
+      return try PackageReader(directory: root.path).readEach()
     } catch {
       throw FunctionError(error.description)
     }
+  }
+
+  /// Walks the package tree at `root` (its files read as `entries`) and, with `runOwn`, runs
+  /// each package's pipeline on its rendered subpackages and its own resources.
+  private func walk(
+    _ root: URL, entries: [(path: String, yaml: Result<YAMLFile, PackageError>)],
+    runner: StepRunner, runOwn: Bool
+  ) throws(FunctionError) -> Walk {
     let directories = Set(
       entries.map(\.path).filter(Kptfile.isKptfile(path:)).map {
         $0 == "Kptfile" ? "" : String($0.dropLast("/Kptfile".count))
@@ -74,7 +171,7 @@ public struct Renderer {
       let yaml = try Self.parsed(entry.yaml, root: root)
       var package = try Self.package(yaml, directory: path, root: root)
       package.children = children[path] ?? []
-      try PipelineValidation.check(package.kptfile, directory: absolute)
+      if runOwn { try PipelineValidation.check(package.kptfile, directory: absolute) }
       packages[path] = package
       return package
     }
@@ -97,37 +194,13 @@ public struct Renderer {
         input += try renderPackage(try load(child))
       }
       input += try localItems(package.path)
+      guard runOwn else { return input }
       let path = package.path
       log("Package \"\(path.isEmpty ? rootName : rootName + "/" + path)\": \n")
       return try runPipeline(package, items: input, root: root, runner: runner)
     }
-    var items = try renderPackage(try load(""))
-    if options.output == .inPlace {
-      log("Successfully executed \(runner.executed) function(s) in \(packages.count) package(s).\n")
-    }
-
-    for i in items.indices {
-      var resource = items[i].resource
-      resource.removeAnnotations([Annotation.packagePath])
-      items[i].resource = resource
-    }
-    switch options.output {
-    case .inPlace:
-      try PipelineWriter.writeInPlace(items, root: root, originals: files)
-      return []
-    case .stdout, .unwrap:
-      return PipelineWriter.standardOutput(items, unwrap: options.output == .unwrap)
-    case .directory(let out):
-      var moved = items
-      for i in moved.indices where !moved[i].package.isEmpty {
-        if let path = moved[i].path {
-          moved[i].setLocation(path: moved[i].package + "/" + path, index: moved[i].index)
-        }
-        moved[i].package = ""
-      }
-      try PipelineWriter.writeDirectory(moved, directory: out)
-      return []
-    }
+    let items = try renderPackage(try load(""))
+    return Walk(items: items, files: files, packageCount: packages.count)
   }
 
   /// One package's pipeline on its input (rendered subpackages, then its own resources).
@@ -143,20 +216,56 @@ public struct Renderer {
     }
     let steps =
       mutators.enumerated().map { i, item in
-        Step(node: item.node, field: "pipeline.mutators[\(i)]", package: package)
+        Step(node: item.node, field: "pipeline.mutators[\(i)]", package: package.path)
       }
       + validators.enumerated().map { i, item in
-        Step(node: item.node, field: "pipeline.validators[\(i)]", package: package)
+        Step(node: item.node, field: "pipeline.validators[\(i)]", package: package.path)
       }
     if !options.allowExec, steps.contains(where: { $0.exec != nil }) {
       throw FunctionError("must run with `--allow-exec` option to allow running function binaries")
     }
+    let current = try run(
+      steps, validatorsFrom: mutators.count, on: items, root: root, runner: runner)
+    log("\n")
+    return current
+  }
+
+  /// The mutators or the validators of `appended`, after its heading.
+  private func run(
+    _ appended: AppendedPipeline, validators: Bool, on items: [FunctionItem], root: URL,
+    runner: StepRunner
+  ) throws(FunctionError) -> [FunctionItem] {
+    let functions = validators ? appended.validators : appended.mutators
+    guard !functions.isEmpty else { return items }
+    var steps: [Step] = []
+    for function in functions {
+      var step = Step(node: function.entry, field: function.field, package: "")
+      step.fixedConfig = function.config
+      steps.append(step)
+    }
+    if !appended.allowExec, let exec = steps.first(where: { $0.exec != nil })?.exec {
+      throw FunctionError(
+        "\(appended.name) runs the exec function \(FunctionReport.goQuoted(exec)); give --allow-exec to run it"
+      )
+    }
+    log(appended.heading)
+    let current = try run(
+      steps, validatorsFrom: validators ? 0 : steps.count, on: items, root: root, runner: runner)
+    log("\n")
+    return current
+  }
+
+  /// Runs `steps` in order on `items`; those from index `validatorsFrom` on are validators.
+  private func run(
+    _ steps: [Step], validatorsFrom: Int, on items: [FunctionItem], root: URL, runner: StepRunner
+  ) throws(FunctionError) -> [FunctionItem] {
     var current = items
     for (i, step) in steps.enumerated() {
-      let validator = i >= mutators.count
       let runtime = try step.runtime()
       let config: YAMLDocument? =
-        if let configPath = step.configPath {
+        if let fixed = step.fixedConfig {
+          fixed
+        } else if let configPath = step.configPath {
           try step.config(from: current, configPath: configPath, root: root)
         } else if !step.configMap.isEmpty {
           StepRunner.configMap(step.configMap)
@@ -165,9 +274,8 @@ public struct Renderer {
         }
       current = try runner.run(
         runtime, on: current, functionConfig: config, selection: step.selection,
-        package: package.path, validator: validator)
+        package: step.package, validator: i >= validatorsFrom)
     }
-    log("\n")
     return current
   }
 
@@ -304,10 +412,13 @@ struct Step {
   var configMap: [(String, String)]
   var selection: Selection
   let field: String
-  let package: Renderer.Package
+  /// The package whose pipeline holds the entry, relative to the render root.
+  let package: String
+  /// A config read by whoever gave the entry (for an appended pipeline), used as it is.
+  var fixedConfig: YAMLDocument?
 
   /// An entry PipelineValidation has checked.
-  init(node: YAMLNode, field: String, package: Renderer.Package) {
+  init(node: YAMLNode, field: String, package: String) {
     self.field = field
     self.package = package
     image = node["image"]?.string.flatMap { $0.isEmpty ? nil : $0 }
@@ -336,10 +447,10 @@ struct Step {
   func config(from items: [FunctionItem], configPath: String, root: URL) throws(FunctionError)
     -> YAMLDocument
   {
-    if let match = items.last(where: { $0.package == package.path && $0.path == configPath }) {
+    if let match = items.last(where: { $0.package == package && $0.path == configPath }) {
       return match.document
     }
-    let directory = package.path.isEmpty ? root : root.appendingPathComponent(package.path)
+    let directory = package.isEmpty ? root : root.appendingPathComponent(package)
     let url = directory.appendingPathComponent(PipelineValidation.cleaned(configPath))
     guard let data = FileManager.default.contents(atPath: url.path) else {
       throw PipelineValidation.invalid(

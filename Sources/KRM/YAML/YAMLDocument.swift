@@ -70,6 +70,16 @@ public struct YAMLDocument: Sendable {
     return emitter.emit(self)
   }
 
+  /// The 1-based line of a node parsed with this document, in its file; the document's first
+  /// line for a node built in memory.
+  public func line(of node: YAMLNode) -> Int {
+    guard let offset = node.span?.lowerBound, let text = originalText, offset >= text.startIndex
+    else { return line }
+    var line = self.line
+    for byte in text[text.startIndex..<min(offset, text.endIndex)] where byte == 0x0A { line += 1 }
+    return line
+  }
+
   /// Whether kpt's emitter would write this document exactly as it is in its source, so that a
   /// tool that re-emits it (kpt, or stoop's ResourceList form) loses nothing.
   public var isInCanonicalForm: Bool {
