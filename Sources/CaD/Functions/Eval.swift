@@ -104,7 +104,7 @@ public struct Evaluator {
           "directory \"\(out)\" already exists, please delete the directory and retry")
       }
       root = resolved
-      originals = try Renderer.readPackageFiles(resolved, kptfiles: false)
+      originals = try Renderer.readPackageFiles(resolved)
       items = []
       for file in originals {
         for (i, document) in file.yaml.documents.enumerated() {

@@ -142,10 +142,12 @@ public struct Renderer {
     _ root: URL, entries: [(path: String, yaml: Result<YAMLFile, PackageError>)],
     runner: StepRunner, runOwn: Bool
   ) throws(FunctionError) -> Walk {
-    let directories = Set(
-      entries.map(\.path).filter(Kptfile.isKptfile(path:)).map {
-        $0 == "Kptfile" ? "" : String($0.dropLast("/Kptfile".count))
-      })
+    // Each package's Kptfile entry, by the package's directory.
+    var kptfiles: [String: Int] = [:]
+    for (i, entry) in entries.enumerated() where Kptfile.isKptfile(path: entry.path) {
+      kptfiles[entry.path == "Kptfile" ? "" : String(entry.path.dropLast("/Kptfile".count))] = i
+    }
+    let directories = Set(kptfiles.keys)
     var children: [String: [String]] = [:]
     for path in directories.sorted() where !path.isEmpty {
       children[Self.owner(of: path + "/x", packages: directories, excluding: path), default: []]
@@ -163,12 +165,11 @@ public struct Renderer {
     var packages: [String: Package] = [:]
     var files: [PackageFile] = []
     func load(_ path: String) throws(FunctionError) -> Package {
-      let kptfilePath = path.isEmpty ? "Kptfile" : path + "/Kptfile"
       let absolute = path.isEmpty ? root : root.appendingPathComponent(path)
-      guard let entry = entries.first(where: { $0.path == kptfilePath }) else {
+      guard let index = kptfiles[path] else {
         throw FunctionError("No Kptfile found at \"\(absolute.path)\".")
       }
-      let yaml = try Self.parsed(entry.yaml, root: root)
+      let yaml = try Self.parsed(entries[index].yaml, root: root)
       var package = try Self.package(yaml, directory: path, root: root)
       package.children = children[path] ?? []
       if runOwn { try PipelineValidation.check(package.kptfile, directory: absolute) }
@@ -333,10 +334,9 @@ public struct Renderer {
     }
   }
 
-  /// Every resource file under `root`, the first that cannot be read reported as kpt does.
-  static func readPackageFiles(_ root: URL, kptfiles: Bool = true) throws(FunctionError)
-    -> [PackageFile]
-  {
+  /// Every resource file under `root` as `fn eval` reads them (subpackages are plain
+  /// directories there), the first that cannot be read reported as kpt does.
+  static func readPackageFiles(_ root: URL) throws(FunctionError) -> [PackageFile] {
     let entries: [(path: String, yaml: Result<YAMLFile, PackageError>)]
     do {
       entries = try PackageReader(directory: root.path).readEach()
@@ -344,7 +344,7 @@ public struct Renderer {
       throw FunctionError(error.description)
     }
     return try entries.map { entry throws(FunctionError) in
-      PackageFile(path: entry.path, yaml: try parsed(entry.yaml, root: root, kptfiles: kptfiles))
+      PackageFile(path: entry.path, yaml: try parsed(entry.yaml, root: root, kptfiles: false))
     }
   }
 
