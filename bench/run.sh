@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# make bench: fn source | fn sink on a generated 3,000-resource package; compared with kpt when
-# it is installed. Prints wall time (best of 5), peak memory, and the ratio.
+# make bench: first the rows of issue 21's table (bench/sourcesink.sh, listing.sh, git.sh print
+# them as `ROW name stoop=MS ref=MS ... mem=KB`), then the other measurements; the table is
+# printed again at the end with each row as a ratio to its reference (bench/summary.py).
+# Wall times are the best of 5; peak memory is /usr/bin/time's %M.
 set -euo pipefail
 STOOP=${STOOP:-.build/release/stoop}
+export STOOP=$(cd "$(dirname "$STOOP")" && pwd)/$(basename "$STOOP")
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
+: >"$work/rows"
 trap 'rm -rf "$work"' EXIT
+for part in sourcesink listing git; do
+  if [[ -f "$here/$part.sh" ]]; then bash "$here/$part.sh" | tee -a "$work/rows"; fi
+done
 python3 "$here/genpkg.py" "$work/pkg" 3000
 size=$(du -sb "$work/pkg" | cut -f1)
 echo "package: 3000 resources, $size bytes"
@@ -137,10 +144,6 @@ python3 "$here/genrepo.py" 1000 10 | git -C "$work/catalog.git" fast-import --qu
 git -C "$work/catalog.git" update-ref -d refs/heads/tmp
 git -C "$work/catalog.git" pack-refs --all
 "$STOOP" repo register "$work/catalog.git" --name catalog
-get_all() { "$STOOP" rpkg get --offline >/dev/null; }
-"$STOOP" rpkg get --offline >/dev/null   # warm
-rms=$(best get_all)
-echo "stoop rpkg get --offline (12,000 revisions, warm): ${rms} ms (target 300 ms)"
 git init -q --bare -b main "$work/single.git"
 python3 "$here/genrepo.py" 1 1 | git -C "$work/single.git" fast-import --quiet
 git -C "$work/single.git" update-ref -d refs/heads/tmp
@@ -281,3 +284,5 @@ if command -v kpt >/dev/null; then
   kgms=$(best kpt_get_once)
   echo "kpt pkg get (the same): ${kgms} ms; stoop rpkg clone is $(python3 -c "print(f'{$kgms/max($cms,1):.1f}')")x faster (target 3x), stoop pkg get $(python3 -c "print(f'{$kgms/max($sgms,1):.1f}')")x"
 fi
+
+python3 "$here/summary.py" <"$work/rows"
