@@ -65,7 +65,7 @@ public enum Sink {
   public static func files(from input: [UInt8], name: String = "stdin") throws(KRMError) -> [(
     path: String, bytes: [UInt8]
   )] {
-    try ResourceList.files(from: ResourceList.read(input, name: name))
+    try ResourceList.files(fromList: input, name: name)
   }
 
   /// kpt's name for a resource that came without a path: `<namespace>/<kind>_<name>.yaml`.
