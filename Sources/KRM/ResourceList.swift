@@ -307,13 +307,17 @@ public enum ResourceList {
   static func shift(_ text: ArraySlice<UInt8>, by count: Int, firstLine: Bool) -> [UInt8] {
     var out: [UInt8] = []
     out.reserveCapacity(text.count + text.count / 16)
-    var atLineStart = firstLine
-    for byte in text {
-      if atLineStart && byte != 0x0A && byte != 0x0D {
+    // A line at a time: the list's text is most of what fn source writes.
+    var lineStart = text.startIndex
+    var indents = firstLine
+    while lineStart < text.endIndex {
+      let lineEnd = text[lineStart...].firstIndex(of: 0x0A).map { $0 + 1 } ?? text.endIndex
+      if indents && text[lineStart] != 0x0A && text[lineStart] != 0x0D {
         out.append(contentsOf: repeatElement(0x20, count: count))
       }
-      atLineStart = byte == 0x0A
-      out.append(byte)
+      out.append(contentsOf: text[lineStart..<lineEnd])
+      indents = true
+      lineStart = lineEnd
     }
     return out
   }
