@@ -59,6 +59,17 @@ public enum RoundTripProperty {
     if let finding = emitterFinding(file) { return (.parseRefused, finding) }
 
     let package = PackageFile(path: path, yaml: file)
+    let items = Array(
+      ResourceList.write(files: [package]).dropFirst(
+        ResourceList.header(itemCount: file.documents.count).count))
+    if let written = ResourceList.itemsFromOutline(bytes, path: path, name: path),
+      written.documents != file.documents.count || written.items != items
+    {
+      return (
+        .roundTripped,
+        Finding(kind: .loss, detail: "the outline writer differs on \(quoted(bytes))")
+      )
+    }
     let list: [UInt8]
     do {
       list = try ResourceList.writeLossless(files: [package])

@@ -5,7 +5,10 @@ public enum ScalarFormatter {
   public static func format(_ value: String, style: YAMLScalarStyle, indent: Int) -> String {
     switch style {
     case .singleQuoted:
-      if value.contains("\n") { return doubleQuoted(value) }
+      // (A CRLF is one Character, which `contains("\n")` does not match: the byte check only
+      // spares the common case the Character scan.)
+      if value.utf8.contains(0x0A) && value.contains("\n") { return doubleQuoted(value) }
+      if !value.utf8.contains(UInt8(ascii: "'")) { return "'" + value + "'" }
       return "'"
         + value.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''")
         + "'"
