@@ -60,9 +60,8 @@ extension ResourceList {
       node.entries.append(YAMLEntry(key: key, value: outline.node(children[i + 1], depth: depth)))
     }
     // What `annotations(of:)` reads, without taking the annotations off a resource nobody reads.
-    func annotation(_ key: String) -> String? {
-      node.node(at: ["metadata", "annotations", key])?.string
-    }
+    let annotations = node["metadata"]?["annotations"]
+    func annotation(_ key: String) -> String? { annotations?[key]?.string }
     guard let path = annotation(Annotation.internalPath) ?? annotation(Annotation.path),
       !path.hasSuffix(".json"), (try? validate(path: path)) != nil,
       annotation(Annotation.json) == nil,

@@ -158,12 +158,13 @@ extension ResourceList {
     else { return false }
     // Only non-empty scalar keys, none a block scalar, anywhere.
     for index in root..<node.end where outline.nodes[index].kind == .mapping {
-      let children = outline.children(of: index)
-      for k in stride(from: 0, to: children.count, by: 2) {
-        let key = outline.nodes[children[k]]
+      var child = index + 1
+      while child < outline.nodes[index].end {
+        let key = outline.nodes[child]
         guard key.kind == .scalar, !key.value.isEmpty, key.style != .literal,
-          key.style != .folded
+          key.style != .folded, key.end < outline.nodes[index].end
         else { return false }
+        child = outline.nodes[key.end].end
       }
     }
     guard let metadata = outline.value(of: root, forKey: "metadata") else { return true }

@@ -513,6 +513,8 @@ struct YAMLParser {
         frames.append(Frame(node: node, column: nil))
         if event.flow { flowDepth += 1 }
       case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+        // A block collection takes the gap before its end while it is still open.
+        if let top = frames.indices.last, !frames[top].node.isFlow { takeGap(to: event.start) }
         guard var frame = frames.popLast() else { break }
         if frame.node.isFlow {
           flowDepth -= 1
@@ -523,9 +525,6 @@ struct YAMLParser {
           let start = frame.node.span?.lowerBound ?? event.start
           frame.node.span = start..<max(start, event.end)
         } else {
-          frames.append(frame)
-          takeGap(to: event.start)
-          frame = frames.removeLast()
           // Comment lines at this block's indentation (or deeper) are its foot.
           if let column = frame.column {
             var take = 0
