@@ -33,6 +33,31 @@ public struct PackageReader: Sendable {
   public func readEach() throws(PackageError) -> [(
     path: String, yaml: Result<YAMLFile, PackageError>
   )] {
+    try readEach(
+      { bytes, path, name in (path: path, yaml: Self.parse(bytes, name: name)) },
+      unreadable: { path, error in (path: path, yaml: .failure(error)) })
+  }
+
+  /// Every resource file on its way into a ResourceList (`ResourceList.sourceFile`: the items
+  /// of a file of the common shape written from its text, any other file parsed).
+  public func readForList() throws(PackageError) -> [ResourceList.SourceFile] {
+    let files = try readEach(
+      { bytes, path, name -> Result<ResourceList.SourceFile, PackageError> in
+        do throws(KRMError) {
+          return .success(try ResourceList.sourceFile(path: path, bytes: bytes, name: name))
+        } catch {
+          return .failure(.yaml(error))
+        }
+      }, unreadable: { _, error in .failure(error) })
+    return try files.map { file throws(PackageError) in try file.get() }
+  }
+
+  /// Every resource file read and handed to `transform` (bytes, path in the package, name for
+  /// messages), in kpt's order; a file that cannot be read is a failure in its place.
+  private func readEach<T: Sendable>(
+    _ transform: @Sendable ([UInt8], String, String) -> T,
+    unreadable: @Sendable (String, PackageError) -> T
+  ) throws(PackageError) -> [T] {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory) else {
       throw .missingDirectory(path: root.path)
@@ -42,13 +67,12 @@ public struct PackageReader: Sendable {
     try walk(directory: root, relative: "", ignores: [], into: &found)
     let display = display
     // Reading and parsing are independent per file.
-    return found.concurrentMap { file -> (path: String, yaml: Result<YAMLFile, PackageError>) in
+    return found.concurrentMap { file -> T in
       guard let data = FileManager.default.contents(atPath: file.url.path) else {
-        return (
-          file.path, .failure(.unreadable(path: file.url.path, reason: "cannot read the file"))
-        )
+        return unreadable(
+          file.path, .unreadable(path: file.url.path, reason: "cannot read the file"))
       }
-      return (file.path, Self.parse(Array(data), name: display + "/" + file.path))
+      return transform(Array(data), file.path, display + "/" + file.path)
     }
   }
 

@@ -11,7 +11,10 @@ public enum Source {
   public static func run(
     directory: String, functionConfig: String? = nil, output: Output = .stdout
   ) throws(PackageError) -> [UInt8] {
-    let files = try PackageReader(directory: directory).read()
+    let reader = PackageReader(directory: directory)
+    // (Only the list needs the files' text; plain documents are written from their trees.)
+    let listFiles = output == .stdout ? try reader.readForList() : []
+    let files = output == .unwrap ? try reader.read() : []
     var config: (path: String, document: YAMLDocument)? = nil
     if let functionConfig {
       guard let data = FileManager.default.contents(atPath: functionConfig) else {
@@ -36,7 +39,7 @@ public enum Source {
     switch output {
     case .stdout:
       do {
-        return try ResourceList.writeLossless(files: files, functionConfig: config)
+        return try ResourceList.writeLossless(listFiles, functionConfig: config)
       } catch .cannotCarry(let file, let line, let reason) {
         // Named as the reader names the files it reads: below the directory as given.
         let base = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
@@ -65,7 +68,7 @@ public enum Sink {
   public static func files(from input: [UInt8], name: String = "stdin") throws(KRMError) -> [(
     path: String, bytes: [UInt8]
   )] {
-    try ResourceList.files(from: ResourceList.read(input, name: name))
+    try ResourceList.files(fromList: input, name: name)
   }
 
   /// kpt's name for a resource that came without a path: `<namespace>/<kind>_<name>.yaml`.

@@ -43,10 +43,12 @@ public enum ResourceList {
     files: [PackageFile], functionConfig: (path: String, document: YAMLDocument)? = nil
   ) -> [UInt8] {
     // Each file's items depend on that file alone.
-    write(files: files, items: files.concurrentMap(items(of:)), functionConfig: functionConfig)
+    write(
+      itemCount: files.reduce(0) { $0 + $1.yaml.documents.count },
+      items: files.concurrentMap(items(of:)), functionConfig: functionConfig)
   }
 
-  static func header(itemCount: Int) -> [UInt8] {
+  package static func header(itemCount: Int) -> [UInt8] {
     Array(
       ("apiVersion: \(apiVersion)\nkind: \(kind)\n" + (itemCount == 0 ? "items: []\n" : "items:\n"))
         .utf8)
@@ -54,12 +56,11 @@ public enum ResourceList {
 
   /// The list around each file's items.
   static func write(
-    files: [PackageFile], items: [[UInt8]],
-    functionConfig: (path: String, document: YAMLDocument)?
+    itemCount: Int, items: [[UInt8]], functionConfig: (path: String, document: YAMLDocument)?
   ) -> [UInt8] {
     var out: [UInt8] = []
     out.reserveCapacity(items.reduce(0) { $0 + $1.count } + 256)
-    out.append(contentsOf: header(itemCount: files.reduce(0) { $0 + $1.yaml.documents.count }))
+    out.append(contentsOf: header(itemCount: itemCount))
     for items in items { out.append(contentsOf: items) }
     if let functionConfig {
       out.append(contentsOf: "functionConfig:\n".utf8)
@@ -118,76 +119,106 @@ public enum ResourceList {
   /// The ResourceList items of one file's documents.
   static func items(of file: PackageFile) -> [UInt8] {
     var out: [UInt8] = []
-    let emitter = YAMLEmitter(sequenceIndent: .compact)
     let documents = file.yaml.documents
     for (i, document) in documents.enumerated() {
-      var annotations: [(String, String, YAMLScalarStyle)] = [
-        (Annotation.index, String(i), .singleQuoted),
-        (Annotation.path, file.path, .singleQuoted),
-        (Annotation.internalIndex, String(i), .singleQuoted),
-        (Annotation.internalPath, file.path, .singleQuoted),
-        (Annotation.seqIndent, document.sequenceIndent.rawValue, .singleQuoted),
-      ]
-      let leading = i == 0 ? file.yaml.leading : file.yaml.separators[i]
-      if leading != (i == 0 ? [] : YAMLFile.defaultSeparator) {
-        annotations.append(
-          (Annotation.leading, String(decoding: leading, as: UTF8.self), .doubleQuoted))
-      }
-      if i == documents.count - 1 && file.yaml.trailing != YAMLFile.defaultTrailing {
-        annotations.append(
-          (
-            Annotation.trailing, String(decoding: file.yaml.trailing, as: UTF8.self),
-            .doubleQuoted
-          ))
-      }
-      // A compact document's own text, indented, is exactly what kpt's emitter would print when
-      // the document is canonical, and the lossless form when it is not; a wide one in canonical
-      // form must be re-emitted compact, as kpt does.
-      // A JSON file kpt would not write back in its own layout travels as its own text, and so
-      // does any document in flow style (kpt would reformat it).
-      let isJSONFile = file.path.hasSuffix(".json") && documents.count == 1
-      let isOwnJSON =
-        isJSONFile && !document.isModified && file.yaml.bytes() != GoJSON.encode(document.root)
-      // (The list's item form has no place for a flow document's own comments.)
-      let isOwnFlow =
-        !document.isModified && document.root.isFlow
-        && (isJSONFile
-          ? isOwnJSON
-          : !document.isInCanonicalForm || !document.headComments.isEmpty
-            || !document.footComments.isEmpty)
-      if isOwnFlow, let text = verbatimFlowItem(document, annotations: annotations) {
-        out.append(contentsOf: text)
-        continue
-      }
-      if isOwnJSON {
-        annotations.append((Annotation.json, FlowSplice.verbatim.rawValue, .singleQuoted))
-      }
-      if !document.isModified
-        && (document.sequenceIndent == .compact || !document.isInCanonicalForm),
-        let text = verbatimItem(document, annotations: annotations)
-      {
-        out.append(contentsOf: text)
-        continue
-      }
-      if !document.isModified, document.root.isSequence,
-        document.sequenceIndent == .compact || !document.isInCanonicalForm,
-        let text = bareSequenceItem(document, annotations: annotations)
-      {
-        out.append(contentsOf: text)
-        continue
-      }
-      var resource = Resource(document: document)
-      if resource.document.root.isSequence {
-        resource.document.root = .mapping([
-          YAMLEntry(key: .scalar(bareSequenceKey), value: resource.document.root)
-        ])
-      }
-      for (key, value, style) in annotations {
-        resource.setAnnotation(key, value, style: style)
-      }
-      emitter.emitItem(resource.document, indent: 0, into: &out)
+      let place = DocumentPlace(
+        path: file.path, index: i, count: documents.count,
+        leading: i == 0 ? file.yaml.leading : file.yaml.separators[i], trailing: file.yaml.trailing)
+      item(document, place, fileBytes: { file.yaml.bytes() }, into: &out)
     }
     return out
+  }
+
+  /// Where a document stands in its file, for its annotations.
+  struct DocumentPlace {
+    var path: String
+    var index: Int
+    /// How many documents the file has.
+    var count: Int
+    /// The text before the document.
+    var leading: [UInt8]
+    /// The text after the file's last document.
+    var trailing: [UInt8]
+
+    var isDefaultLeading: Bool { leading == (index == 0 ? [] : YAMLFile.defaultSeparator) }
+  }
+
+  /// The reader annotations of a document at `place`, in kpt's order.
+  static func annotations(_ document: YAMLDocument, _ place: DocumentPlace) -> [(
+    String, String, YAMLScalarStyle
+  )] {
+    var annotations: [(String, String, YAMLScalarStyle)] = [
+      (Annotation.index, String(place.index), .singleQuoted),
+      (Annotation.path, place.path, .singleQuoted),
+      (Annotation.internalIndex, String(place.index), .singleQuoted),
+      (Annotation.internalPath, place.path, .singleQuoted),
+      (Annotation.seqIndent, document.sequenceIndent.rawValue, .singleQuoted),
+    ]
+    if !place.isDefaultLeading {
+      annotations.append(
+        (Annotation.leading, String(decoding: place.leading, as: UTF8.self), .doubleQuoted))
+    }
+    if place.index == place.count - 1 && place.trailing != YAMLFile.defaultTrailing {
+      annotations.append(
+        (Annotation.trailing, String(decoding: place.trailing, as: UTF8.self), .doubleQuoted))
+    }
+    return annotations
+  }
+
+  /// The ResourceList item of one document; `fileBytes` gives the file's bytes (read for a
+  /// `.json` file only).
+  static func item(
+    _ document: YAMLDocument, _ place: DocumentPlace, fileBytes: () -> [UInt8],
+    into out: inout [UInt8]
+  ) {
+    let emitter = YAMLEmitter(sequenceIndent: .compact)
+    var annotations = annotations(document, place)
+    // A compact document's own text, indented, is exactly what kpt's emitter would print when
+    // the document is canonical, and the lossless form when it is not; a wide one in canonical
+    // form must be re-emitted compact, as kpt does.
+    // A JSON file kpt would not write back in its own layout travels as its own text, and so
+    // does any document in flow style (kpt would reformat it).
+    let isJSONFile = place.path.hasSuffix(".json") && place.count == 1
+    let isOwnJSON =
+      isJSONFile && !document.isModified && fileBytes() != GoJSON.encode(document.root)
+    // (The list's item form has no place for a flow document's own comments.)
+    let isOwnFlow =
+      !document.isModified && document.root.isFlow
+      && (isJSONFile
+        ? isOwnJSON
+        : !document.isInCanonicalForm || !document.headComments.isEmpty
+          || !document.footComments.isEmpty)
+    if isOwnFlow, let text = verbatimFlowItem(document, annotations: annotations) {
+      out.append(contentsOf: text)
+      return
+    }
+    if isOwnJSON {
+      annotations.append((Annotation.json, FlowSplice.verbatim.rawValue, .singleQuoted))
+    }
+    if !document.isModified
+      && (document.sequenceIndent == .compact || !document.isInCanonicalForm),
+      let text = verbatimItem(document, annotations: annotations)
+    {
+      out.append(contentsOf: text)
+      return
+    }
+    if !document.isModified, document.root.isSequence,
+      document.sequenceIndent == .compact || !document.isInCanonicalForm,
+      let text = bareSequenceItem(document, annotations: annotations)
+    {
+      out.append(contentsOf: text)
+      return
+    }
+    var resource = Resource(document: document)
+    if resource.document.root.isSequence {
+      resource.document.root = .mapping([
+        YAMLEntry(key: .scalar(bareSequenceKey), value: resource.document.root)
+      ])
+    }
+    for (key, value, style) in annotations {
+      resource.setAnnotation(key, value, style: style)
+    }
+    emitter.emitItem(resource.document, indent: 0, into: &out)
   }
 
   /// The document's own text with the annotations spliced into its block `metadata`, indented as
@@ -307,13 +338,17 @@ public enum ResourceList {
   static func shift(_ text: ArraySlice<UInt8>, by count: Int, firstLine: Bool) -> [UInt8] {
     var out: [UInt8] = []
     out.reserveCapacity(text.count + text.count / 16)
-    var atLineStart = firstLine
-    for byte in text {
-      if atLineStart && byte != 0x0A && byte != 0x0D {
+    // A line at a time: the list's text is most of what fn source writes.
+    var lineStart = text.startIndex
+    var indents = firstLine
+    while lineStart < text.endIndex {
+      let lineEnd = text[lineStart...].firstIndex(of: 0x0A).map { $0 + 1 } ?? text.endIndex
+      if indents && text[lineStart] != 0x0A && text[lineStart] != 0x0D {
         out.append(contentsOf: repeatElement(0x20, count: count))
       }
-      atLineStart = byte == 0x0A
-      out.append(byte)
+      out.append(contentsOf: text[lineStart..<lineEnd])
+      indents = true
+      lineStart = lineEnd
     }
     return out
   }

@@ -71,7 +71,9 @@ extension ResourceList {
       if !isWellTrodden(file) { try checkCarried(file, items: text) }
       return text
     }
-    return write(files: files, items: carried, functionConfig: functionConfig)
+    return write(
+      itemCount: files.reduce(0) { $0 + $1.yaml.documents.count }, items: carried,
+      functionConfig: functionConfig)
   }
 
   /// Whether a ResourceList carries the file so that reading it back gives its bytes exactly;

@@ -83,7 +83,7 @@ extension ResourceList {
     bytes[0..<min(offset, bytes.count)].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
   }
 
-  private static func lineStart(_ offset: Int, _ bytes: [UInt8]) -> Int {
+  static func lineStart(_ offset: Int, _ bytes: [UInt8]) -> Int {
     var i = offset
     while i > 0 && bytes[i - 1] != 0x0A { i -= 1 }
     return i
@@ -97,7 +97,10 @@ extension ResourceList {
 
   /// From just after the item's `- ` to the end of its last line, foot comments included.
   static func itemRegion(_ node: YAMLNode, in bytes: [UInt8]) -> ItemRegion {
-    let span = node.span ?? 0..<0
+    itemRegion(span: node.span ?? 0..<0, in: bytes)
+  }
+
+  static func itemRegion(span: Range<Int>, in bytes: [UInt8]) -> ItemRegion {
     // Walk back from the node to the dash that opens the item.
     var lineBegin = lineStart(span.lowerBound, bytes)
     var limit = span.lowerBound
@@ -139,9 +142,20 @@ extension ResourceList {
     return ItemRegion(range: start..<end, shift: shift)
   }
 
-  private static func entry(
-    _ node: YAMLNode, region: ItemRegion, in bytes: [UInt8], name: String
-  ) throws(KRMError) -> ResourceListEntry {
+  /// What an item's reader annotations say, and the resource without them.
+  struct ItemAnnotations {
+    var resource: Resource
+    var path: String?
+    var index: Int?
+    var wanted: SequenceIndent?
+    var leading: [UInt8]?
+    var trailing: [UInt8]?
+    var splice: FlowSplice?
+    /// The item is kpt's wrapping of a bare sequence; `resource` holds the sequence.
+    var bareSequence: Bool
+  }
+
+  static func annotations(of node: YAMLNode) throws(KRMError) -> ItemAnnotations {
     var resource = Resource(document: YAMLDocument(root: node))
     let path = resource.annotation(Annotation.internalPath) ?? resource.annotation(Annotation.path)
     let indexText =
@@ -168,27 +182,38 @@ extension ResourceList {
       resource.document.root = bare
       bareSequence = true
     }
+    return ItemAnnotations(
+      resource: resource, path: path, index: index, wanted: wanted, leading: leading,
+      trailing: trailing, splice: splice, bareSequence: bareSequence)
+  }
 
+  static func entry(
+    _ node: YAMLNode, region: ItemRegion, in bytes: [UInt8], name: String
+  ) throws(KRMError) -> ResourceListEntry {
+    let item = try annotations(of: node)
     var text: [UInt8]
-    if let splice, node.isFlow,
+    if let splice = item.splice, node.isFlow,
       let spliced = removeFlowAnnotations(node, splice: splice, region: region, in: bytes)
     {
       text = spliced
-    } else if bareSequence, let own = bareSequenceText(node, in: bytes) {
+    } else if item.bareSequence, let own = bareSequenceText(node, in: bytes) {
       text = own
-    } else if !bareSequence, let spliced = removeAnnotationLines(node, region: region, in: bytes) {
+    } else if !item.bareSequence,
+      let spliced = removeAnnotationLines(node, region: region, in: bytes)
+    {
       text = spliced
-      if let wanted, node.containsBlockSequence, SequenceIndent.detect(in: text) != wanted {
-        text = YAMLEmitter(sequenceIndent: wanted).emit(
-          resource.document)
+      if let wanted = item.wanted, node.containsBlockSequence,
+        SequenceIndent.detect(in: text) != wanted
+      {
+        text = YAMLEmitter(sequenceIndent: wanted).emit(item.resource.document)
       }
     } else {
-      text = YAMLEmitter(sequenceIndent: wanted ?? .compact).emit(resource.document)
+      text = YAMLEmitter(sequenceIndent: item.wanted ?? .compact).emit(item.resource.document)
     }
     var entry = ResourceListEntry(
-      path: path, index: index, leading: leading, trailing: trailing, text: text, resource: resource
-    )
-    entry.isVerbatimJSON = splice != nil
+      path: item.path, index: item.index, leading: item.leading, trailing: item.trailing,
+      text: text, resource: item.resource)
+    entry.isVerbatimJSON = item.splice != nil
     return entry
   }
 
@@ -202,7 +227,7 @@ extension ResourceList {
 
   /// The item's text without the lines of the reader annotations (and of an `annotations:` or
   /// `metadata:` they leave empty), unindented; nil when those live in flow collections.
-  private static func removeAnnotationLines(
+  static func removeAnnotationLines(
     _ node: YAMLNode, region: ItemRegion, in bytes: [UInt8]
   ) -> [UInt8]? {
     guard !node.isFlow else { return nil }

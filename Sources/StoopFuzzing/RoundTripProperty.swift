@@ -41,6 +41,7 @@ public enum RoundTripProperty {
     } catch {
       if let finding = multiline(error.description, "fn sink") { return (.parseRefused, finding) }
     }
+    if let finding = outlineFinding(bytes) { return (.parseRefused, finding) }
     do {
       _ = try ResourceList.readItems(bytes, name: "stdin")
     } catch {
@@ -58,12 +59,24 @@ public enum RoundTripProperty {
     if let finding = emitterFinding(file) { return (.parseRefused, finding) }
 
     let package = PackageFile(path: path, yaml: file)
+    let items = Array(
+      ResourceList.write(files: [package]).dropFirst(
+        ResourceList.header(itemCount: file.documents.count).count))
+    if let written = ResourceList.itemsFromOutline(bytes, path: path, name: path),
+      written.documents != file.documents.count || written.items != items
+    {
+      return (
+        .roundTripped,
+        Finding(kind: .loss, detail: "the outline writer differs on \(quoted(bytes))")
+      )
+    }
     let list: [UInt8]
     do {
       list = try ResourceList.writeLossless(files: [package])
     } catch {
       return (.sourceRefused(reason: error.description), multiline(error.description, "fn source"))
     }
+    if let finding = outlineFinding(list) { return (.roundTripped, finding) }
     let written: [(path: String, bytes: [UInt8])]
     do {
       written = try Sink.files(from: list)
@@ -91,6 +104,18 @@ public enum RoundTripProperty {
       )
     }
     return (.roundTripped, nil)
+  }
+
+  /// A list the sink takes apart by its outline must give the files the general reader gives.
+  static func outlineFinding(_ list: [UInt8]) -> Finding? {
+    guard let fast = ResourceList.filesFromOutline(list, name: "stdin") else { return nil }
+    guard let general = try? ResourceList.files(from: ResourceList.read(list, name: "stdin")) else {
+      return Finding(kind: .loss, detail: "the outline reader took apart \(quoted(list))")
+    }
+    guard fast.map(\.path) == general.map(\.path), fast.map(\.bytes) == general.map(\.bytes) else {
+      return Finding(kind: .loss, detail: "the outline reader differs on \(quoted(list))")
+    }
+    return nil
   }
 
   /// Every document, once changed, must be emitted as YAML that parses again (what `fn eval`

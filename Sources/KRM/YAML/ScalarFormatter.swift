@@ -5,7 +5,10 @@ public enum ScalarFormatter {
   public static func format(_ value: String, style: YAMLScalarStyle, indent: Int) -> String {
     switch style {
     case .singleQuoted:
-      if value.contains("\n") { return doubleQuoted(value) }
+      // (A CRLF is one Character, which `contains("\n")` does not match: the byte check only
+      // spares the common case the Character scan.)
+      if value.utf8.contains(0x0A) && value.contains("\n") { return doubleQuoted(value) }
+      if !value.utf8.contains(UInt8(ascii: "'")) { return "'" + value + "'" }
       return "'"
         + value.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''")
         + "'"
@@ -66,11 +69,13 @@ public enum ScalarFormatter {
   /// Whether text at the start of a line would read as `---` or `...` (a marker is followed by a
   /// blank or the end of the line).
   static func startsWithDocumentMarker(_ text: String) -> Bool {
-    let utf8 = Array(text.utf8.prefix(4))
-    guard utf8.count >= 3, utf8[0] == utf8[1], utf8[1] == utf8[2],
-      utf8[0] == UInt8(ascii: "-") || utf8[0] == UInt8(ascii: ".")
+    // (Called for every plain scalar written: no array of the prefix.)
+    var bytes = text.utf8.makeIterator()
+    guard let first = bytes.next(), first == UInt8(ascii: "-") || first == UInt8(ascii: "."),
+      bytes.next() == first, bytes.next() == first
     else { return false }
-    return utf8.count == 3 || utf8[3] == 0x20 || utf8[3] == 0x09
+    guard let fourth = bytes.next() else { return true }
+    return fourth == 0x20 || fourth == 0x09
   }
 
   /// Whether `value` reads back as one plain scalar in block context, whatever it means: no
@@ -94,12 +99,15 @@ public enum ScalarFormatter {
     }
     if startsWithDocumentMarker(value) { return false }
     var previous: UInt8 = 0
+    var isASCII = true
     for byte in utf8 {
       if byte < 0x20 || byte == 0x7F { return false }
       if byte == 0x20 && previous == UInt8(ascii: ":") { return false }
       if byte == UInt8(ascii: "#") && previous == 0x20 { return false }
+      if byte >= 0x80 { isASCII = false }
       previous = byte
     }
+    if isASCII { return true }
     // Nothing libyaml would not print raw (a BOM, C1 controls, line separators).
     return !value.unicodeScalars.contains { scalar in
       (0x80...0x9F).contains(scalar.value) || scalar.value == 0xFEFF || scalar.value == 0xFFFE

@@ -59,8 +59,9 @@ struct YAMLParser {
     return String(cString: UnsafeRawPointer(pointer).assumingMemoryBound(to: CChar.self))
   }
 
-  /// Runs libyaml over the whole input and returns its events with byte offsets.
-  private func events() throws(KRMError) -> [Event] {
+  /// Runs libyaml over the whole input and hands `body` its events, with byte offsets, as they
+  /// come (a list of them all would cost more than the tree).
+  private func forEachEvent(_ body: (Event) -> Void) throws(KRMError) {
     guard bytes.count < Int(UInt32.max) else {
       throw KRMError.parse(file: name, line: 1, message: "the file is larger than 4 GiB")
     }
@@ -79,8 +80,6 @@ struct YAMLParser {
       throw KRMError.parse(file: name, line: 1, message: "cannot initialise the YAML parser")
     }
     defer { yaml_parser_delete(parser) }
-    var result: [Event] = []
-    result.reserveCapacity(bytes.count / 8)
     var depth = 0
     let failure: KRMError? = bytes.withUnsafeBufferPointer { buffer -> KRMError? in
       yaml_parser_set_input_string(parser, buffer.baseAddress, buffer.count)
@@ -147,11 +146,10 @@ struct YAMLParser {
               file: name, line: Int(event.start_mark.line) + 1, limit: Self.maxDepth)
           }
         }
-        result.append(e)
+        body(e)
       }
     }
     if let failure { throw failure }
-    return result
   }
 
   // MARK: Tree building
@@ -248,7 +246,6 @@ struct YAMLParser {
   }
 
   func parseFile() throws(KRMError) -> YAMLFile {
-    let events = try events()
     var documents: [YAMLDocument] = []
     var textRanges: [Range<Int>] = []
     var frames: [Frame] = []
@@ -308,7 +305,7 @@ struct YAMLParser {
       return taken.map(\.text)
     }
 
-    func attach(_ node: YAMLNode) {
+    func attach(_ node: consuming YAMLNode) {
       guard !frames.isEmpty else {
         doc.root = node
         return
@@ -410,7 +407,7 @@ struct YAMLParser {
       return event.tag
     }
 
-    for event in events {
+    try forEachEvent { event in
       switch event.type {
       case YAML_STREAM_START_EVENT:
         break
@@ -475,12 +472,19 @@ struct YAMLParser {
           default: style = .plain
           }
           if style == .literal || style == .folded {
-            end = blockScalarEnd(contentStart, end)
+            end = Self.blockScalarEnd(bytes, contentStart, end)
           }
           node = YAMLNode(
             kind: .scalar, value: event.value, style: style, tag: writtenTag(event.start, event),
             anchor: event.anchor)
-          node.raw = end > contentStart ? text(contentStart..<end) : ""
+          if end <= contentStart {
+            node.raw = ""
+          } else if bytes[contentStart..<end].elementsEqual(event.value.utf8) {
+            // Most scalars are written as their value: share its storage.
+            node.raw = event.value
+          } else {
+            node.raw = text(contentStart..<end)
+          }
         }
         if end > contentStart { node.span = contentStart..<end }
         if flowDepth == 0 {
@@ -509,6 +513,8 @@ struct YAMLParser {
         frames.append(Frame(node: node, column: nil))
         if event.flow { flowDepth += 1 }
       case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+        // A block collection takes the gap before its end while it is still open.
+        if let top = frames.indices.last, !frames[top].node.isFlow { takeGap(to: event.start) }
         guard var frame = frames.popLast() else { break }
         if frame.node.isFlow {
           flowDepth -= 1
@@ -519,9 +525,6 @@ struct YAMLParser {
           let start = frame.node.span?.lowerBound ?? event.start
           frame.node.span = start..<max(start, event.end)
         } else {
-          frames.append(frame)
-          takeGap(to: event.start)
-          frame = frames.removeLast()
           // Comment lines at this block's indentation (or deeper) are its foot.
           if let column = frame.column {
             var take = 0
@@ -566,7 +569,7 @@ struct YAMLParser {
 
   /// Where a block scalar's text ends: libyaml's end mark lies after its trailing line breaks,
   /// which (but for `|+`/`>+`) belong to the layout, not the scalar.
-  private func blockScalarEnd(_ start: Int, _ end: Int) -> Int {
+  static func blockScalarEnd(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Int {
     var headerEnd = start
     while headerEnd < end && bytes[headerEnd] != 0x0A { headerEnd += 1 }
     let header = bytes[start..<headerEnd].prefix { $0 != UInt8(ascii: "#") }
@@ -599,7 +602,7 @@ struct YAMLParser {
   /// when it ends, so the last one's span is enough: no walk down the tree.
   private static let propertyTerminators: Set<UInt8> = Set(" \t\r\n,[]{}".utf8)
 
-  private static let emptyNodeIndicators: Set<UInt8> = [
+  static let emptyNodeIndicators: Set<UInt8> = [
     UInt8(ascii: "-"), UInt8(ascii: "?"), UInt8(ascii: ":"),
   ]
 
