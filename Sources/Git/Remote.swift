@@ -111,11 +111,36 @@ private final class CallbackContext {
   let showProgress: Bool
   var attempts = 0
   var rejections: [(ref: String, reason: String)] = []
-  var lastProgress = -1
+  let receiving: ProgressLine
+  let resolving: ProgressLine
+  var received = false
+  var resolved = false
 
   init(credentials: Credentials, showProgress: Bool) {
     self.credentials = credentials
     self.showProgress = showProgress
+    receiving = ProgressLine("Receiving objects", enabled: showProgress)
+    resolving = ProgressLine("Resolving deltas", enabled: showProgress)
+  }
+
+  /// git's two lines: objects as they arrive, then deltas as the index resolves them.
+  func transfer(_ stats: git_indexer_progress) {
+    let total = Int(stats.total_objects)
+    guard total > 0 else { return }
+    let count = Int(stats.received_objects)
+    if !received {
+      receiving.update(count, of: total)
+      guard count == total else { return }
+      receiving.finish(count, of: total)
+      received = true
+    }
+    let deltas = Int(stats.total_deltas)
+    guard deltas > 0, !resolved else { return }
+    resolving.update(Int(stats.indexed_deltas), of: deltas)
+    if Int(stats.indexed_deltas) == deltas {
+      resolving.finish(deltas, of: deltas)
+      resolved = true
+    }
   }
 }
 
@@ -160,14 +185,20 @@ private let credentialCallback: git_credential_acquire_cb = {
 private let progressCallback: git_indexer_progress_cb = { stats, payload in
   NetworkCall.noteProgress()
   guard let context = context(payload), context.showProgress, let stats else { return 0 }
-  let total = Int(stats.pointee.total_objects)
-  guard total > 0 else { return 0 }
-  let percent = Int(stats.pointee.received_objects) * 100 / total
-  if percent != context.lastProgress {
-    context.lastProgress = percent
-    let line = "\rReceiving objects: \(percent)% (\(stats.pointee.received_objects)/\(total))"
-    writeStandardError(percent == 100 ? line + "\n" : line)
+  context.transfer(stats.pointee)
+  return 0
+}
+
+/// The server's own progress (`Counting objects`, `Compressing objects`), shown as git shows it,
+/// so that a large fetch says something from its first second.
+private let sidebandCallback: git_transport_message_cb = { text, length, payload in
+  NetworkCall.noteProgress()
+  guard let context = context(payload), context.showProgress, let text, length > 0 else {
+    return 0
   }
+  let message = String(
+    decoding: UnsafeRawBufferPointer(start: text, count: Int(length)), as: UTF8.self)
+  writeStandardError("remote: " + message)
   return 0
 }
 
@@ -203,16 +234,31 @@ extension Repository {
   public static func clone(
     url: String, into path: String, credentials: Credentials = Credentials(), progress: Bool? = nil
   ) throws(GitError) -> Repository {
+    if let local = localPath(url), let source = try? Repository.open(local) {
+      do throws(GitError) {
+        if let clone = try cloneLocally(from: source, into: path, progress: progress) {
+          try clone.addOrigin(url)
+          return clone
+        }
+      } catch  where error.kind == .corrupt {
+        // Moved under the clone: the transport copes with a repository being written.
+        try? FileManager.default.removeItem(atPath: path)
+      }
+    }
     let repository = try createBare(path)
-    var remote: OpaquePointer?
-    try check(
-      git_remote_create_with_fetchspec(
-        &remote, repository.handle, "origin", url, porchFetchRefspecs[0]),
-      "cannot add remote \(url)")
-    git_remote_free(remote)
-    try check(git_remote_add_fetch(repository.handle, "origin", porchFetchRefspecs[1]))
+    try repository.addOrigin(url)
     try repository.fetch(credentials: credentials, progress: progress)
     return repository
+  }
+
+  /// Adds the `origin` remote with Porch's refspecs.
+  private func addOrigin(_ url: String) throws(GitError) {
+    var remote: OpaquePointer?
+    try check(
+      git_remote_create_with_fetchspec(&remote, handle, "origin", url, porchFetchRefspecs[0]),
+      "cannot add remote \(url)")
+    git_remote_free(remote)
+    try check(git_remote_add_fetch(handle, "origin", porchFetchRefspecs[1]))
   }
 
   /// The URL of the `origin` remote.
@@ -256,28 +302,63 @@ extension Repository {
     let expected = porchTracking(advertised)
     if local == expected { return }
 
-    let box = CallbackContext(credentials: credentials, showProgress: progress ?? isTerminal())
+    try transportFetch(
+      remote, refspecs: nil, credentials: credentials, progress: progress ?? isTerminal())
+    try packReferences()
+  }
+
+  /// Fetches only the remote refs `names` (`refs/tags/v1`, `refs/heads/main`) from `origin`,
+  /// each to its local name under Porch's refspecs; no other ref moves and nothing is pruned.
+  /// The objects are those of the refs' history (libgit2 cannot fetch shallow).
+  public func fetch(
+    _ names: [String], credentials: Credentials = Credentials(), progress: Bool? = nil
+  ) throws(GitError) {
+    guard !names.isEmpty else { return }
+    var remote: OpaquePointer?
+    try check(git_remote_lookup(&remote, handle, "origin"), "no origin remote")
+    defer { git_remote_free(remote) }
+    try transportFetch(
+      remote, refspecs: names.map { "+\($0):\(trackingName($0))" }, credentials: credentials,
+      progress: progress ?? isTerminal())
+  }
+
+  /// libgit2's fetch: with `refspecs` nil, the remote's own, pruning what the remote dropped.
+  private func transportFetch(
+    _ remote: OpaquePointer?, refspecs: [String]?, credentials: Credentials, progress: Bool
+  ) throws(GitError) {
+    let url = git_remote_url(remote).map { String(cString: $0) } ?? ""
+    let box = CallbackContext(credentials: credentials, showProgress: progress)
     let payload = Unmanaged.passRetained(box)
     defer { payload.release() }
     var options = git_fetch_options()
     try check(git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)))
-    options.prune = GIT_FETCH_PRUNE
+    options.prune = refspecs == nil ? GIT_FETCH_PRUNE : GIT_FETCH_NO_PRUNE
     options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
     options.callbacks.credentials = credentialCallback
     options.callbacks.transfer_progress = progressCallback
     options.callbacks.payload = payload.toOpaque()
     installNetworkCallbacks(&options.callbacks)
+    options.callbacks.sideband_progress = sidebandCallback
     try retryingVanishedRefs { () throws(GitError) in
       let code = try NetworkCall.run(url: url) {
         withStrArray(headers(credentials)) { array in
           options.custom_headers = array
-          return git_remote_fetch(remote, nil, &options, "fetch")
+          guard let refspecs else { return git_remote_fetch(remote, nil, &options, "fetch") }
+          return withStrArray(refspecs) { specs in
+            git_remote_fetch(remote, &specs, &options, "fetch")
+          }
         }
       }
-      try check(
-        code, "cannot fetch \(git_remote_url(remote).map { String(cString: $0) } ?? "origin")")
+      try check(code, "cannot fetch \(url.isEmpty ? "origin" : url)")
     }
-    try packReferences()
+  }
+
+  /// An empty bare clone of `url` at `path`, its `origin` set up with Porch's refspecs, that
+  /// nothing has been fetched into yet (see `fetch(_:)`).
+  public static func prepareClone(url: String, into path: String) throws(GitError) -> Repository {
+    let repository = try createBare(path)
+    try repository.addOrigin(url)
+    return repository
   }
 
   /// The refs the remote holds now (`refs/heads/...`, `refs/tags/...`, peeled tags left out).
@@ -475,12 +556,20 @@ extension Repository {
   private func fetchLocally(from source: Repository, local: [String: ObjectID]) throws(GitError) {
     let expected = porchTracking(try source.references())
     guard local != expected else { return }
-    for (name, id) in expected where local[name] != id {
-      try source.copyMissingObjects(from: id, to: self)
-      try setReference(name, to: id)
-    }
-    for name in local.keys where expected[name] == nil { try deleteReference(name) }
+    try updateLocally(from: source, local: local, expected: expected)
     try packReferences()
+  }
+
+  /// Brings the refs `local` to `expected`: every object first (in one transfer, so that many new
+  /// commits travel as one pack), then the refs.
+  private func updateLocally(
+    from source: Repository, local: [String: ObjectID], expected: [String: ObjectID]
+  ) throws(GitError) {
+    let changed = expected.filter { local[$0.key] != $0.value }.sorted { $0.key < $1.key }
+    try source.copyMissingObjects(
+      from: changed.map(\.value), to: self, progress: ProgressLine("Receiving objects"))
+    for (name, id) in changed { try setReference(name, to: id) }
+    for name in local.keys where expected[name] == nil { try deleteReference(name) }
   }
 
   /// The scoped form of `fetchLocally`: only the given remote refs and prefixes.
@@ -497,11 +586,7 @@ extension Repository {
       }
     }
     guard local != expected else { return }
-    for (name, id) in expected where local[name] != id {
-      try source.copyMissingObjects(from: id, to: self)
-      try setReference(name, to: id)
-    }
-    for name in local.keys where expected[name] == nil { try deleteReference(name) }
+    try updateLocally(from: source, local: local, expected: expected)
   }
 
   /// Applies one ref update here only if the ref still holds what the update expects.
