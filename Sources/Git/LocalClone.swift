@@ -66,6 +66,7 @@ extension Repository {
         throw GitError(.corrupt, "object \(id) did not come along", errorClass: "odb")
       }
     }
+    FaultInjection.point("clone.objects-linked")
     try clone.writePackedReferences(refs)
     return clone
   }

@@ -30,6 +30,7 @@ extension Repository {
     if missing.count > Self.looseLimit {
       try other.writePack(
         missing, from: source, progress: progress ?? ProgressLine("Writing objects"))
+      FaultInjection.point("pack.written")
       return
     }
     for (id, _) in missing { try copyObject(id, from: source, to: destination) }

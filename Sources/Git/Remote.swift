@@ -285,7 +285,7 @@ extension Repository {
     if let only, let path = Self.localPath(url), let source = try? Repository.open(path),
       try !references(under: "refs/remotes/origin/").isEmpty
     {
-      try fetchLocally(from: source, only: only)
+      try fetchLocally(from: source, only: only, progress: progress)
       return
     }
     var local = try references(under: "refs/remotes/origin/")
@@ -293,7 +293,7 @@ extension Repository {
     // A remote on this disk, once cloned: read its refs and copy the few new objects directly,
     // instead of libgit2's transport (which stats every ref of both sides).
     if !local.isEmpty, let path = Self.localPath(url), let source = try? Repository.open(path) {
-      try fetchLocally(from: source, local: local)
+      try fetchLocally(from: source, local: local, progress: progress)
       return
     }
     // Up to date already (the common case): listing the remote's refs is all it takes.
@@ -317,6 +317,12 @@ extension Repository {
     var remote: OpaquePointer?
     try check(git_remote_lookup(&remote, handle, "origin"), "no origin remote")
     defer { git_remote_free(remote) }
+    // libgit2's local transport sends the objects of every ref, whatever was asked for.
+    let url = git_remote_url(remote).map { String(cString: $0) } ?? ""
+    if let path = Self.localPath(url), let source = try? Repository.open(path) {
+      try fetchLocally(from: source, only: names, progress: progress)
+      return
+    }
     try transportFetch(
       remote, refspecs: names.map { "+\($0):\(trackingName($0))" }, credentials: credentials,
       progress: progress ?? isTerminal())
@@ -553,27 +559,33 @@ extension Repository {
   }
 
   /// Fetch from a repository on this disk with Porch's refspecs and pruning.
-  private func fetchLocally(from source: Repository, local: [String: ObjectID]) throws(GitError) {
+  private func fetchLocally(
+    from source: Repository, local: [String: ObjectID], progress: Bool?
+  ) throws(GitError) {
     let expected = porchTracking(try source.references())
     guard local != expected else { return }
-    try updateLocally(from: source, local: local, expected: expected)
+    try updateLocally(from: source, local: local, expected: expected, progress: progress)
     try packReferences()
   }
 
   /// Brings the refs `local` to `expected`: every object first (in one transfer, so that many new
   /// commits travel as one pack), then the refs.
   private func updateLocally(
-    from source: Repository, local: [String: ObjectID], expected: [String: ObjectID]
+    from source: Repository, local: [String: ObjectID], expected: [String: ObjectID],
+    progress: Bool?
   ) throws(GitError) {
     let changed = expected.filter { local[$0.key] != $0.value }.sorted { $0.key < $1.key }
     try source.copyMissingObjects(
-      from: changed.map(\.value), to: self, progress: ProgressLine("Receiving objects"))
+      from: changed.map(\.value), to: self,
+      progress: ProgressLine("Receiving objects", enabled: progress))
     for (name, id) in changed { try setReference(name, to: id) }
     for name in local.keys where expected[name] == nil { try deleteReference(name) }
   }
 
   /// The scoped form of `fetchLocally`: only the given remote refs and prefixes.
-  private func fetchLocally(from source: Repository, only: [String]) throws(GitError) {
+  private func fetchLocally(from source: Repository, only: [String], progress: Bool?)
+    throws(GitError)
+  {
     var expected: [String: ObjectID] = [:]
     var local: [String: ObjectID] = [:]
     for wanted in only {
@@ -586,7 +598,7 @@ extension Repository {
       }
     }
     guard local != expected else { return }
-    try updateLocally(from: source, local: local, expected: expected)
+    try updateLocally(from: source, local: local, expected: expected, progress: progress)
   }
 
   /// Applies one ref update here only if the ref still holds what the update expects.
