@@ -296,6 +296,10 @@ extension Repository {
       try fetchLocally(from: source, local: local, progress: progress)
       return
     }
+    if try references().isEmpty {
+      try fetchIntoEmpty(remote, credentials: credentials, progress: progress ?? isTerminal())
+      return
+    }
     // Up to date already (the common case): listing the remote's refs is all it takes.
     let advertised = try listRemote(
       remote, credentials: credentials, direction: GIT_DIRECTION_FETCH)
@@ -305,6 +309,47 @@ extension Repository {
     try transportFetch(
       remote, refspecs: nil, credentials: credentials, progress: progress ?? isTerminal())
     try packReferences()
+  }
+
+  /// A new clone's first fetch: one connection lists the remote's refs and downloads their
+  /// objects, then the refs are written at once, as one packed-refs (libgit2's fetch writes each
+  /// as a file of its own, which takes seconds for thousands). Objects first, refs last.
+  private func fetchIntoEmpty(_ remote: OpaquePointer?, credentials: Credentials, progress: Bool)
+    throws(GitError)
+  {
+    let url = git_remote_url(remote).map { String(cString: $0) } ?? ""
+    let box = CallbackContext(credentials: credentials, showProgress: progress)
+    let payload = Unmanaged.passRetained(box)
+    defer { payload.release() }
+    var options = git_fetch_options()
+    try check(git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)))
+    options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
+    options.callbacks.credentials = credentialCallback
+    options.callbacks.transfer_progress = progressCallback
+    options.callbacks.payload = payload.toOpaque()
+    installNetworkCallbacks(&options.callbacks)
+    options.callbacks.sideband_progress = sidebandCallback
+    let outcome = withStrArray(headers(credentials)) {
+      array -> Result<[String: ObjectID], GitError> in
+      options.custom_headers = array
+      do throws(GitError) {
+        let connected = try NetworkCall.run(url: url) {
+          git_remote_connect(
+            remote, GIT_DIRECTION_FETCH, &options.callbacks, &options.proxy_opts, &array)
+        }
+        try check(connected, "cannot reach \(url.isEmpty ? "origin" : url)")
+        defer { git_remote_disconnect(remote) }
+        let advertised = try advertisedReferences(remote)
+        if !advertised.isEmpty {
+          let code = try NetworkCall.run(url: url) { git_remote_download(remote, nil, &options) }
+          try check(code, "cannot fetch \(url.isEmpty ? "origin" : url)")
+        }
+        return .success(advertised)
+      } catch {
+        return .failure(error)
+      }
+    }
+    try writePackedReferences(porchTracking(try outcome.get()))
   }
 
   /// Fetches only the remote refs `names` (`refs/tags/v1`, `refs/heads/main`) from `origin`,
@@ -423,6 +468,13 @@ extension Repository {
     try check(
       code, "cannot reach \(git_remote_url(remote).map { String(cString: $0) } ?? "origin")")
     defer { git_remote_disconnect(remote) }
+    return try advertisedReferences(remote)
+  }
+
+  /// The refs a connected remote advertised (`refs/...`, peeled tags left out).
+  private func advertisedReferences(_ remote: OpaquePointer?) throws(GitError)
+    -> [String: ObjectID]
+  {
     var heads: UnsafeMutablePointer<UnsafePointer<git_remote_head>?>?
     var count = 0
     try check(git_remote_ls(&heads, &count, remote))
