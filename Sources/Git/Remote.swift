@@ -290,9 +290,10 @@ extension Repository {
     }
     var local = try references(under: "refs/remotes/origin/")
     local.merge(try references(under: "refs/tags/")) { a, _ in a }
-    // A remote on this disk, once cloned: read its refs and copy the few new objects directly,
-    // instead of libgit2's transport (which stats every ref of both sides).
-    if !local.isEmpty, let path = Self.localPath(url), let source = try? Repository.open(path) {
+    // A remote on this disk: read its refs and copy the new objects directly, instead of
+    // libgit2's transport (which stats every ref of both sides, and packs every object of the
+    // remote with a delta search of its own).
+    if let path = Self.localPath(url), let source = try? Repository.open(path) {
       try fetchLocally(from: source, local: local, progress: progress)
       return
     }
