@@ -74,6 +74,10 @@ extension Repository {
   /// A hard link to `source` at `destination`, else a copy written beside it and renamed in.
   private static func linkOrCopy(_ source: String, to destination: String) throws(GitError) {
     if link(source, destination) == 0 || errno == EEXIST { return }
+    if errno == ENOENT {
+      // Repacked or pruned away meanwhile: the transport clones what is there now.
+      throw GitError(.corrupt, "\(source) went away while cloning", errorClass: "odb")
+    }
     let temporary = destination + ".tmp-\(getpid())"
     unlink(temporary)
     do {
