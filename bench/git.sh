@@ -2,7 +2,7 @@
 # Issue 21's git rows: stoop against git (and kpt) on the same local repositories, generated here.
 # One line per row:
 #   ROW <name> stoop=<ms> ref=<ms> ratio=<stoop/ref> target=<text> mem=<stoop's peak KB>
-# Times are the best of RUNS (default 3) wall-clock runs, each from the same starting state.
+# Times are the best of RUNS (default 5) wall-clock runs, each from the same starting state.
 #   register-refs     repo register, 1,000 packages x 10 revisions + drafts (11,001 refs),
 #                     against git clone --bare --no-local
 #   register-history  repo register, 5,000 commits, 3,300 files, 300 tags, against git clone --bare
@@ -12,7 +12,7 @@
 set -euo pipefail
 STOOP=${STOOP:-.build/release/stoop}
 STOOP=$(cd "$(dirname "$STOOP")" && pwd)/$(basename "$STOOP")
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-5}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
