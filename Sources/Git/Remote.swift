@@ -115,6 +115,7 @@ private final class CallbackContext {
   let resolving: ProgressLine
   var received = false
   var resolved = false
+  var atLineStart = true
 
   init(credentials: Credentials, showProgress: Bool) {
     self.credentials = credentials
@@ -196,9 +197,14 @@ private let sidebandCallback: git_transport_message_cb = { text, length, payload
   guard let context = context(payload), context.showProgress, let text, length > 0 else {
     return 0
   }
-  let message = String(
-    decoding: UnsafeRawBufferPointer(start: text, count: Int(length)), as: UTF8.self)
-  writeStandardError("remote: " + message)
+  // Each line (ended by \r or \n) gets the prefix once, however the server split its messages.
+  var shown: [UInt8] = []
+  for byte in UnsafeRawBufferPointer(start: text, count: Int(length)) {
+    if context.atLineStart { shown += Array("remote: ".utf8) }
+    shown.append(byte)
+    context.atLineStart = byte == 0x0A || byte == 0x0D
+  }
+  writeStandardError(String(decoding: shown, as: UTF8.self))
   return 0
 }
 
