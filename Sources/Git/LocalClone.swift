@@ -12,7 +12,8 @@ extension Repository {
   /// The refs are read first and written last, so a source written meanwhile yields the refs as
   /// they were, each with its objects; a clone killed before the refs are written holds nothing
   /// anyone reads. Returns nil, leaving `path` untouched, when the source cannot be cloned this
-  /// way (it borrows objects from elsewhere, or is shallow): libgit2's transport then does it.
+  /// way (it borrows objects from elsewhere, or is shallow): a fetch then copies the objects
+  /// each ref reaches.
   static func cloneLocally(from source: Repository, into path: String, progress: Bool?)
     throws(GitError) -> Repository?
   {
@@ -55,7 +56,7 @@ extension Repository {
     if !files.isEmpty { line.finish(files.count, of: files.count) }
 
     // Every ref's object must have come along (a repack of the source between reading its refs
-    // and linking its packs could have moved one): else the transport makes the clone.
+    // and linking its packs could have moved one): else a fetch makes the clone.
     var odb: OpaquePointer?
     try check(git_repository_odb(&odb, clone.handle))
     defer { git_odb_free(odb) }
@@ -75,7 +76,7 @@ extension Repository {
   private static func linkOrCopy(_ source: String, to destination: String) throws(GitError) {
     if link(source, destination) == 0 || errno == EEXIST { return }
     if errno == ENOENT {
-      // Repacked or pruned away meanwhile: the transport clones what is there now.
+      // Repacked or pruned away meanwhile: a fetch clones what is there now.
       throw GitError(.corrupt, "\(source) went away while cloning", errorClass: "odb")
     }
     let temporary = destination + ".tmp-\(getpid())"

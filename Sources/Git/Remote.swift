@@ -247,7 +247,7 @@ extension Repository {
           return clone
         }
       } catch  where error.kind == .corrupt {
-        // Moved under the clone: the transport copes with a repository being written.
+        // Changed under the clone: a fetch copies what each ref reaches now instead.
         try? FileManager.default.removeItem(atPath: path)
       }
     }

@@ -172,3 +172,23 @@ private func addHistory(to repository: Repository, commits: Int, after base: Obj
   #expect(ProgressLine.text("Counting", 12, 0) == "Counting: 12")
   #expect(!ProgressLine("Copying objects", enabled: false).enabled)
 }
+
+@Test func aSourceThatBorrowsItsObjectsIsClonedByCopyingWhatItsRefsReach() throws {
+  let path = scratch("lender") + ".git"
+  let borrower = scratch("borrower") + ".git"
+  let clonePath = scratch("borrower-clone") + ".git"
+  defer {
+    for directory in [path, borrower, clonePath] {
+      try? FileManager.default.removeItem(atPath: directory)
+    }
+  }
+  let source = try Repository.createBare(path)
+  let head = try addHistory(to: source, commits: 80, after: nil)
+  // `git clone --shared` keeps no objects of its own: objects/info/alternates names the lender's.
+  try git(["clone", "-q", "--bare", "--shared", path, borrower])
+  let clone = try Repository.clone(url: borrower, into: clonePath, progress: false)
+  #expect(try clone.reference("refs/remotes/origin/main") == head)
+  #expect(!FileManager.default.fileExists(atPath: clonePath + "/objects/info/alternates"))
+  try FileManager.default.removeItem(atPath: path)
+  try git(["--git-dir", clonePath, "fsck", "--no-dangling", "--no-progress"])
+}
