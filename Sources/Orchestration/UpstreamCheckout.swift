@@ -86,11 +86,11 @@ public struct UpstreamCheckout {
     let root = registry.home.path + "/tmp"
     var lastError: GitError?
     for url in candidates {
-      let credentials = registry.credentials(forURL: url, namespace: namespace)
       if let path = Repository.localPath(url), let repository = try? Repository.open(path) {
         return UpstreamCheckout(
-          url: url, clone: repository, scratch: nil, advertised: nil, credentials: credentials)
+          url: url, clone: repository, scratch: nil, advertised: nil, credentials: Credentials())
       }
+      let credentials = registry.credentials(forURL: url, namespace: namespace)
       let scratch = root + "/upstream-" + UUID().uuidString.lowercased().prefix(12)
       do {
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
