@@ -13,9 +13,11 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible, Comparable 
 
   init(_ oid: git_oid) {
     var oid = oid
-    var buffer = [CChar](repeating: 0, count: 41)
-    git_oid_tostr(&buffer, 41, &oid)
-    hex = String(decoding: buffer.prefix(40).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    // Formatted straight into the string's storage: object walks make hundreds of thousands.
+    hex = String(unsafeUninitializedCapacity: 40) { buffer in
+      buffer.withMemoryRebound(to: CChar.self) { _ = git_oid_fmt($0.baseAddress, &oid) }
+      return 40
+    }
   }
 
   init(_ pointer: UnsafePointer<git_oid>) { self.init(pointer.pointee) }

@@ -111,11 +111,37 @@ private final class CallbackContext {
   let showProgress: Bool
   var attempts = 0
   var rejections: [(ref: String, reason: String)] = []
-  var lastProgress = -1
+  let receiving: ProgressLine
+  let resolving: ProgressLine
+  var received = false
+  var resolved = false
+  var atLineStart = true
 
   init(credentials: Credentials, showProgress: Bool) {
     self.credentials = credentials
     self.showProgress = showProgress
+    receiving = ProgressLine("Receiving objects", enabled: showProgress)
+    resolving = ProgressLine("Resolving deltas", enabled: showProgress)
+  }
+
+  /// git's two lines: objects as they arrive, then deltas as the index resolves them.
+  func transfer(_ stats: git_indexer_progress) {
+    let total = Int(stats.total_objects)
+    guard total > 0 else { return }
+    let count = Int(stats.received_objects)
+    if !received {
+      receiving.update(count, of: total)
+      guard count == total else { return }
+      receiving.finish(count, of: total)
+      received = true
+    }
+    let deltas = Int(stats.total_deltas)
+    guard deltas > 0, !resolved else { return }
+    resolving.update(Int(stats.indexed_deltas), of: deltas)
+    if Int(stats.indexed_deltas) == deltas {
+      resolving.finish(deltas, of: deltas)
+      resolved = true
+    }
   }
 }
 
@@ -160,14 +186,25 @@ private let credentialCallback: git_credential_acquire_cb = {
 private let progressCallback: git_indexer_progress_cb = { stats, payload in
   NetworkCall.noteProgress()
   guard let context = context(payload), context.showProgress, let stats else { return 0 }
-  let total = Int(stats.pointee.total_objects)
-  guard total > 0 else { return 0 }
-  let percent = Int(stats.pointee.received_objects) * 100 / total
-  if percent != context.lastProgress {
-    context.lastProgress = percent
-    let line = "\rReceiving objects: \(percent)% (\(stats.pointee.received_objects)/\(total))"
-    writeStandardError(percent == 100 ? line + "\n" : line)
+  context.transfer(stats.pointee)
+  return 0
+}
+
+/// The server's own progress (`Counting objects`, `Compressing objects`), shown as git shows it,
+/// so that a large fetch says something from its first second.
+private let sidebandCallback: git_transport_message_cb = { text, length, payload in
+  NetworkCall.noteProgress()
+  guard let context = context(payload), context.showProgress, let text, length > 0 else {
+    return 0
   }
+  // Each line (ended by \r or \n) gets the prefix once, however the server split its messages.
+  var shown: [UInt8] = []
+  for byte in UnsafeRawBufferPointer(start: text, count: Int(length)) {
+    if context.atLineStart { shown += Array("remote: ".utf8) }
+    shown.append(byte)
+    context.atLineStart = byte == 0x0A || byte == 0x0D
+  }
+  writeStandardError(String(decoding: shown, as: UTF8.self))
   return 0
 }
 
@@ -203,16 +240,31 @@ extension Repository {
   public static func clone(
     url: String, into path: String, credentials: Credentials = Credentials(), progress: Bool? = nil
   ) throws(GitError) -> Repository {
+    if let local = localPath(url), let source = try? Repository.open(local) {
+      do throws(GitError) {
+        if let clone = try cloneLocally(from: source, into: path, progress: progress) {
+          try clone.addOrigin(url)
+          return clone
+        }
+      } catch  where error.kind == .corrupt {
+        // Changed under the clone: a fetch copies what each ref reaches now instead.
+        try? FileManager.default.removeItem(atPath: path)
+      }
+    }
     let repository = try createBare(path)
-    var remote: OpaquePointer?
-    try check(
-      git_remote_create_with_fetchspec(
-        &remote, repository.handle, "origin", url, porchFetchRefspecs[0]),
-      "cannot add remote \(url)")
-    git_remote_free(remote)
-    try check(git_remote_add_fetch(repository.handle, "origin", porchFetchRefspecs[1]))
+    try repository.addOrigin(url)
     try repository.fetch(credentials: credentials, progress: progress)
     return repository
+  }
+
+  /// Adds the `origin` remote with Porch's refspecs.
+  private func addOrigin(_ url: String) throws(GitError) {
+    var remote: OpaquePointer?
+    try check(
+      git_remote_create_with_fetchspec(&remote, handle, "origin", url, porchFetchRefspecs[0]),
+      "cannot add remote \(url)")
+    git_remote_free(remote)
+    try check(git_remote_add_fetch(handle, "origin", porchFetchRefspecs[1]))
   }
 
   /// The URL of the `origin` remote.
@@ -239,15 +291,20 @@ extension Repository {
     if let only, let path = Self.localPath(url), let source = try? Repository.open(path),
       try !references(under: "refs/remotes/origin/").isEmpty
     {
-      try fetchLocally(from: source, only: only)
+      try fetchLocally(from: source, only: only, progress: progress)
       return
     }
     var local = try references(under: "refs/remotes/origin/")
     local.merge(try references(under: "refs/tags/")) { a, _ in a }
-    // A remote on this disk, once cloned: read its refs and copy the few new objects directly,
-    // instead of libgit2's transport (which stats every ref of both sides).
-    if !local.isEmpty, let path = Self.localPath(url), let source = try? Repository.open(path) {
-      try fetchLocally(from: source, local: local)
+    // A remote on this disk: read its refs and copy the new objects directly, instead of
+    // libgit2's transport (which stats every ref of both sides, and packs every object of the
+    // remote with a delta search of its own).
+    if let path = Self.localPath(url), let source = try? Repository.open(path) {
+      try fetchLocally(from: source, local: local, progress: progress)
+      return
+    }
+    if try references().isEmpty {
+      try fetchIntoEmpty(remote, credentials: credentials, progress: progress ?? isTerminal())
       return
     }
     // Up to date already (the common case): listing the remote's refs is all it takes.
@@ -256,28 +313,110 @@ extension Repository {
     let expected = porchTracking(advertised)
     if local == expected { return }
 
-    let box = CallbackContext(credentials: credentials, showProgress: progress ?? isTerminal())
+    try transportFetch(
+      remote, refspecs: nil, credentials: credentials, progress: progress ?? isTerminal())
+    try packReferences()
+  }
+
+  /// A new clone's first fetch: one connection lists the remote's refs and downloads their
+  /// objects, then the refs are written at once, as one packed-refs (libgit2's fetch writes each
+  /// as a file of its own, which takes seconds for thousands). Objects first, refs last.
+  private func fetchIntoEmpty(_ remote: OpaquePointer?, credentials: Credentials, progress: Bool)
+    throws(GitError)
+  {
+    let url = git_remote_url(remote).map { String(cString: $0) } ?? ""
+    let box = CallbackContext(credentials: credentials, showProgress: progress)
     let payload = Unmanaged.passRetained(box)
     defer { payload.release() }
     var options = git_fetch_options()
     try check(git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)))
-    options.prune = GIT_FETCH_PRUNE
     options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
     options.callbacks.credentials = credentialCallback
     options.callbacks.transfer_progress = progressCallback
     options.callbacks.payload = payload.toOpaque()
     installNetworkCallbacks(&options.callbacks)
+    options.callbacks.sideband_progress = sidebandCallback
+    let outcome = withStrArray(headers(credentials)) {
+      array -> Result<[String: ObjectID], GitError> in
+      options.custom_headers = array
+      do throws(GitError) {
+        let connected = try NetworkCall.run(url: url) {
+          git_remote_connect(
+            remote, GIT_DIRECTION_FETCH, &options.callbacks, &options.proxy_opts, &array)
+        }
+        try check(connected, "cannot reach \(url.isEmpty ? "origin" : url)")
+        defer { git_remote_disconnect(remote) }
+        let advertised = try advertisedReferences(remote)
+        if !advertised.isEmpty {
+          let code = try NetworkCall.run(url: url) { git_remote_download(remote, nil, &options) }
+          try check(code, "cannot fetch \(url.isEmpty ? "origin" : url)")
+        }
+        return .success(advertised)
+      } catch {
+        return .failure(error)
+      }
+    }
+    try writePackedReferences(porchTracking(try outcome.get()))
+  }
+
+  /// Fetches only the remote refs `names` (`refs/tags/v1`, `refs/heads/main`) from `origin`,
+  /// each to its local name under Porch's refspecs; no other ref moves and nothing is pruned.
+  /// The objects are those of the refs' history (libgit2 cannot fetch shallow).
+  public func fetch(
+    _ names: [String], credentials: Credentials = Credentials(), progress: Bool? = nil
+  ) throws(GitError) {
+    guard !names.isEmpty else { return }
+    var remote: OpaquePointer?
+    try check(git_remote_lookup(&remote, handle, "origin"), "no origin remote")
+    defer { git_remote_free(remote) }
+    // libgit2's local transport sends the objects of every ref, whatever was asked for.
+    let url = git_remote_url(remote).map { String(cString: $0) } ?? ""
+    if let path = Self.localPath(url), let source = try? Repository.open(path) {
+      try fetchLocally(from: source, only: names, progress: progress)
+      return
+    }
+    try transportFetch(
+      remote, refspecs: names.map { "+\($0):\(trackingName($0))" }, credentials: credentials,
+      progress: progress ?? isTerminal())
+  }
+
+  /// libgit2's fetch: with `refspecs` nil, the remote's own, pruning what the remote dropped.
+  private func transportFetch(
+    _ remote: OpaquePointer?, refspecs: [String]?, credentials: Credentials, progress: Bool
+  ) throws(GitError) {
+    let url = git_remote_url(remote).map { String(cString: $0) } ?? ""
+    let box = CallbackContext(credentials: credentials, showProgress: progress)
+    let payload = Unmanaged.passRetained(box)
+    defer { payload.release() }
+    var options = git_fetch_options()
+    try check(git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)))
+    options.prune = refspecs == nil ? GIT_FETCH_PRUNE : GIT_FETCH_NO_PRUNE
+    options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
+    options.callbacks.credentials = credentialCallback
+    options.callbacks.transfer_progress = progressCallback
+    options.callbacks.payload = payload.toOpaque()
+    installNetworkCallbacks(&options.callbacks)
+    options.callbacks.sideband_progress = sidebandCallback
     try retryingVanishedRefs { () throws(GitError) in
       let code = try NetworkCall.run(url: url) {
         withStrArray(headers(credentials)) { array in
           options.custom_headers = array
-          return git_remote_fetch(remote, nil, &options, "fetch")
+          guard let refspecs else { return git_remote_fetch(remote, nil, &options, "fetch") }
+          return withStrArray(refspecs) { specs in
+            git_remote_fetch(remote, &specs, &options, "fetch")
+          }
         }
       }
-      try check(
-        code, "cannot fetch \(git_remote_url(remote).map { String(cString: $0) } ?? "origin")")
+      try check(code, "cannot fetch \(url.isEmpty ? "origin" : url)")
     }
-    try packReferences()
+  }
+
+  /// An empty bare clone of `url` at `path`, its `origin` set up with Porch's refspecs, that
+  /// nothing has been fetched into yet (see `fetch(_:)`).
+  public static func prepareClone(url: String, into path: String) throws(GitError) -> Repository {
+    let repository = try createBare(path)
+    try repository.addOrigin(url)
+    return repository
   }
 
   /// The refs the remote holds now (`refs/heads/...`, `refs/tags/...`, peeled tags left out).
@@ -336,6 +475,13 @@ extension Repository {
     try check(
       code, "cannot reach \(git_remote_url(remote).map { String(cString: $0) } ?? "origin")")
     defer { git_remote_disconnect(remote) }
+    return try advertisedReferences(remote)
+  }
+
+  /// The refs a connected remote advertised (`refs/...`, peeled tags left out).
+  private func advertisedReferences(_ remote: OpaquePointer?) throws(GitError)
+    -> [String: ObjectID]
+  {
     var heads: UnsafeMutablePointer<UnsafePointer<git_remote_head>?>?
     var count = 0
     try check(git_remote_ls(&heads, &count, remote))
@@ -472,19 +618,33 @@ extension Repository {
   }
 
   /// Fetch from a repository on this disk with Porch's refspecs and pruning.
-  private func fetchLocally(from source: Repository, local: [String: ObjectID]) throws(GitError) {
+  private func fetchLocally(
+    from source: Repository, local: [String: ObjectID], progress: Bool?
+  ) throws(GitError) {
     let expected = porchTracking(try source.references())
     guard local != expected else { return }
-    for (name, id) in expected where local[name] != id {
-      try source.copyMissingObjects(from: id, to: self)
-      try setReference(name, to: id)
-    }
-    for name in local.keys where expected[name] == nil { try deleteReference(name) }
+    try updateLocally(from: source, local: local, expected: expected, progress: progress)
     try packReferences()
   }
 
+  /// Brings the refs `local` to `expected`: every object first (in one transfer, so that many new
+  /// commits travel as one pack), then the refs.
+  private func updateLocally(
+    from source: Repository, local: [String: ObjectID], expected: [String: ObjectID],
+    progress: Bool?
+  ) throws(GitError) {
+    let changed = expected.filter { local[$0.key] != $0.value }.sorted { $0.key < $1.key }
+    try source.copyMissingObjects(
+      from: changed.map(\.value), to: self,
+      progress: ProgressLine("Receiving objects", enabled: progress))
+    for (name, id) in changed { try setReference(name, to: id) }
+    for name in local.keys where expected[name] == nil { try deleteReference(name) }
+  }
+
   /// The scoped form of `fetchLocally`: only the given remote refs and prefixes.
-  private func fetchLocally(from source: Repository, only: [String]) throws(GitError) {
+  private func fetchLocally(from source: Repository, only: [String], progress: Bool?)
+    throws(GitError)
+  {
     var expected: [String: ObjectID] = [:]
     var local: [String: ObjectID] = [:]
     for wanted in only {
@@ -497,11 +657,7 @@ extension Repository {
       }
     }
     guard local != expected else { return }
-    for (name, id) in expected where local[name] != id {
-      try source.copyMissingObjects(from: id, to: self)
-      try setReference(name, to: id)
-    }
-    for name in local.keys where expected[name] == nil { try deleteReference(name) }
+    try updateLocally(from: source, local: local, expected: expected, progress: progress)
   }
 
   /// Applies one ref update here only if the ref still holds what the update expects.

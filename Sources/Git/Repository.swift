@@ -118,10 +118,7 @@ public final class Repository: @unchecked Sendable {
       let full = gitDirectory + relative
       guard let directory = opendir(full) else {
         // A file: a loose ref itself.
-        if relative.hasPrefix(prefix), !relative.hasSuffix(".lock"),
-          let bytes = FileManager.default.contents(atPath: full), bytes.count >= 40,
-          let id = ObjectID(hex: String(decoding: bytes.prefix(40), as: UTF8.self))
-        {
+        if relative.hasPrefix(prefix), !relative.hasSuffix(".lock"), let id = readLooseRef(full) {
           found.append((relative, id))
         }
         return
@@ -142,6 +139,18 @@ public final class Repository: @unchecked Sendable {
     }
     visit(start)
     return found
+  }
+
+  /// The object name a loose ref file holds (nil for a symbolic ref or a file that is not one),
+  /// read without Foundation: a repository can hold thousands of loose refs.
+  private static func readLooseRef(_ path: String) -> ObjectID? {
+    let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { return nil }
+    defer { close(descriptor) }
+    var buffer = [UInt8](repeating: 0, count: 40)
+    let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, 40) }
+    guard count == 40 else { return nil }
+    return ObjectID(hex: String(decoding: buffer, as: UTF8.self))
   }
 
   /// The object a reference names, or nil when there is no such reference.

@@ -135,11 +135,26 @@ extension PackageLifecycle {
 
   /// kpt's and Porch's ref resolution: `<directory>/<ref>` first (and, as kpt, the same under
   /// each shorter directory prefix), then `<ref>`, each as a tag, a branch, a full ref name or a
-  /// commit.
-  static func resolve(ref: String, directory: String, in clone: Repository) throws -> (
-    String, ObjectID
-  )? {
-    // kpt's directory-scoped tags: `a/b/<ref>`, then `a/<ref>`, then `<ref>`.
+  /// commit. `clone` is a clone with Porch's refspecs, or with `inPlace` the upstream repository
+  /// itself.
+  static func resolve(
+    ref: String, directory: String, in clone: Repository, inPlace: Bool = false
+  ) throws -> (String, ObjectID)? {
+    for candidate in candidates(ref: ref, directory: directory) {
+      for remoteName in remoteNames(candidate) {
+        let name = inPlace ? remoteName : trackingName(remoteName)
+        if let id = try? clone.reference(name) {
+          return (candidate, try clone.peelToCommit(id))
+        }
+      }
+    }
+    if let commit = clone.commit(abbreviated: ref) { return (ref, commit) }
+    return nil
+  }
+
+  /// The names `ref` may have for a package in `directory`, in kpt's order: directory-scoped
+  /// tags `a/b/<ref>`, then `a/<ref>`, then `<ref>`.
+  static func candidates(ref: String, directory: String) -> [String] {
     var candidates = [ref]
     var prefix = directory
     while !prefix.isEmpty {
@@ -148,19 +163,14 @@ extension PackageLifecycle {
         prefix.contains("/")
         ? String(prefix[..<(prefix.lastIndex(of: "/") ?? prefix.startIndex)]) : ""
     }
-    for candidate in candidates {
-      let names =
-        candidate.hasPrefix("refs/")
-        ? [trackingName(candidate)]
-        : ["refs/tags/" + candidate, "refs/remotes/origin/" + candidate]
-      for name in names {
-        if let id = try? clone.reference(name) {
-          return (candidate, try clone.peelToCommit(id))
-        }
-      }
-    }
-    if let commit = clone.commit(abbreviated: ref) { return (ref, commit) }
-    return nil
+    return candidates
+  }
+
+  /// The refs on the remote a candidate may be: a full ref name as it is, else a tag, then a
+  /// branch.
+  static func remoteNames(_ candidate: String) -> [String] {
+    candidate.hasPrefix("refs/")
+      ? [candidate] : ["refs/tags/" + candidate, "refs/heads/" + candidate]
   }
 }
 

@@ -54,15 +54,22 @@ public struct FetchedPackage: Sendable {
   public var commit: ObjectID
 }
 
-/// A scratch clone of an upstream repository, from which packages are read at any ref or
-/// commit. The clone is removed by `close()`.
+/// An upstream repository from which packages are read at any ref or commit. A repository on
+/// this disk is read where it is; any other is cloned into a scratch directory, which is removed
+/// by `close()`, fetching only the ref a package is read at (its history included: libgit2
+/// cannot fetch shallow), or everything when a commit is asked for that no ref names.
 public struct UpstreamCheckout {
   public let url: String
   let clone: Repository
-  let scratch: String
+  /// nil when the repository is read in place.
+  let scratch: String?
+  /// The refs the remote advertised when the scratch clone was made; nil in place.
+  let advertised: [String: ObjectID]?
+  let credentials: Credentials
 
-  /// Clones `repo` into a scratch directory under `home/tmp`. A repository recorded without
-  /// `.git` (as kpt records it) is tried with `.git` first, as git's own transports do.
+  /// Opens `repo`: in place when it is on this disk, else as a scratch clone under `home/tmp`
+  /// that has fetched nothing yet. A repository recorded without `.git` (as kpt records it) is
+  /// tried with `.git` first, as git's own transports do.
   public static func open(_ repo: String, registry: Registry, namespace: String = "default")
     throws(OrchestrationError) -> UpstreamCheckout
   {
@@ -79,6 +86,11 @@ public struct UpstreamCheckout {
     let root = registry.home.path + "/tmp"
     var lastError: GitError?
     for url in candidates {
+      if let path = Repository.localPath(url), let repository = try? Repository.open(path) {
+        return UpstreamCheckout(
+          url: url, clone: repository, scratch: nil, advertised: nil, credentials: Credentials())
+      }
+      let credentials = registry.credentials(forURL: url, namespace: namespace)
       let scratch = root + "/upstream-" + UUID().uuidString.lowercased().prefix(12)
       do {
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
@@ -86,9 +98,17 @@ public struct UpstreamCheckout {
         throw .io(path: root, reason: error.localizedDescription)
       }
       do {
-        let credentials = registry.credentials(forURL: url, namespace: namespace)
-        let clone = try Repository.clone(url: url, into: scratch, credentials: credentials)
-        return UpstreamCheckout(url: url, clone: clone, scratch: scratch)
+        if Repository.localPath(url) != nil {
+          // A path that does not open as a repository: cloning it says why.
+          let clone = try Repository.clone(url: url, into: scratch, credentials: credentials)
+          return UpstreamCheckout(
+            url: url, clone: clone, scratch: scratch, advertised: nil, credentials: credentials)
+        }
+        let clone = try Repository.prepareClone(url: url, into: scratch)
+        let advertised = try clone.remoteReferences(credentials: credentials)
+        return UpstreamCheckout(
+          url: url, clone: clone, scratch: scratch, advertised: advertised,
+          credentials: credentials)
       } catch {
         try? FileManager.default.removeItem(atPath: scratch)
         // A silent server or a refused host key answers no differently without `.git`.
@@ -100,22 +120,50 @@ public struct UpstreamCheckout {
   }
 
   public func close() {
-    try? FileManager.default.removeItem(atPath: scratch)
+    if let scratch { try? FileManager.default.removeItem(atPath: scratch) }
   }
 
   /// The default branch: the only branch, else `main`, else `master`.
   public func defaultBranch() throws(OrchestrationError) -> String {
-    let branches: [String]
-    do {
-      branches = try clone.references(under: "refs/remotes/origin/").keys.map {
-        String($0.dropFirst("refs/remotes/origin/".count))
-      }.filter { !$0.hasPrefix("drafts/") && !$0.hasPrefix("proposed/") && $0 != "HEAD" }
-    } catch {
-      throw .git(error, url: url)
+    var names: [String]
+    if let advertised {
+      names = Array(advertised.keys)
+    } else {
+      do throws(GitError) {
+        let prefix = scratch == nil ? "refs/heads/" : "refs/remotes/origin/"
+        names = try clone.references(under: prefix).keys.map {
+          "refs/heads/" + $0.dropFirst(prefix.count)
+        }
+      } catch {
+        throw .git(error, url: url)
+      }
     }
+    let branches = names.filter { $0.hasPrefix("refs/heads/") }.map {
+      String($0.dropFirst("refs/heads/".count))
+    }.filter { !$0.hasPrefix("drafts/") && !$0.hasPrefix("proposed/") && $0 != "HEAD" }
     if branches.count == 1, let only = branches.first { return only }
     if let found = ["main", "master"].first(where: branches.contains) { return found }
     throw .lifecycle("\(url) has no main or master branch; name the ref with @REF")
+  }
+
+  /// Brings into the scratch clone what resolving `ref` for `directory` needs: the first ref of
+  /// kpt's order that the remote has, alone; everything when none is (a commit).
+  private func fetch(ref: String, directory: String) throws(GitError) {
+    guard let advertised else { return }
+    let names = PackageLifecycle.candidates(ref: ref, directory: directory).flatMap(
+      PackageLifecycle.remoteNames)
+    guard let wanted = names.first(where: { advertised[$0] != nil }) else {
+      try fetchEverything()
+      return
+    }
+    if try clone.reference(trackingName(wanted)) == advertised[wanted] { return }
+    try clone.fetch([wanted], credentials: credentials)
+  }
+
+  /// Every branch and tag, for a commit that no ref names.
+  private func fetchEverything() throws(GitError) {
+    guard advertised != nil else { return }
+    try clone.fetch(credentials: credentials)
   }
 
   /// The package at `directory` as of `ref` (kpt's and Porch's resolution: directory-scoped
@@ -126,7 +174,9 @@ public struct UpstreamCheckout {
     let trimmed = Registration.trimmed(directory)
     let found: (String, ObjectID)?
     do {
-      found = try PackageLifecycle.resolve(ref: ref, directory: trimmed, in: clone)
+      try fetch(ref: ref, directory: trimmed)
+      found = try PackageLifecycle.resolve(
+        ref: ref, directory: trimmed, in: clone, inPlace: scratch == nil)
     } catch {
       throw .git(error as? GitError ?? GitError(.libgit2(code: -1), "\(error)"), url: url)
     }
@@ -144,6 +194,13 @@ public struct UpstreamCheckout {
   public func package(directory: String, commit hex: String) throws(OrchestrationError)
     -> FetchedPackage
   {
+    if clone.commit(abbreviated: hex) == nil {
+      do {
+        try fetchEverything()
+      } catch {
+        throw .git(error, url: url)
+      }
+    }
     guard let commit = clone.commit(abbreviated: hex) else {
       throw .lifecycle(
         "commit \(hex) of the upstreamLock is not in \(url); the upstream history was rewritten, so fix upstreamLock.git.commit by hand"
@@ -180,7 +237,7 @@ public struct UpstreamCheckout {
     } catch let error as GitError {
       throw .git(error, url: url)
     } catch {
-      throw .io(path: scratch, reason: "\(error)")
+      throw .io(path: scratch ?? url, reason: "\(error)")
     }
   }
 }
