@@ -35,7 +35,12 @@ public struct PackageRevision: Sendable, Equatable {
 
   /// `<repository>.<dotted path>.<workspace>` (§5.1).
   public var name: String {
-    repository + "." + path.replacingOccurrences(of: "/", with: ".") + "." + workspace
+    let dotted =
+      path.utf8.contains(UInt8(ascii: "/"))
+      ? String(
+        decoding: path.utf8.map { $0 == UInt8(ascii: "/") ? UInt8(ascii: ".") : $0 }, as: UTF8.self)
+      : path
+    return repository + "." + dotted + "." + workspace
   }
 }
 

@@ -99,8 +99,8 @@ extension PackageRevision {
     ]
     if revision != 0 { spec.append(entry("revision", .literal(String(revision)))) }
     spec.append(entry("lifecycle", .scalar(lifecycle.rawValue)))
-    if let task, let json = try? JSONSerialization.jsonObject(with: Data(task.utf8)) {
-      spec.append(entry("tasks", .sequence([Self.node(json)])))
+    if let task, let node = TaskJSON.node(task) {
+      spec.append(entry("tasks", .sequence([node])))
     }
     // What Porch derives from the Kptfile (porch-git.md §3.7).
     let root = kptfile?.document.root
@@ -173,24 +173,44 @@ extension PackageRevision {
       entry("status", .mapping(status)),
     ])
   }
+}
 
-  /// A JSON value as a YAML node (object keys sorted).
-  static func node(_ value: Any) -> YAMLNode {
-    switch value {
-    case let object as [String: Any]:
-      return .mapping(
-        object.keys.sorted().map { YAMLEntry(key: .scalar($0), value: node(object[$0] ?? "")) })
-    case let array as [Any]:
-      return .sequence(array.map(node))
-    case let number as NSNumber:
-      if String(cString: number.objCType) == "c" {
-        return .literal(number.boolValue ? "true" : "false")
+extension Kptfile {
+  /// Whether `PackageRevision.object` shows anything of this Kptfile (readiness gates, package
+  /// labels or annotations, an upstream lock, conditions); when not, the object is the same as
+  /// without a Kptfile.
+  var addsObjectFields: Bool {
+    let root = document.root
+    if !readinessGates.isEmpty || !conditions.isEmpty { return true }
+    for key in ["labels", "annotations"] {
+      if let node = root.node(at: ["metadata", key]), node.isMapping, !node.entries.isEmpty {
+        return true
       }
-      return .literal(number.stringValue)
-    case let string as String:
-      return .scalar(string)
-    default:
-      return .literal("null")
+    }
+    if let upstream = root.node(at: ["upstream", "git"]), upstream.isMapping,
+      let lock = root["upstreamLock"], lock.isMapping
+    {
+      return true
+    }
+    return false
+  }
+
+  /// Whether a Kptfile's text may hold what `addsObjectFields` looks for: every field it reads
+  /// has one of these words in its key, unless a key is written with escapes.
+  static func mayAddObjectFields(_ bytes: [UInt8]) -> Bool {
+    if bytes.contains(UInt8(ascii: "\\")) { return true }
+    let words = ["readinessGates", "conditions", "labels", "annotations", "upstreamLock"].map {
+      Array($0.utf8)
+    }
+    return words.contains { word in
+      bytes.withUnsafeBufferPointer { buffer in
+        guard buffer.count >= word.count else { return false }
+        for start in 0...(buffer.count - word.count)
+        where buffer[start] == word[0] && buffer[start..<start + word.count].elementsEqual(word) {
+          return true
+        }
+        return false
+      }
     }
   }
 }

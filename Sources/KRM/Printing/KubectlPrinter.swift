@@ -41,6 +41,51 @@ public enum KubectlPrinter {
     }
   }
 
+  /// What `render` returns, handed to `output` in pieces of about `chunk` bytes: a List's items
+  /// in `-o yaml` and `-o json` are written one at a time, so a long listing is never held as
+  /// one tree or one string.
+  public static func write(
+    _ listing: ObjectListing, as format: OutputFormat, options: PrintOptions,
+    chunk: Int = 1 << 16, to output: ([UInt8]) -> Void
+  ) throws(PrintError) {
+    var listing = listing
+    var options = options
+    if let sortBy = options.sortBy, !sortBy.isEmpty {
+      listing.items = try sorted(listing.items, by: sortBy)
+      options.sortBy = nil
+    }
+    guard format == .yaml || format == .json, !listing.items.isEmpty,
+      !(listing.singleItem && listing.items.count == 1)
+    else {
+      return output(Array(try render(listing, as: format, options: options).utf8))
+    }
+    var out: [UInt8] = []
+    out.reserveCapacity(chunk + chunk / 2)
+    func flush(at least: Int) {
+      guard out.count >= least else { return }
+      output(out)
+      out.removeAll(keepingCapacity: true)
+    }
+    if format == .yaml {
+      out += "apiVersion: v1\nitems:\n".utf8
+      for item in listing.items {
+        item.writeYAMLItem(into: &out)
+        flush(at: chunk)
+      }
+      out += "kind: List\nmetadata:\n  resourceVersion: \"\"\n".utf8
+    } else {
+      out += "{\n    \"apiVersion\": \"v1\",\n    \"items\": [".utf8
+      for (i, item) in listing.items.enumerated() {
+        out += (i == 0 ? "\n        " : ",\n        ").utf8
+        item.writeJSON(level: 2, into: &out)
+        flush(at: chunk)
+      }
+      out += "\n    ],\n    \"kind\": \"List\",\n    \"metadata\": {\n".utf8
+      out += "        \"resourceVersion\": \"\"\n    }\n}\n".utf8
+    }
+    flush(at: 1)
+  }
+
   /// The object itself when one name was asked for, else a `List` (as `kubectl get`).
   static func jsonObject(_ listing: ObjectListing) -> JSONValue {
     if listing.singleItem, listing.items.count == 1 { return listing.items[0].value }

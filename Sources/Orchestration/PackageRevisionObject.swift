@@ -1,0 +1,180 @@
+import Foundation
+import KRM
+
+/// One PackageRevision as `rpkg get` prints it. Its tree is built only when asked for; in a
+/// List, `-o yaml` and `-o json` are written straight from the revision's fields, the same
+/// bytes the tree prints (a revision whose Kptfile adds fields is printed from its tree).
+struct PackageRevisionObject: SelfPrintingObject {
+  let revision: PackageRevision
+  let repositoryURL: String
+  let deployment: Bool
+  /// What the object shows of the Kptfile; nil when it shows nothing.
+  let kptfile: Kptfile?
+
+  var node: YAMLNode {
+    revision.object(repositoryURL: repositoryURL, deployment: deployment, kptfile: kptfile)
+  }
+
+  private var tasks: YAMLNode? {
+    revision.task.flatMap(TaskJSON.node).map { .sequence([$0]) }
+  }
+
+  private var timestamp: String? { revision.publishedAt.map(Registration.timestamp) }
+
+  // MARK: YAML
+
+  func writeYAMLItem(into out: inout [UInt8]) {
+    guard kptfile == nil else {
+      out += YAMLDocument(root: .sequence([node])).text(sequenceIndent: .compact)
+      return
+    }
+    func field(_ indent: String, _ key: String, _ text: String) {
+      out += indent.utf8
+      out += key.utf8
+      out += ": ".utf8
+      out += text.utf8
+      out.append(0x0A)
+    }
+    func string(_ value: String) -> String {
+      ScalarFormatter.format(value, style: .plain, indent: 0)
+    }
+    let timestamp = self.timestamp
+    out += "- apiVersion: porch.kpt.dev/v1alpha1\n  kind: PackageRevision\n  metadata:\n".utf8
+    field("    ", "name", string(revision.name))
+    field("    ", "namespace", string(revision.namespace))
+    field("    ", "uid", string(revision.uid))
+    field("    ", "resourceVersion", string(revision.commit.hex))
+    field("    ", "creationTimestamp", timestamp.map(string) ?? "null")
+    if revision.latest { out += "    labels:\n      kpt.dev/latest-revision: \"true\"\n".utf8 }
+    out += "  spec:\n".utf8
+    field("    ", "packageName", string(revision.path))
+    field("    ", "repository", string(revision.repository))
+    field("    ", "workspaceName", string(revision.workspace))
+    if revision.revision != 0 { field("    ", "revision", String(revision.revision)) }
+    field("    ", "lifecycle", string(revision.lifecycle.rawValue))
+    if let tasks {
+      // The emitter writes the tasks where they stand in the object: under `spec` in an item.
+      let entry = YAMLEntry(key: .scalar("tasks"), value: tasks)
+      let text = YAMLDocument(
+        root: .sequence([.mapping([YAMLEntry(key: .scalar("spec"), value: .mapping([entry]))])])
+      ).text(sequenceIndent: .compact)
+      if let lineEnd = text.firstIndex(of: 0x0A) { out += text[(lineEnd + 1)...] }
+    }
+    out += "  status:\n    upstreamLock: {}\n    selfLock:\n      type: git\n      git:\n".utf8
+    field("        ", "repo", string(repositoryURL))
+    field("        ", "directory", string(revision.path))
+    field("        ", "ref", string(revision.shortRef))
+    field("        ", "commit", string(revision.commit.hex))
+    if let publishedBy = publishedBy {
+      field("    ", "publishedBy", string(publishedBy))
+      field("    ", "publishTimestamp", timestamp.map(string) ?? "null")
+    } else {
+      field("    ", "publishTimestamp", "null")
+    }
+    if deployment { field("    ", "deployment", "true") }
+  }
+
+  /// Who published it, for the lifecycles that are published.
+  private var publishedBy: String? {
+    revision.lifecycle == .published || revision.lifecycle == .deletionProposed
+      ? revision.publishedBy : nil
+  }
+
+  // MARK: JSON
+
+  func writeJSON(level: Int, into out: inout [UInt8]) {
+    guard kptfile == nil else {
+      JSONValue(node, shape: PackageRevision.shape).write(into: &out, indent: 4, level: level)
+      return
+    }
+    var depth = level
+    func newline() {
+      out.append(0x0A)
+      out.append(contentsOf: repeatElement(0x20, count: 4 * depth))
+    }
+    func open(_ key: String) {
+      newline()
+      JSONValue.quote(key, into: &out)
+      out += ": {".utf8
+      depth += 1
+    }
+    func close(last: Bool) {
+      depth -= 1
+      newline()
+      out += (last ? "}" : "},").utf8
+    }
+    func key(_ key: String) {
+      newline()
+      JSONValue.quote(key, into: &out)
+      out += ": ".utf8
+    }
+    // A string field read from a plain scalar: `null` and `~` are Go's nil (see JSONShape).
+    func string(_ name: String, _ value: String?, last: Bool = false) {
+      key(name)
+      if let value, value != "null", value != "~" {
+        JSONValue.quote(value, into: &out)
+      } else {
+        out += "null".utf8
+      }
+      if !last { out.append(UInt8(ascii: ",")) }
+    }
+    let timestamp = self.timestamp
+    out.append(UInt8(ascii: "{"))
+    depth += 1
+    string("apiVersion", "porch.kpt.dev/v1alpha1")
+    string("kind", "PackageRevision")
+    open("metadata")
+    string("creationTimestamp", timestamp)
+    if revision.latest {
+      open("labels")
+      string("kpt.dev/latest-revision", "true", last: true)
+      close(last: false)
+    }
+    string("name", revision.name)
+    string("namespace", revision.namespace)
+    string("resourceVersion", revision.commit.hex)
+    string("uid", revision.uid, last: true)
+    close(last: false)
+    open("spec")
+    string("lifecycle", revision.lifecycle.rawValue)
+    string("packageName", revision.path)
+    string("repository", revision.repository)
+    if revision.revision != 0 {
+      key("revision")
+      out += String(revision.revision).utf8
+      out.append(UInt8(ascii: ","))
+    }
+    if let tasks {
+      key("tasks")
+      JSONValue(tasks, shape: .array(PackageRevision.taskShape))
+        .write(into: &out, indent: 4, level: depth)
+      out.append(UInt8(ascii: ","))
+    }
+    string("workspaceName", revision.workspace, last: true)
+    close(last: false)
+    open("status")
+    if deployment {
+      key("deployment")
+      out += "true,".utf8
+    }
+    if let publishedBy = publishedBy {
+      string("publishTimestamp", timestamp)
+      string("publishedBy", publishedBy)
+    } else {
+      string("publishTimestamp", nil)
+    }
+    open("selfLock")
+    open("git")
+    string("commit", revision.commit.hex)
+    string("directory", revision.path)
+    string("ref", revision.shortRef)
+    string("repo", repositoryURL, last: true)
+    close(last: false)
+    string("type", "git", last: true)
+    close(last: false)
+    key("upstreamLock")
+    out += "{}".utf8
+    close(last: true)
+    close(last: true)
+  }
+}
