@@ -35,9 +35,7 @@ struct PackageRevisionObject: SelfPrintingObject {
       out += text.utf8
       out.append(0x0A)
     }
-    func string(_ value: String) -> String {
-      ScalarFormatter.format(value, style: .plain, indent: 0)
-    }
+    func string(_ value: String) -> String { ScalarFormatter.plainText(value) }
     let timestamp = self.timestamp
     out += "- apiVersion: porch.kpt.dev/v1alpha1\n  kind: PackageRevision\n  metadata:\n".utf8
     field("    ", "name", string(revision.name))

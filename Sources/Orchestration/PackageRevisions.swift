@@ -217,23 +217,38 @@ extension Kptfile {
 
 /// Name-based (SHA-1) UUIDs, RFC 4122 version 5.
 enum UUIDv5 {
+  /// Porch's namespace, the only one listings use, parsed once.
+  private static let porch = (
+    text: "aac71d91-5c67-456f-8fd2-902ef6da820e",
+    bytes: namespaceBytes("aac71d91-5c67-456f-8fd2-902ef6da820e")
+  )
+
+  private static func namespaceBytes(_ namespace: String) -> [UInt8] {
+    UUID(uuidString: namespace).map { uuid in withUnsafeBytes(of: uuid.uuid) { Array($0) } } ?? []
+  }
+
   static func make(namespace: String, name: String) -> String {
-    let namespaceBytes =
-      UUID(uuidString: namespace).map { uuid in
-        withUnsafeBytes(of: uuid.uuid) { Array($0) }
-      } ?? []
-    var digest = SHA1.hash(namespaceBytes + Array(name.utf8))
+    var message = namespace == porch.text ? porch.bytes : namespaceBytes(namespace)
+    message += name.utf8
+    var digest = SHA1.hash(message)
     digest[6] = (digest[6] & 0x0F) | 0x50
     digest[8] = (digest[8] & 0x3F) | 0x80
-    let digits = Array("0123456789abcdef".utf8)
-    var text: [UInt8] = []
-    text.reserveCapacity(36)
-    for (i, byte) in digest.prefix(16).enumerated() {
-      if i == 4 || i == 6 || i == 8 || i == 10 { text.append(UInt8(ascii: "-")) }
-      text.append(digits[Int(byte >> 4)])
-      text.append(digits[Int(byte & 0x0F)])
+    let digits: StaticString = "0123456789abcdef"
+    return String(unsafeUninitializedCapacity: 36) { text in
+      digits.withUTF8Buffer { digits in
+        var n = 0
+        for i in 0..<16 {
+          if i == 4 || i == 6 || i == 8 || i == 10 {
+            text[n] = UInt8(ascii: "-")
+            n += 1
+          }
+          text[n] = digits[Int(digest[i] >> 4)]
+          text[n + 1] = digits[Int(digest[i] & 0x0F)]
+          n += 2
+        }
+        return n
+      }
     }
-    return String(decoding: text, as: UTF8.self)
   }
 }
 
@@ -253,40 +268,44 @@ enum SHA1 {
   }
 
   static func hash(_ message: [UInt8]) -> [UInt8] {
-    var h: [UInt32] = [0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0]
+    var h: (UInt32, UInt32, UInt32, UInt32, UInt32) = (
+      0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0
+    )
     let data = padded(message)
-    var w = [UInt32](repeating: 0, count: 80)
-    for chunk in stride(from: 0, to: data.count, by: 64) {
-      for i in 0..<16 {
-        w[i] =
-          UInt32(data[chunk + 4 * i]) << 24 | UInt32(data[chunk + 4 * i + 1]) << 16 | UInt32(
-            data[chunk + 4 * i + 2]) << 8
-          | UInt32(data[chunk + 4 * i + 3])
-      }
-      for i in 16..<80 {
-        let x = w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]
-        w[i] = x << 1 | x >> 31
-      }
-      var (a, b, c, d, e) = (h[0], h[1], h[2], h[3], h[4])
-      for i in 0..<80 {
-        let (f, k): (UInt32, UInt32)
-        switch i {
-        case 0..<20: (f, k) = ((b & c) | (~b & d), 0x5A82_7999)
-        case 20..<40: (f, k) = (b ^ c ^ d, 0x6ED9_EBA1)
-        case 40..<60: (f, k) = ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC)
-        default: (f, k) = (b ^ c ^ d, 0xCA62_C1D6)
+    withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 80) { w in
+      for chunk in stride(from: 0, to: data.count, by: 64) {
+        for i in 0..<16 {
+          let at = chunk + 4 * i
+          w[i] =
+            UInt32(data[at]) << 24 | UInt32(data[at + 1]) << 16 | UInt32(data[at + 2]) << 8
+            | UInt32(data[at + 3])
         }
-        let temp = (a << 5 | a >> 27) &+ f &+ e &+ k &+ w[i]
-        (e, d, c, b, a) = (d, c, b << 30 | b >> 2, a, temp)
+        for i in 16..<80 {
+          let x = w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]
+          w[i] = x << 1 | x >> 31
+        }
+        var (a, b, c, d, e) = h
+        for i in 0..<80 {
+          let (f, k): (UInt32, UInt32)
+          switch i {
+          case 0..<20: (f, k) = ((b & c) | (~b & d), 0x5A82_7999)
+          case 20..<40: (f, k) = (b ^ c ^ d, 0x6ED9_EBA1)
+          case 40..<60: (f, k) = ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC)
+          default: (f, k) = (b ^ c ^ d, 0xCA62_C1D6)
+          }
+          let temp = (a << 5 | a >> 27) &+ f &+ e &+ k &+ w[i]
+          (e, d, c, b, a) = (d, c, b << 30 | b >> 2, a, temp)
+        }
+        h = (h.0 &+ a, h.1 &+ b, h.2 &+ c, h.3 &+ d, h.4 &+ e)
       }
-      h[0] = h[0] &+ a
-      h[1] = h[1] &+ b
-      h[2] = h[2] &+ c
-      h[3] = h[3] &+ d
-      h[4] = h[4] &+ e
     }
-    return h.flatMap { value in
-      (0..<4).map { UInt8(truncatingIfNeeded: value >> UInt32(24 - 8 * $0)) }
+    var digest: [UInt8] = []
+    digest.reserveCapacity(20)
+    for value in [h.0, h.1, h.2, h.3, h.4] {
+      for shift in stride(from: 24, through: 0, by: -8) {
+        digest.append(UInt8(truncatingIfNeeded: value >> UInt32(shift)))
+      }
     }
+    return digest
   }
 }
