@@ -469,18 +469,24 @@ public struct Discovery {
     }
     for i in best.values { revisions[i].latest = true }
     // Porch's order: leaf package name, revision, lifecycle, then the name (which holds the path).
-    // Each leaf name is cut out once, not at every comparison.
-    let keyed = revisions.map { revision in
-      (leaf: revision.path.split(separator: "/").last.map(String.init) ?? revision.path, revision)
+    // Each leaf name is cut out once, not at every comparison; positions are sorted, not the
+    // revisions themselves (large values to move).
+    let leaves = revisions.map { revision in
+      revision.path.split(separator: "/").last.map(String.init) ?? revision.path
     }
-    return keyed.sorted { first, second in
-      let (a, b) = (first.1, second.1)
-      if first.leaf != second.leaf { return first.leaf < second.leaf }
-      if a.revision != b.revision { return a.revision < b.revision }
-      if a.lifecycle != b.lifecycle { return a.lifecycle.rawValue < b.lifecycle.rawValue }
-      if a.name != b.name { return a.name < b.name }
-      return a.path < b.path
-    }.map(\.1)
+    let order = revisions.indices.sorted { i, j in
+      if leaves[i] != leaves[j] { return leaves[i] < leaves[j] }
+      if revisions[i].revision != revisions[j].revision {
+        return revisions[i].revision < revisions[j].revision
+      }
+      if revisions[i].lifecycle != revisions[j].lifecycle {
+        return revisions[i].lifecycle.rawValue < revisions[j].lifecycle.rawValue
+      }
+      let (a, b) = (revisions[i].name, revisions[j].name)
+      if a != b { return a < b }
+      return revisions[i].path < revisions[j].path
+    }
+    return order.map { revisions[$0] }
   }
 
   /// §3.4 for one tag.

@@ -50,7 +50,9 @@ struct PackageRevisionObject: SelfPrintingObject {
     field("    ", "workspaceName", string(revision.workspace))
     if revision.revision != 0 { field("    ", "revision", String(revision.revision)) }
     field("    ", "lifecycle", string(revision.lifecycle.rawValue))
-    if let tasks {
+    if let task = revision.task, !(TaskJSON.value(task)?.writeYAMLTasks(into: &out) ?? false),
+      let tasks
+    {
       // The emitter writes the tasks where they stand in the object: under `spec` in an item.
       let entry = YAMLEntry(key: .scalar("tasks"), value: tasks)
       let text = YAMLDocument(
@@ -90,10 +92,16 @@ struct PackageRevisionObject: SelfPrintingObject {
       out.append(0x0A)
       out.append(contentsOf: repeatElement(0x20, count: 4 * depth))
     }
-    func open(_ key: String) {
+    // Every key here is plain ASCII: nothing to escape.
+    func key(_ key: StaticString) {
       newline()
-      JSONValue.quote(key, into: &out)
-      out += ": {".utf8
+      out.append(UInt8(ascii: "\""))
+      key.withUTF8Buffer { out += $0 }
+      out += "\": ".utf8
+    }
+    func open(_ name: StaticString) {
+      key(name)
+      out.append(UInt8(ascii: "{"))
       depth += 1
     }
     func close(last: Bool) {
@@ -101,13 +109,8 @@ struct PackageRevisionObject: SelfPrintingObject {
       newline()
       out += (last ? "}" : "},").utf8
     }
-    func key(_ key: String) {
-      newline()
-      JSONValue.quote(key, into: &out)
-      out += ": ".utf8
-    }
     // A string field read from a plain scalar: `null` and `~` are Go's nil (see JSONShape).
-    func string(_ name: String, _ value: String?, last: Bool = false) {
+    func string(_ name: StaticString, _ value: String?, last: Bool = false) {
       key(name)
       if let value, value != "null", value != "~" {
         JSONValue.quote(value, into: &out)
@@ -142,11 +145,25 @@ struct PackageRevisionObject: SelfPrintingObject {
       out += String(revision.revision).utf8
       out.append(UInt8(ascii: ","))
     }
-    if let tasks {
-      key("tasks")
-      JSONValue(tasks, shape: .array(PackageRevision.taskShape))
-        .write(into: &out, indent: 4, level: depth)
-      out.append(UInt8(ascii: ","))
+    if let task = revision.task {
+      if let value = TaskJSON.value(task) {
+        key("tasks")
+        out.append(UInt8(ascii: "["))
+        depth += 1
+        newline()
+        if !value.writeJSON(shape: PackageRevision.taskShape, level: depth, into: &out) {
+          JSONValue(value.node, shape: PackageRevision.taskShape)
+            .write(into: &out, indent: 4, level: depth)
+        }
+        depth -= 1
+        newline()
+        out += "],".utf8
+      } else if let tasks {
+        key("tasks")
+        JSONValue(tasks, shape: .array(PackageRevision.taskShape))
+          .write(into: &out, indent: 4, level: depth)
+        out.append(UInt8(ascii: ","))
+      }
     }
     string("workspaceName", revision.workspace, last: true)
     close(last: false)

@@ -81,6 +81,13 @@ public enum JSONValue: Sendable, Equatable {
     out.append(UInt8(ascii: "\""))
     var text = text
     text.withUTF8 { bytes in
+      // Most text needs no escape: copied whole.
+      let special = bytes.contains { byte in
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+          || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "&")
+          || byte == 0xE2
+      }
+      guard special else { return out.append(contentsOf: bytes) }
       var i = 0
       while i < bytes.count {
         let byte = bytes[i]

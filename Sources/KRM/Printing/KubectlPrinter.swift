@@ -143,25 +143,38 @@ public enum KubectlPrinter {
   public static func align(_ rows: [[String]]) -> String {
     guard let first = rows.first else { return "" }
     var widths = [Int](repeating: 0, count: first.count)
+    var total = 0
     for row in rows {
       for (i, cell) in row.enumerated() where i < widths.count {
-        widths[i] = max(widths[i], cell.unicodeScalars.count)
+        widths[i] = max(widths[i], width(cell))
       }
     }
-    var out = ""
+    for width in widths { total += max(width + 3, 6) }
+    var out: [UInt8] = []
+    out.reserveCapacity(rows.count * (total + 1))
     for row in rows {
-      var line = ""
+      let start = out.count
       for (i, cell) in row.enumerated() {
-        line += cell
+        out += cell.utf8
         if i < row.count - 1, i < widths.count {
-          line += String(
-            repeating: " ", count: max(widths[i] + 3, 6) - cell.unicodeScalars.count)
+          out.append(contentsOf: repeatElement(0x20, count: max(widths[i] + 3, 6) - width(cell)))
         }
       }
-      while line.hasSuffix(" ") { line.removeLast() }
-      out += line + "\n"
+      while out.count > start, out.last == 0x20 { out.removeLast() }
+      out.append(0x0A)
     }
-    return out
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// A cell's width in Unicode scalars, as kubectl's tab writer counts it.
+  private static func width(_ cell: String) -> Int {
+    var cell = cell
+    return cell.withUTF8 { bytes in
+      // Every scalar has one byte that is not a continuation byte (10xxxxxx).
+      var count = 0
+      for byte in bytes where byte & 0xC0 != 0x80 { count += 1 }
+      return count
+    }
   }
 
   static func customColumns(_ listing: ObjectListing, spec: String, noHeaders: Bool)

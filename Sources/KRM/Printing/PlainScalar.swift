@@ -14,7 +14,9 @@ extension ScalarFormatter {
       guard let first = bytes.first, let last = bytes.last, last != UInt8(ascii: ":") else {
         return false
       }
-      let isLetter = { (b: UInt8) in (b | 0x20) >= UInt8(ascii: "a") && (b | 0x20) <= UInt8(ascii: "z") }
+      let isLetter = { (b: UInt8) in
+        (b | 0x20) >= UInt8(ascii: "a") && (b | 0x20) <= UInt8(ascii: "z")
+      }
       let isDigit = { (b: UInt8) in b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
       guard isLetter(first) || isDigit(first) else { return false }
       for byte in bytes where !isLetter(byte) && !isDigit(byte) {
