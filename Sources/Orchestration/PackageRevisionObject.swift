@@ -3,31 +3,39 @@ import KRM
 
 /// One PackageRevision as `rpkg get` prints it. Its tree is built only when asked for; in a
 /// List, `-o yaml` and `-o json` are written straight from the revision's fields, the same
-/// bytes the tree prints (a revision whose Kptfile adds fields is printed from its tree).
+/// bytes the tree prints. What comes from the Kptfile (or a task the direct writers do not
+/// take) is printed by the emitter and `JSONValue`, each part where it stands in the object.
 struct PackageRevisionObject: SelfPrintingObject {
   let revision: PackageRevision
   let repositoryURL: String
   let deployment: Bool
-  /// What the object shows of the Kptfile; nil when it shows nothing.
+  /// The Kptfile, when the object shows some of it.
   let kptfile: Kptfile?
 
   var node: YAMLNode {
     revision.object(repositoryURL: repositoryURL, deployment: deployment, kptfile: kptfile)
   }
 
-  private var tasks: YAMLNode? {
-    revision.task.flatMap(TaskJSON.node).map { .sequence([$0]) }
-  }
-
   private var timestamp: String? { revision.publishedAt.map(Registration.timestamp) }
+
+  /// Who published it, for the lifecycles that are published.
+  private var publishedBy: String? {
+    revision.lifecycle == .published || revision.lifecycle == .deletionProposed
+      ? revision.publishedBy : nil
+  }
 
   // MARK: YAML
 
+  /// Entries of the item's `key` mapping (`spec` or `status`) as the emitter writes them there.
+  private static func emitted(_ entries: [YAMLEntry], under key: String) -> ArraySlice<UInt8> {
+    let text = YAMLDocument(
+      root: .sequence([.mapping([YAMLEntry(key: .scalar(key), value: .mapping(entries))])])
+    ).text(sequenceIndent: .compact)
+    guard let lineEnd = text.firstIndex(of: 0x0A) else { return [] }
+    return text[(lineEnd + 1)...]
+  }
+
   func writeYAMLItem(into out: inout [UInt8]) {
-    guard kptfile == nil else {
-      out += YAMLDocument(root: .sequence([node])).text(sequenceIndent: .compact)
-      return
-    }
     func field(_ indent: String, _ key: String, _ text: String) {
       out += indent.utf8
       out += key.utf8
@@ -37,6 +45,7 @@ struct PackageRevisionObject: SelfPrintingObject {
     }
     func string(_ value: String) -> String { ScalarFormatter.plainText(value) }
     let timestamp = self.timestamp
+    let fields = KptfileFields(kptfile)
     out += "- apiVersion: porch.kpt.dev/v1alpha1\n  kind: PackageRevision\n  metadata:\n".utf8
     field("    ", "name", string(revision.name))
     field("    ", "namespace", string(revision.namespace))
@@ -51,16 +60,19 @@ struct PackageRevisionObject: SelfPrintingObject {
     if revision.revision != 0 { field("    ", "revision", String(revision.revision)) }
     field("    ", "lifecycle", string(revision.lifecycle.rawValue))
     if let task = revision.task, !(TaskJSON.value(task)?.writeYAMLTasks(into: &out) ?? false),
-      let tasks
+      let node = TaskJSON.node(task)
     {
-      // The emitter writes the tasks where they stand in the object: under `spec` in an item.
-      let entry = YAMLEntry(key: .scalar("tasks"), value: tasks)
-      let text = YAMLDocument(
-        root: .sequence([.mapping([YAMLEntry(key: .scalar("spec"), value: .mapping([entry]))])])
-      ).text(sequenceIndent: .compact)
-      if let lineEnd = text.firstIndex(of: 0x0A) { out += text[(lineEnd + 1)...] }
+      out += Self.emitted(
+        [YAMLEntry(key: .scalar("tasks"), value: .sequence([node]))], under: "spec")
     }
-    out += "  status:\n    upstreamLock: {}\n    selfLock:\n      type: git\n      git:\n".utf8
+    if !fields.spec.isEmpty { out += Self.emitted(fields.spec, under: "spec") }
+    out += "  status:\n".utf8
+    if let lock = fields.upstreamLock {
+      out += Self.emitted([YAMLEntry(key: .scalar("upstreamLock"), value: lock)], under: "status")
+    } else {
+      out += "    upstreamLock: {}\n".utf8
+    }
+    out += "    selfLock:\n      type: git\n      git:\n".utf8
     field("        ", "repo", string(repositoryURL))
     field("        ", "directory", string(revision.path))
     field("        ", "ref", string(revision.shortRef))
@@ -72,21 +84,15 @@ struct PackageRevisionObject: SelfPrintingObject {
       field("    ", "publishTimestamp", "null")
     }
     if deployment { field("    ", "deployment", "true") }
-  }
-
-  /// Who published it, for the lifecycles that are published.
-  private var publishedBy: String? {
-    revision.lifecycle == .published || revision.lifecycle == .deletionProposed
-      ? revision.publishedBy : nil
+    if let conditions = fields.conditions {
+      out += Self.emitted(
+        [YAMLEntry(key: .scalar("conditions"), value: conditions)], under: "status")
+    }
   }
 
   // MARK: JSON
 
   func writeJSON(level: Int, into out: inout [UInt8]) {
-    guard kptfile == nil else {
-      JSONValue(node, shape: PackageRevision.shape).write(into: &out, indent: 4, level: level)
-      return
-    }
     var depth = level
     func newline() {
       out.append(0x0A)
@@ -119,7 +125,22 @@ struct PackageRevisionObject: SelfPrintingObject {
       }
       if !last { out.append(UInt8(ascii: ",")) }
     }
+    /// A part of the object in its tree form, typed by its shape in the object.
+    func tree(_ name: StaticString, _ node: YAMLNode, _ shape: JSONShape) {
+      key(name)
+      JSONValue(node, shape: shape).write(into: &out, indent: 4, level: depth)
+      out.append(UInt8(ascii: ","))
+    }
     let timestamp = self.timestamp
+    let fields = KptfileFields(kptfile)
+    let specShape = PackageRevision.shape[member: "spec"]
+    let statusShape = PackageRevision.shape[member: "status"]
+    func specField(_ name: StaticString) {
+      let text = name.withUTF8Buffer { String(decoding: $0, as: UTF8.self) }
+      if let entry = fields.spec.first(where: { $0.key.value == text }) {
+        tree(name, entry.value, specShape[member: text])
+      }
+    }
     out.append(UInt8(ascii: "{"))
     depth += 1
     string("apiVersion", "porch.kpt.dev/v1alpha1")
@@ -138,7 +159,9 @@ struct PackageRevisionObject: SelfPrintingObject {
     close(last: false)
     open("spec")
     string("lifecycle", revision.lifecycle.rawValue)
+    specField("packageMetadata")
     string("packageName", revision.path)
+    specField("readinessGates")
     string("repository", revision.repository)
     if revision.revision != 0 {
       key("revision")
@@ -158,16 +181,16 @@ struct PackageRevisionObject: SelfPrintingObject {
         depth -= 1
         newline()
         out += "],".utf8
-      } else if let tasks {
-        key("tasks")
-        JSONValue(tasks, shape: .array(PackageRevision.taskShape))
-          .write(into: &out, indent: 4, level: depth)
-        out.append(UInt8(ascii: ","))
+      } else if let node = TaskJSON.node(task) {
+        tree("tasks", .sequence([node]), specShape[member: "tasks"])
       }
     }
     string("workspaceName", revision.workspace, last: true)
     close(last: false)
     open("status")
+    if let conditions = fields.conditions {
+      tree("conditions", conditions, statusShape[member: "conditions"])
+    }
     if deployment {
       key("deployment")
       out += "true,".utf8
@@ -188,7 +211,12 @@ struct PackageRevisionObject: SelfPrintingObject {
     string("type", "git", last: true)
     close(last: false)
     key("upstreamLock")
-    out += "{}".utf8
+    if let lock = fields.upstreamLock {
+      JSONValue(lock, shape: statusShape[member: "upstreamLock"])
+        .write(into: &out, indent: 4, level: depth)
+    } else {
+      out += "{}".utf8
+    }
     close(last: true)
     close(last: true)
   }

@@ -102,21 +102,8 @@ extension PackageRevision {
     if let task, let node = TaskJSON.node(task) {
       spec.append(entry("tasks", .sequence([node])))
     }
-    // What Porch derives from the Kptfile (porch-git.md §3.7).
-    let root = kptfile?.document.root
-    if let gates = kptfile?.readinessGates, !gates.isEmpty {
-      spec.append(
-        entry(
-          "readinessGates",
-          .sequence(gates.map { .mapping([entry("conditionType", .scalar($0))]) })))
-    }
-    var packageMetadata: [YAMLEntry] = []
-    for key in ["labels", "annotations"] {
-      if let node = root?.node(at: ["metadata", key]), node.isMapping, !node.entries.isEmpty {
-        packageMetadata.append(entry(key, node))
-      }
-    }
-    if !packageMetadata.isEmpty { spec.append(entry("packageMetadata", .mapping(packageMetadata))) }
+    let fields = KptfileFields(kptfile)
+    spec += fields.spec
     var status = [
       entry(
         "selfLock",
@@ -142,30 +129,9 @@ extension PackageRevision {
     } else {
       status.append(entry("publishTimestamp", .literal("null")))
     }
-    if let upstream = root?.node(at: ["upstream", "git"]), upstream.isMapping,
-      let lock = root?["upstreamLock"], lock.isMapping
-    {
-      status.insert(entry("upstreamLock", lock), at: 0)
-    } else {
-      status.insert(entry("upstreamLock", .mapping([])), at: 0)
-    }
+    status.insert(entry("upstreamLock", fields.upstreamLock ?? .mapping([])), at: 0)
     if deployment { status.append(entry("deployment", .literal("true"))) }
-    if let conditions = kptfile?.conditions, !conditions.isEmpty {
-      status.append(
-        entry(
-          "conditions",
-          .sequence(
-            conditions.map { condition in
-              var fields = [
-                entry("type", .scalar(condition.type)), entry("status", .scalar(condition.status)),
-              ]
-              if let reason = condition.reason { fields.append(entry("reason", .scalar(reason))) }
-              if let message = condition.message {
-                fields.append(entry("message", .scalar(message)))
-              }
-              return .mapping(fields)
-            })))
-    }
+    if let conditions = fields.conditions { status.append(entry("conditions", conditions)) }
     return .mapping([
       entry("apiVersion", .scalar("porch.kpt.dev/v1alpha1")),
       entry("kind", .scalar("PackageRevision")),
@@ -175,25 +141,61 @@ extension PackageRevision {
   }
 }
 
-extension Kptfile {
-  /// Whether `PackageRevision.object` shows anything of this Kptfile (readiness gates, package
-  /// labels or annotations, an upstream lock, conditions); when not, the object is the same as
-  /// without a Kptfile.
-  var addsObjectFields: Bool {
-    let root = document.root
-    if !readinessGates.isEmpty || !conditions.isEmpty { return true }
+/// What a PackageRevision object shows of its Kptfile (porch-git.md §3.7).
+struct KptfileFields {
+  /// `spec.readinessGates` and `spec.packageMetadata`, when there are any.
+  var spec: [YAMLEntry] = []
+  /// `status.upstreamLock` when the package has an upstream; Porch shows `{}` otherwise.
+  var upstreamLock: YAMLNode?
+  /// `status.conditions`, when there are any.
+  var conditions: YAMLNode?
+
+  var isEmpty: Bool { spec.isEmpty && upstreamLock == nil && conditions == nil }
+
+  init(_ kptfile: Kptfile?) {
+    guard let kptfile else { return }
+    func entry(_ key: String, _ value: YAMLNode) -> YAMLEntry {
+      YAMLEntry(key: .scalar(key), value: value)
+    }
+    let root = kptfile.document.root
+    let gates = kptfile.readinessGates
+    if !gates.isEmpty {
+      spec.append(
+        entry(
+          "readinessGates",
+          .sequence(gates.map { .mapping([entry("conditionType", .scalar($0))]) })))
+    }
+    var packageMetadata: [YAMLEntry] = []
     for key in ["labels", "annotations"] {
       if let node = root.node(at: ["metadata", key]), node.isMapping, !node.entries.isEmpty {
-        return true
+        packageMetadata.append(entry(key, node))
       }
     }
+    if !packageMetadata.isEmpty { spec.append(entry("packageMetadata", .mapping(packageMetadata))) }
     if let upstream = root.node(at: ["upstream", "git"]), upstream.isMapping,
       let lock = root["upstreamLock"], lock.isMapping
     {
-      return true
+      upstreamLock = lock
     }
-    return false
+    let conditions = kptfile.conditions
+    if !conditions.isEmpty {
+      self.conditions = .sequence(
+        conditions.map { condition in
+          var fields = [
+            entry("type", .scalar(condition.type)), entry("status", .scalar(condition.status)),
+          ]
+          if let reason = condition.reason { fields.append(entry("reason", .scalar(reason))) }
+          if let message = condition.message { fields.append(entry("message", .scalar(message))) }
+          return .mapping(fields)
+        })
+    }
   }
+}
+
+extension Kptfile {
+  /// Whether `PackageRevision.object` shows anything of this Kptfile; when not, the object is
+  /// the same as without a Kptfile.
+  var addsObjectFields: Bool { !KptfileFields(self).isEmpty }
 
   /// Whether a Kptfile's text may hold what `addsObjectFields` looks for: every field it reads
   /// has one of these words in its key, unless a key is written with escapes.

@@ -67,10 +67,65 @@ private func revision(
     revision("p", workspace: "w", number: 4, lifecycle: .published, task: nil, publishedBy: nil))
   revisions.append(
     revision("p", workspace: "w", number: 0, lifecycle: .proposed, task: nil, publishedBy: "~"))
+  let kptfiles: [Kptfile?] = try [
+    nil,
+    """
+    apiVersion: kpt.dev/v1
+    kind: Kptfile
+    metadata:
+      name: app
+      labels: {tier: db, "count": 3, on: "yes"}
+      annotations:
+        # why
+        a.b/c: |
+          multi
+          line
+    upstream:
+      type: git
+      git: {repo: "https://h/r.git", directory: /a, ref: main}
+    upstreamLock:
+      type: git
+      git:
+        repo: https://h/r.git # the same
+        directory: /a
+        ref: main
+        commit: 53657d97dfa51d9826df0c83a9748c82eed455cc
+    info:
+      readinessGates:
+      - conditionType: ready
+      - conditionType: "true"
+    status:
+      conditions:
+      - type: Rendered
+        status: "True"
+        reason: RenderSuccess
+      - type: ready
+        status: "False"
+        message: "two\nlines"
+    """,
+    """
+    apiVersion: kpt.dev/v1
+    kind: Kptfile
+    metadata:
+      name: app
+    upstreamLock: {type: git}
+    status:
+      conditions:
+      - type: Rendered
+        status: "True"
+    """,
+  ].map { text in
+    try text.map {
+      Kptfile(document: try YAMLFile(parsing: Array($0.utf8), name: "Kptfile").documents[0])
+    }
+  }
   for revision in revisions {
-    for (url, deployment) in [("https://u@h/r.git", true), ("null", false), ("", false)] {
+    for (url, deployment, kptfile) in [
+      ("https://u@h/r.git", true, kptfiles[0]), ("null", false, kptfiles[1]),
+      ("", false, kptfiles[2]), ("/tmp/r.git", true, kptfiles[1]),
+    ] {
       let object = PackageRevisionObject(
-        revision: revision, repositoryURL: url, deployment: deployment, kptfile: nil)
+        revision: revision, repositoryURL: url, deployment: deployment, kptfile: kptfile)
       var yaml: [UInt8] = []
       object.writeYAMLItem(into: &yaml)
       #expect(
