@@ -196,6 +196,13 @@ enum JSONScanner {
   }
 }
 
+/// A draft or proposal ref and the package path (from the repository root) its name holds.
+struct DraftRef: Sendable {
+  var name: String
+  var id: ObjectID
+  var fullPath: String
+}
+
 struct TagRef: Sendable {
   var name: String
   var id: ObjectID
@@ -406,6 +413,32 @@ public struct Discovery {
     tagCache?.retain(Set(tags.map(\.name)))
     tagCache?.save()
 
+    // Drafts and proposals count only with their package's Kptfile, which is looked up in each
+    // one's root tree: on a big repository, on both halves of the work at once, as tags are.
+    var draftHasKptfile: [String: Bool] = [:]
+    let drafts = remoteRefs.compactMap { name, id -> DraftRef? in
+      for prefix in ["refs/heads/drafts/", "refs/heads/proposed/"] where name.hasPrefix(prefix) {
+        let suffix = name.dropFirst(prefix.count)
+        guard let slash = suffix.lastIndex(of: "/"), slash != suffix.startIndex,
+          let inside = inDirectory(String(suffix[..<slash])), !inside.isEmpty
+        else { return nil }
+        return DraftRef(name: name, id: id, fullPath: String(suffix[..<slash]))
+      }
+      return nil
+    }
+    if drafts.count >= 64 {
+      let halves = [Array(drafts[..<(drafts.count / 2)]), Array(drafts[(drafts.count / 2)...])]
+      let checked: [[(String, Bool)]?] = halves.concurrentMap { half in
+        // A failure here is left to the listing below, which reports it as it always has.
+        guard let clone = try? Repository.open(path) else { return nil }
+        let cache = CommitCache(clone: clone)
+        return try? half.map {
+          ($0.name, try Self.hasKptfile($0.fullPath, in: $0.id, cache: cache))
+        }
+      }
+      for pairs in checked { for (name, found) in pairs ?? [] { draftHasKptfile[name] = found } }
+    }
+
     for (name, id) in remoteRefs {
       if name == "refs/heads/" + registration.branch {
         for revision in try placeholders(head: id, only: package) { add(revision) }
@@ -420,7 +453,7 @@ public struct Discovery {
         let fullPath = String(suffix[..<slash])
         let workspace = String(suffix[suffix.index(after: slash)...])
         guard let path = inDirectory(fullPath), !path.isEmpty else { continue }
-        guard try hasKptfile(fullPath, in: id) else {
+        guard try draftHasKptfile[name] ?? hasKptfile(fullPath, in: id) else {
           warnings.append("\(name): no \(fullPath)/Kptfile in \(id.short) (skipped)")
           continue
         }
