@@ -9,6 +9,7 @@ public final class KptfileReader {
   private let lifecycle: PackageLifecycle
   private var clones: [String: Repository?] = [:]
   private var parsed: [ObjectID: Kptfile?] = [:]
+  /// By `namespace/name` of the registration.
   private var indexes: [String: KptfileIndex] = [:]
 
   init(lifecycle: PackageLifecycle) { self.lifecycle = lifecycle }
@@ -58,9 +59,17 @@ public final class KptfileReader {
   /// The Kptfile when the revision's PackageRevision object shows some of it (readiness gates,
   /// package labels or annotations, an upstream lock, conditions); nil when it shows none.
   public func objectKptfile(of revision: PackageRevision) -> Kptfile? {
+    // Listings ask once per revision: a known answer costs one lookup, no path built.
+    let registration = revision.namespace + "/" + revision.repository
+    if let known = indexes[registration]?.blob(commit: revision.commit, path: revision.fullPath) {
+      guard let id = known else { return nil }
+      if let kptfile = parsed[id] { return kptfile }
+      guard let clone = clone(in: directory(of: revision)) else { return nil }
+      return parse(id, in: clone)
+    }
     let directory = directory(of: revision)
-    var index = indexes.removeValue(forKey: directory) ?? KptfileIndex(directory: directory)
-    defer { indexes[directory] = index }
+    var index = indexes.removeValue(forKey: registration) ?? KptfileIndex(directory: directory)
+    defer { indexes[registration] = index }
     if let known = index.blob(commit: revision.commit, path: revision.fullPath) {
       guard let id = known, let clone = clone(in: directory) else { return nil }
       return parse(id, in: clone)
