@@ -35,7 +35,12 @@ public struct PackageRevision: Sendable, Equatable {
 
   /// `<repository>.<dotted path>.<workspace>` (§5.1).
   public var name: String {
-    repository + "." + path.replacingOccurrences(of: "/", with: ".") + "." + workspace
+    let dotted =
+      path.utf8.contains(UInt8(ascii: "/"))
+      ? String(
+        decoding: path.utf8.map { $0 == UInt8(ascii: "/") ? UInt8(ascii: ".") : $0 }, as: UTF8.self)
+      : path
+    return repository + "." + dotted + "." + workspace
   }
 }
 
@@ -189,6 +194,13 @@ enum JSONScanner {
       return i == bytes.count ? fields : nil
     }
   }
+}
+
+/// A draft or proposal ref and the package path (from the repository root) its name holds.
+struct DraftRef: Sendable {
+  var name: String
+  var id: ObjectID
+  var fullPath: String
 }
 
 struct TagRef: Sendable {
@@ -401,6 +413,32 @@ public struct Discovery {
     tagCache?.retain(Set(tags.map(\.name)))
     tagCache?.save()
 
+    // Drafts and proposals count only with their package's Kptfile, which is looked up in each
+    // one's root tree: on a big repository, on both halves of the work at once, as tags are.
+    var draftHasKptfile: [String: Bool] = [:]
+    let drafts = remoteRefs.compactMap { name, id -> DraftRef? in
+      for prefix in ["refs/heads/drafts/", "refs/heads/proposed/"] where name.hasPrefix(prefix) {
+        let suffix = name.dropFirst(prefix.count)
+        guard let slash = suffix.lastIndex(of: "/"), slash != suffix.startIndex,
+          let inside = inDirectory(String(suffix[..<slash])), !inside.isEmpty
+        else { return nil }
+        return DraftRef(name: name, id: id, fullPath: String(suffix[..<slash]))
+      }
+      return nil
+    }
+    if drafts.count >= 64 {
+      let halves = [Array(drafts[..<(drafts.count / 2)]), Array(drafts[(drafts.count / 2)...])]
+      let checked: [[(String, Bool)]?] = halves.concurrentMap { half in
+        // A failure here is left to the listing below, which reports it as it always has.
+        guard let clone = try? Repository.open(path) else { return nil }
+        let cache = CommitCache(clone: clone)
+        return try? half.map {
+          ($0.name, try Self.hasKptfile($0.fullPath, in: $0.id, cache: cache))
+        }
+      }
+      for pairs in checked { for (name, found) in pairs ?? [] { draftHasKptfile[name] = found } }
+    }
+
     for (name, id) in remoteRefs {
       if name == "refs/heads/" + registration.branch {
         for revision in try placeholders(head: id, only: package) { add(revision) }
@@ -415,7 +453,7 @@ public struct Discovery {
         let fullPath = String(suffix[..<slash])
         let workspace = String(suffix[suffix.index(after: slash)...])
         guard let path = inDirectory(fullPath), !path.isEmpty else { continue }
-        guard try hasKptfile(fullPath, in: id) else {
+        guard try draftHasKptfile[name] ?? hasKptfile(fullPath, in: id) else {
           warnings.append("\(name): no \(fullPath)/Kptfile in \(id.short) (skipped)")
           continue
         }
@@ -464,18 +502,24 @@ public struct Discovery {
     }
     for i in best.values { revisions[i].latest = true }
     // Porch's order: leaf package name, revision, lifecycle, then the name (which holds the path).
-    // Each leaf name is cut out once, not at every comparison.
-    let keyed = revisions.map { revision in
-      (leaf: revision.path.split(separator: "/").last.map(String.init) ?? revision.path, revision)
+    // Each leaf name is cut out once, not at every comparison; positions are sorted, not the
+    // revisions themselves (large values to move).
+    let leaves = revisions.map { revision in
+      revision.path.split(separator: "/").last.map(String.init) ?? revision.path
     }
-    return keyed.sorted { first, second in
-      let (a, b) = (first.1, second.1)
-      if first.leaf != second.leaf { return first.leaf < second.leaf }
-      if a.revision != b.revision { return a.revision < b.revision }
-      if a.lifecycle != b.lifecycle { return a.lifecycle.rawValue < b.lifecycle.rawValue }
-      if a.name != b.name { return a.name < b.name }
-      return a.path < b.path
-    }.map(\.1)
+    let order = revisions.indices.sorted { i, j in
+      if leaves[i] != leaves[j] { return leaves[i] < leaves[j] }
+      if revisions[i].revision != revisions[j].revision {
+        return revisions[i].revision < revisions[j].revision
+      }
+      if revisions[i].lifecycle != revisions[j].lifecycle {
+        return revisions[i].lifecycle.rawValue < revisions[j].lifecycle.rawValue
+      }
+      let (a, b) = (revisions[i].name, revisions[j].name)
+      if a != b { return a < b }
+      return revisions[i].path < revisions[j].path
+    }
+    return order.map { revisions[$0] }
   }
 
   /// §3.4 for one tag.

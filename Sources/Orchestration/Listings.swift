@@ -14,7 +14,30 @@ extension PackageRevision {
     let locator = JSONShape.object([
       "type": .string, "git": gitLock, "oci": .object(["image": .string]),
     ])
-    let task = JSONShape.object([
+    return .object([
+      "apiVersion": .string, "kind": .string, "metadata": JSONShape.objectMeta,
+      "spec": .object([
+        "packageName": .string, "repository": .string, "workspaceName": .string,
+        "revision": .integer, "parent": name, "lifecycle": .string, "tasks": .array(taskShape),
+        "readinessGates": .array(.object(["conditionType": .string])),
+        "packageMetadata": .object(["labels": .map(.string), "annotations": .map(.string)]),
+      ]),
+      "status": .object([
+        "upstreamLock": locator, "selfLock": locator, "publishedBy": .string,
+        "publishTimestamp": .string, "deployment": .bool,
+        "conditions": .array(JSONShape.condition),
+      ]),
+    ])
+  }()
+
+  /// A task of `spec.tasks`.
+  static let taskShape: JSONShape = {
+    let name = JSONShape.object(["name": .string])
+    let gitLock = JSONShape.object([
+      "repo": .string, "directory": .string, "ref": .string, "commit": .string,
+      "secretRef": name,
+    ])
+    return JSONShape.object([
       "type": .string,
       "init": .object([
         "subpackage": .string, "description": .string, "keywords": .array(.string),
@@ -34,20 +57,6 @@ extension PackageRevision {
       "eval": .object(["image": .string, "config": .free, "match": .free]),
       "patch": .object([
         "patches": .array(.object(["file": .string, "contents": .string, "patchType": .string]))
-      ]),
-    ])
-    return .object([
-      "apiVersion": .string, "kind": .string, "metadata": JSONShape.objectMeta,
-      "spec": .object([
-        "packageName": .string, "repository": .string, "workspaceName": .string,
-        "revision": .integer, "parent": name, "lifecycle": .string, "tasks": .array(task),
-        "readinessGates": .array(.object(["conditionType": .string])),
-        "packageMetadata": .object(["labels": .map(.string), "annotations": .map(.string)]),
-      ]),
-      "status": .object([
-        "upstreamLock": locator, "selfLock": locator, "publishedBy": .string,
-        "publishTimestamp": .string, "deployment": .bool,
-        "conditions": .array(JSONShape.condition),
       ]),
     ])
   }()
@@ -90,23 +99,32 @@ extension Registration {
 /// What `rpkg get` and `repo get` hand to kubectl's printers.
 public enum Listings {
   /// Package revisions as Porch's API shows them; `singleItem` when exactly one name was given.
+  /// `kptfile` gives what a revision's object shows of its Kptfile (nil for nothing); objects
+  /// are built only when a format needs them.
   public static func packageRevisions(
     _ revisions: [PackageRevision], registrations: [Registration], singleItem: Bool,
     kptfile: (PackageRevision) -> Kptfile? = { _ in nil }
   ) -> ObjectListing {
-    let items = revisions.map { revision in
-      let registration = registrations.first {
-        $0.name == revision.repository && $0.namespace == revision.namespace
+    var locations: [String: (url: String, deployment: Bool)] = [:]
+    for registration in registrations {
+      let key = registration.namespace + "/" + registration.name
+      if locations[key] == nil {
+        locations[key] = (RemoteURL.redacted(registration.url), registration.deployment)
       }
-      let node = revision.object(
-        repositoryURL: RemoteURL.redacted(registration?.url ?? ""),
-        deployment: registration?.deployment ?? false, kptfile: kptfile(revision))
+    }
+    let latest = ["kpt.dev/latest-revision": "true"]
+    let items = revisions.map { revision in
+      let location = locations[revision.namespace + "/" + revision.repository]
+      let name = revision.name
+      let object = PackageRevisionObject(
+        revision: revision, repositoryURL: location?.url ?? RemoteURL.redacted(""),
+        deployment: location?.deployment ?? false, kptfile: kptfile(revision))
       return PrintableObject(
-        node: node, value: JSONValue(node, shape: PackageRevision.shape),
+        object, shape: PackageRevision.shape,
         cells: [
-          revision.name, revision.path, revision.workspace, String(revision.revision),
+          name, revision.path, revision.workspace, String(revision.revision),
           revision.latest ? "true" : "false", revision.lifecycle.rawValue, revision.repository,
-        ])
+        ], name: name, namespace: revision.namespace, labels: revision.latest ? latest : [:])
     }
     return ObjectListing(
       resource: ResourceName.packageRevision, columns: PackageRevision.columns, items: items,

@@ -99,24 +99,11 @@ extension PackageRevision {
     ]
     if revision != 0 { spec.append(entry("revision", .literal(String(revision)))) }
     spec.append(entry("lifecycle", .scalar(lifecycle.rawValue)))
-    if let task, let json = try? JSONSerialization.jsonObject(with: Data(task.utf8)) {
-      spec.append(entry("tasks", .sequence([Self.node(json)])))
+    if let task, let node = TaskJSON.node(task) {
+      spec.append(entry("tasks", .sequence([node])))
     }
-    // What Porch derives from the Kptfile (porch-git.md §3.7).
-    let root = kptfile?.document.root
-    if let gates = kptfile?.readinessGates, !gates.isEmpty {
-      spec.append(
-        entry(
-          "readinessGates",
-          .sequence(gates.map { .mapping([entry("conditionType", .scalar($0))]) })))
-    }
-    var packageMetadata: [YAMLEntry] = []
-    for key in ["labels", "annotations"] {
-      if let node = root?.node(at: ["metadata", key]), node.isMapping, !node.entries.isEmpty {
-        packageMetadata.append(entry(key, node))
-      }
-    }
-    if !packageMetadata.isEmpty { spec.append(entry("packageMetadata", .mapping(packageMetadata))) }
+    let fields = KptfileFields(kptfile)
+    spec += fields.spec
     var status = [
       entry(
         "selfLock",
@@ -142,30 +129,9 @@ extension PackageRevision {
     } else {
       status.append(entry("publishTimestamp", .literal("null")))
     }
-    if let upstream = root?.node(at: ["upstream", "git"]), upstream.isMapping,
-      let lock = root?["upstreamLock"], lock.isMapping
-    {
-      status.insert(entry("upstreamLock", lock), at: 0)
-    } else {
-      status.insert(entry("upstreamLock", .mapping([])), at: 0)
-    }
+    status.insert(entry("upstreamLock", fields.upstreamLock ?? .mapping([])), at: 0)
     if deployment { status.append(entry("deployment", .literal("true"))) }
-    if let conditions = kptfile?.conditions, !conditions.isEmpty {
-      status.append(
-        entry(
-          "conditions",
-          .sequence(
-            conditions.map { condition in
-              var fields = [
-                entry("type", .scalar(condition.type)), entry("status", .scalar(condition.status)),
-              ]
-              if let reason = condition.reason { fields.append(entry("reason", .scalar(reason))) }
-              if let message = condition.message {
-                fields.append(entry("message", .scalar(message)))
-              }
-              return .mapping(fields)
-            })))
-    }
+    if let conditions = fields.conditions { status.append(entry("conditions", conditions)) }
     return .mapping([
       entry("apiVersion", .scalar("porch.kpt.dev/v1alpha1")),
       entry("kind", .scalar("PackageRevision")),
@@ -173,47 +139,118 @@ extension PackageRevision {
       entry("status", .mapping(status)),
     ])
   }
+}
 
-  /// A JSON value as a YAML node (object keys sorted).
-  static func node(_ value: Any) -> YAMLNode {
-    switch value {
-    case let object as [String: Any]:
-      return .mapping(
-        object.keys.sorted().map { YAMLEntry(key: .scalar($0), value: node(object[$0] ?? "")) })
-    case let array as [Any]:
-      return .sequence(array.map(node))
-    case let number as NSNumber:
-      if String(cString: number.objCType) == "c" {
-        return .literal(number.boolValue ? "true" : "false")
+/// What a PackageRevision object shows of its Kptfile (porch-git.md §3.7).
+struct KptfileFields {
+  /// `spec.readinessGates` and `spec.packageMetadata`, when there are any.
+  var spec: [YAMLEntry] = []
+  /// `status.upstreamLock` when the package has an upstream; Porch shows `{}` otherwise.
+  var upstreamLock: YAMLNode?
+  /// `status.conditions`, when there are any.
+  var conditions: YAMLNode?
+
+  var isEmpty: Bool { spec.isEmpty && upstreamLock == nil && conditions == nil }
+
+  init(_ kptfile: Kptfile?) {
+    guard let kptfile else { return }
+    func entry(_ key: String, _ value: YAMLNode) -> YAMLEntry {
+      YAMLEntry(key: .scalar(key), value: value)
+    }
+    let root = kptfile.document.root
+    let gates = kptfile.readinessGates
+    if !gates.isEmpty {
+      spec.append(
+        entry(
+          "readinessGates",
+          .sequence(gates.map { .mapping([entry("conditionType", .scalar($0))]) })))
+    }
+    var packageMetadata: [YAMLEntry] = []
+    for key in ["labels", "annotations"] {
+      if let node = root.node(at: ["metadata", key]), node.isMapping, !node.entries.isEmpty {
+        packageMetadata.append(entry(key, node))
       }
-      return .literal(number.stringValue)
-    case let string as String:
-      return .scalar(string)
-    default:
-      return .literal("null")
+    }
+    if !packageMetadata.isEmpty { spec.append(entry("packageMetadata", .mapping(packageMetadata))) }
+    if let upstream = root.node(at: ["upstream", "git"]), upstream.isMapping,
+      let lock = root["upstreamLock"], lock.isMapping
+    {
+      upstreamLock = lock
+    }
+    let conditions = kptfile.conditions
+    if !conditions.isEmpty {
+      self.conditions = .sequence(
+        conditions.map { condition in
+          var fields = [
+            entry("type", .scalar(condition.type)), entry("status", .scalar(condition.status)),
+          ]
+          if let reason = condition.reason { fields.append(entry("reason", .scalar(reason))) }
+          if let message = condition.message { fields.append(entry("message", .scalar(message))) }
+          return .mapping(fields)
+        })
+    }
+  }
+}
+
+extension Kptfile {
+  /// Whether `PackageRevision.object` shows anything of this Kptfile; when not, the object is
+  /// the same as without a Kptfile.
+  var addsObjectFields: Bool { !KptfileFields(self).isEmpty }
+
+  /// Whether a Kptfile's text may hold what `addsObjectFields` looks for: every field it reads
+  /// has one of these words in its key, unless a key is written with escapes.
+  static func mayAddObjectFields(_ bytes: [UInt8]) -> Bool {
+    if bytes.contains(UInt8(ascii: "\\")) { return true }
+    let words = ["readinessGates", "conditions", "labels", "annotations", "upstreamLock"].map {
+      Array($0.utf8)
+    }
+    return words.contains { word in
+      bytes.withUnsafeBufferPointer { buffer in
+        guard buffer.count >= word.count else { return false }
+        for start in 0...(buffer.count - word.count)
+        where buffer[start] == word[0] && buffer[start..<start + word.count].elementsEqual(word) {
+          return true
+        }
+        return false
+      }
     }
   }
 }
 
 /// Name-based (SHA-1) UUIDs, RFC 4122 version 5.
 enum UUIDv5 {
+  /// Porch's namespace, the only one listings use, parsed once.
+  private static let porch = (
+    text: "aac71d91-5c67-456f-8fd2-902ef6da820e",
+    bytes: namespaceBytes("aac71d91-5c67-456f-8fd2-902ef6da820e")
+  )
+
+  private static func namespaceBytes(_ namespace: String) -> [UInt8] {
+    UUID(uuidString: namespace).map { uuid in withUnsafeBytes(of: uuid.uuid) { Array($0) } } ?? []
+  }
+
   static func make(namespace: String, name: String) -> String {
-    let namespaceBytes =
-      UUID(uuidString: namespace).map { uuid in
-        withUnsafeBytes(of: uuid.uuid) { Array($0) }
-      } ?? []
-    var digest = SHA1.hash(namespaceBytes + Array(name.utf8))
+    var message = namespace == porch.text ? porch.bytes : namespaceBytes(namespace)
+    message += name.utf8
+    var digest = SHA1.hash(message)
     digest[6] = (digest[6] & 0x0F) | 0x50
     digest[8] = (digest[8] & 0x3F) | 0x80
-    let digits = Array("0123456789abcdef".utf8)
-    var text: [UInt8] = []
-    text.reserveCapacity(36)
-    for (i, byte) in digest.prefix(16).enumerated() {
-      if i == 4 || i == 6 || i == 8 || i == 10 { text.append(UInt8(ascii: "-")) }
-      text.append(digits[Int(byte >> 4)])
-      text.append(digits[Int(byte & 0x0F)])
+    let digits: StaticString = "0123456789abcdef"
+    return String(unsafeUninitializedCapacity: 36) { text in
+      digits.withUTF8Buffer { digits in
+        var n = 0
+        for i in 0..<16 {
+          if i == 4 || i == 6 || i == 8 || i == 10 {
+            text[n] = UInt8(ascii: "-")
+            n += 1
+          }
+          text[n] = digits[Int(digest[i] >> 4)]
+          text[n + 1] = digits[Int(digest[i] & 0x0F)]
+          n += 2
+        }
+        return n
+      }
     }
-    return String(decoding: text, as: UTF8.self)
   }
 }
 
@@ -233,40 +270,44 @@ enum SHA1 {
   }
 
   static func hash(_ message: [UInt8]) -> [UInt8] {
-    var h: [UInt32] = [0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0]
+    var h: (UInt32, UInt32, UInt32, UInt32, UInt32) = (
+      0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0
+    )
     let data = padded(message)
-    var w = [UInt32](repeating: 0, count: 80)
-    for chunk in stride(from: 0, to: data.count, by: 64) {
-      for i in 0..<16 {
-        w[i] =
-          UInt32(data[chunk + 4 * i]) << 24 | UInt32(data[chunk + 4 * i + 1]) << 16 | UInt32(
-            data[chunk + 4 * i + 2]) << 8
-          | UInt32(data[chunk + 4 * i + 3])
-      }
-      for i in 16..<80 {
-        let x = w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]
-        w[i] = x << 1 | x >> 31
-      }
-      var (a, b, c, d, e) = (h[0], h[1], h[2], h[3], h[4])
-      for i in 0..<80 {
-        let (f, k): (UInt32, UInt32)
-        switch i {
-        case 0..<20: (f, k) = ((b & c) | (~b & d), 0x5A82_7999)
-        case 20..<40: (f, k) = (b ^ c ^ d, 0x6ED9_EBA1)
-        case 40..<60: (f, k) = ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC)
-        default: (f, k) = (b ^ c ^ d, 0xCA62_C1D6)
+    withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 80) { w in
+      for chunk in stride(from: 0, to: data.count, by: 64) {
+        for i in 0..<16 {
+          let at = chunk + 4 * i
+          w[i] =
+            UInt32(data[at]) << 24 | UInt32(data[at + 1]) << 16 | UInt32(data[at + 2]) << 8
+            | UInt32(data[at + 3])
         }
-        let temp = (a << 5 | a >> 27) &+ f &+ e &+ k &+ w[i]
-        (e, d, c, b, a) = (d, c, b << 30 | b >> 2, a, temp)
+        for i in 16..<80 {
+          let x = w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]
+          w[i] = x << 1 | x >> 31
+        }
+        var (a, b, c, d, e) = h
+        for i in 0..<80 {
+          let (f, k): (UInt32, UInt32)
+          switch i {
+          case 0..<20: (f, k) = ((b & c) | (~b & d), 0x5A82_7999)
+          case 20..<40: (f, k) = (b ^ c ^ d, 0x6ED9_EBA1)
+          case 40..<60: (f, k) = ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC)
+          default: (f, k) = (b ^ c ^ d, 0xCA62_C1D6)
+          }
+          let temp = (a << 5 | a >> 27) &+ f &+ e &+ k &+ w[i]
+          (e, d, c, b, a) = (d, c, b << 30 | b >> 2, a, temp)
+        }
+        h = (h.0 &+ a, h.1 &+ b, h.2 &+ c, h.3 &+ d, h.4 &+ e)
       }
-      h[0] = h[0] &+ a
-      h[1] = h[1] &+ b
-      h[2] = h[2] &+ c
-      h[3] = h[3] &+ d
-      h[4] = h[4] &+ e
     }
-    return h.flatMap { value in
-      (0..<4).map { UInt8(truncatingIfNeeded: value >> UInt32(24 - 8 * $0)) }
+    var digest: [UInt8] = []
+    digest.reserveCapacity(20)
+    for value in [h.0, h.1, h.2, h.3, h.4] {
+      for shift in stride(from: 24, through: 0, by: -8) {
+        digest.append(UInt8(truncatingIfNeeded: value >> UInt32(shift)))
+      }
     }
+    return digest
   }
 }

@@ -84,11 +84,9 @@ extension PackageLifecycle {
     KptfileReader(lifecycle: self).kptfile(of: revision)
   }
 
-  /// A reader for the Kptfiles of many revisions (a listing's): each clone is opened once and
-  /// each Kptfile blob parsed once, however many revisions share it.
-  public func kptfileReader() -> (PackageRevision) -> Kptfile? {
-    let reader = KptfileReader(lifecycle: self)
-    return { reader.kptfile(of: $0) }
+  /// A reader for the Kptfiles of many revisions (a listing's).
+  public func kptfileReader() -> KptfileReader {
+    KptfileReader(lifecycle: self)
   }
 
   /// Replaces a Draft's files (`rpkg push`): one `Rendering package` commit on the draft, pushed
@@ -211,40 +209,5 @@ extension PackageLifecycle {
         path: current.path, workspace: workspace, packageTree: tree,
         subject: "Creating new revision by copying previous revision", task: task, in: session)
     }
-  }
-}
-
-/// Kptfiles of revisions, read through clones kept open and a cache by blob.
-final class KptfileReader {
-  private let lifecycle: PackageLifecycle
-  private var clones: [String: Repository?] = [:]
-  private var parsed: [ObjectID: Kptfile?] = [:]
-
-  init(lifecycle: PackageLifecycle) { self.lifecycle = lifecycle }
-
-  func kptfile(of revision: PackageRevision) -> Kptfile? {
-    let directory =
-      lifecycle.registry.home.repository(namespace: revision.namespace, name: revision.repository)
-      + "/clone.git"
-    let clone: Repository?
-    if let open = clones[directory] {
-      clone = open
-    } else {
-      clone = try? Repository.open(directory)
-      clones[directory] = clone
-    }
-    let path = revision.fullPath.isEmpty ? Kptfile.fileName : revision.fullPath + "/Kptfile"
-    guard let clone, let tree = try? clone.commit(revision.commit).tree,
-      let entry = try? clone.entry(at: path, in: tree), entry.mode != .tree
-    else { return nil }
-    if let known = parsed[entry.id] { return known }
-    var kptfile: Kptfile? = nil
-    if let bytes = try? clone.blob(entry.id),
-      let document = (try? YAMLFile(parsing: bytes, name: Kptfile.fileName))?.documents.first
-    {
-      kptfile = Kptfile(document: document)
-    }
-    parsed[entry.id] = kptfile
-    return kptfile
   }
 }

@@ -117,20 +117,20 @@ struct RpkgGet: ParsableCommand {
       ).filter(revisions)
       // The Kptfile only feeds the object's fields, which tables and names do not show.
       let plain = [.table, .wide, .name].contains(format) && printing.sortBy == nil
+      let kptfiles = plain ? nil : lifecycle.kptfileReader()
       var listing = Listings.packageRevisions(
         revisions, registrations: try registry.list(namespace: scope),
         singleItem: names.count == 1,
-        kptfile: plain ? { _ in nil } : lifecycle.kptfileReader())
+        kptfile: { kptfiles?.objectKptfile(of: $0) })
+      kptfiles?.save()
       listing.items = listing.items.filter(selector.matches)
       if listing.items.isEmpty && format.isSilentWhenEmpty {
         Terminal.standardError(
           "No package revisions found\(scope.map { " in namespace \"\($0)\"" } ?? "").\n")
       }
-      Terminal.standardOutput(
-        Array(
-          try KubectlPrinter.render(
-            listing, as: format, options: printing.options(withNamespace: allNamespaces)
-          ).utf8))
+      try KubectlPrinter.write(
+        listing, as: format, options: printing.options(withNamespace: allNamespaces),
+        to: Terminal.standardOutput)
     }
   }
 }

@@ -258,3 +258,79 @@ private func revision(_ name: String, _ number: Int?, latest: Bool = false) -> J
       == "[\n    \"r.a.v2\"\n]\n")
   #expect(KubectlPrinter.naturalLess("a2", "a10") && !KubectlPrinter.naturalLess("a10", "a2"))
 }
+
+/// Issue 21: `-o yaml` and `-o json` Lists are written item by item; the bytes are those of the
+/// whole List printed as one document.
+@Test func streamedListsAreTheWholeListsBytes() throws {
+  let odd = [
+    "", "true", "null", "~", "3", "-1", "1e5", "0x1F", "12:30", "v1", "a: b", "#x", "- x",
+    "line\nbreak", "tab\there", "quote\"d", "<&>", "é", "\u{2028}", "trailing ", " leading",
+  ]
+  var objects: [PrintableObject] = []
+  for (i, text) in odd.enumerated() {
+    let node = try yaml(
+      """
+      apiVersion: v1
+      kind: Thing
+      metadata:
+        name: thing-\(i)
+        labels:
+          a: "x"
+      spec:
+        empty: {}
+        none: []
+        list:
+        - one
+        - nested:
+            deeper: [1, 2]
+        text: |
+          two
+          lines
+      """)
+    var copy = node
+    _ = copy.set(.scalar(text), at: ["spec", "odd"])
+    _ = copy.set(.sequence([.scalar(text), .mapping([])]), at: ["spec", "odds"])
+    objects.append(
+      PrintableObject(node: copy, value: JSONValue(copy, shape: .free), cells: ["thing-\(i)"]))
+  }
+  let listing = ObjectListing(
+    resource: "thing", columns: ["NAME"], items: objects, singleItem: false)
+  for format in [OutputFormat.yaml, .json] {
+    var streamed: [UInt8] = []
+    var pieces = 0
+    try KubectlPrinter.write(listing, as: format, options: PrintOptions(), chunk: 100) {
+      streamed += $0
+      pieces += 1
+    }
+    let whole = try KubectlPrinter.render(listing, as: format, options: PrintOptions())
+    #expect(String(decoding: streamed, as: UTF8.self) == whole)
+    #expect(pieces > 1)
+  }
+}
+
+@Test func quickPlainScalarsAreWhatTheFormatterWrites() {
+  let samples = [
+    "", "a", "y", "Y", "n", "on", "off", "No", "null", "nullable", "true", "trueish", "v1",
+    "catalog.pkg0000.v10", "0", "01", "1.5", "1.2.3", "1e5", "1e", "e5", "12:30", "1_000",
+    "0x1F", "0x", "0xg", "0o17", "0b101", "2023-11-15T03:13:23Z", "e439a450-f4c0-5935-ad4e",
+    "53657d97dfa51d9826df0c83a9748c82eed455cc", "1234567", "1e+5", "1e-5", "1-5", "1+5",
+    "a:", "a:b", "http://x/y", "/tmp/x.git", "porch@kpt.dev", "@x", "a b", "-x", ".x", "~",
+    "a#b", "a,b", "=", "a=b", "%x", "x%", "ü", "drafts/pkg/v11", "1.", ".5", "1..2",
+  ]
+  for sample in samples {
+    #expect(
+      ScalarFormatter.plainText(sample)
+        == ScalarFormatter.format(sample, style: .plain, indent: 0), "\(sample)")
+  }
+}
+
+@Test func jsonStringsAreQuotedAsGoQuotesThem() {
+  for sample in [
+    "", "plain", "quote\"", "back\\slash", "<tag>&", "line\nbreak\r\t", "\u{1}\u{1F}",
+    "é ü 日本", "\u{2028}\u{2029}", "\u{7F}", "emoji 🎉", "\u{E2}",
+  ] {
+    var out: [UInt8] = []
+    JSONValue.quote(sample, into: &out)
+    #expect(String(decoding: out, as: UTF8.self) == GoJSON.quote(sample), "\(sample)")
+  }
+}

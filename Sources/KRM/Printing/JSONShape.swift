@@ -100,3 +100,11 @@ extension JSONValue {
     return .string(node.value)
   }
 }
+
+extension JSONShape {
+  /// The type of a struct's member, as `JSONValue(_:shape:)` reads it (`.free` when unknown).
+  public subscript(member name: String) -> JSONShape {
+    if case .object(let fields) = self { return fields[name] ?? .free }
+    return .free
+  }
+}

@@ -23,44 +23,93 @@ public enum JSONValue: Sendable, Equatable {
   /// JSON as Go's `json.Marshal` (compact) or `json.MarshalIndent(v, "", indent)` writes it:
   /// keys sorted, `<`, `>` and `&` escaped.
   public func encoded(indent: Int? = nil) -> String {
-    var out = ""
+    var out: [UInt8] = []
     write(into: &out, indent: indent, level: 0)
-    return out
+    return String(decoding: out, as: UTF8.self)
   }
 
-  private func write(into out: inout String, indent: Int?, level: Int) {
+  /// The encoded value appended to `out`, as it stands `level` indents deep in a larger value.
+  public func write(into out: inout [UInt8], indent: Int?, level: Int) {
     switch self {
-    case .null: out += "null"
-    case .bool(let value): out += value ? "true" : "false"
-    case .number(let text): out += text
-    case .string(let text): out += GoJSON.quote(text)
+    case .null: out += "null".utf8
+    case .bool(let value): out += (value ? "true" : "false").utf8
+    case .number(let text): out += text.utf8
+    case .string(let text): Self.quote(text, into: &out)
     case .array(let items):
-      guard !items.isEmpty else { return out += "[]" }
-      out += "["
+      guard !items.isEmpty else { return out += "[]".utf8 }
+      out.append(UInt8(ascii: "["))
       for (i, item) in items.enumerated() {
-        if i > 0 { out += "," }
-        newline(&out, indent: indent, level: level + 1)
+        if i > 0 { out.append(UInt8(ascii: ",")) }
+        Self.newline(&out, indent: indent, level: level + 1)
         item.write(into: &out, indent: indent, level: level + 1)
       }
-      newline(&out, indent: indent, level: level)
-      out += "]"
+      Self.newline(&out, indent: indent, level: level)
+      out.append(UInt8(ascii: "]"))
     case .object(let members):
-      guard !members.isEmpty else { return out += "{}" }
-      out += "{"
+      guard !members.isEmpty else { return out += "{}".utf8 }
+      out.append(UInt8(ascii: "{"))
       for (i, key) in Self.sortedKeys(members).enumerated() {
-        if i > 0 { out += "," }
-        newline(&out, indent: indent, level: level + 1)
-        out += GoJSON.quote(key) + (indent == nil ? ":" : ": ")
+        if i > 0 { out.append(UInt8(ascii: ",")) }
+        Self.newline(&out, indent: indent, level: level + 1)
+        Self.quote(key, into: &out)
+        out += (indent == nil ? ":" : ": ").utf8
         members[key]?.write(into: &out, indent: indent, level: level + 1)
       }
-      newline(&out, indent: indent, level: level)
-      out += "}"
+      Self.newline(&out, indent: indent, level: level)
+      out.append(UInt8(ascii: "}"))
     }
   }
 
-  private func newline(_ out: inout String, indent: Int?, level: Int) {
+  static func newline(_ out: inout [UInt8], indent: Int?, level: Int) {
     guard let indent else { return }
-    out += "\n" + String(repeating: " ", count: indent * level)
+    out.append(0x0A)
+    out.append(contentsOf: repeatElement(0x20, count: indent * level))
+  }
+
+  /// A JSON string as `GoJSON.quote` writes it, byte by byte: `<`, `>`, `&`, U+2028, U+2029
+  /// and control characters as `\u` escapes.
+  public static func quote(_ text: String, into out: inout [UInt8]) {
+    let hex: StaticString = "0123456789abcdef"
+    func escape(_ value: UInt32) {
+      out += "\\u".utf8
+      hex.withUTF8Buffer { digits in
+        for shift in stride(from: 12, through: 0, by: -4) {
+          out.append(digits[Int((value >> UInt32(shift)) & 0xF)])
+        }
+      }
+    }
+    out.append(UInt8(ascii: "\""))
+    var text = text
+    text.withUTF8 { bytes in
+      // Most text needs no escape: copied whole.
+      let special = bytes.contains { byte in
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+          || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "&")
+          || byte == 0xE2
+      }
+      guard special else { return out.append(contentsOf: bytes) }
+      var i = 0
+      while i < bytes.count {
+        let byte = bytes[i]
+        switch byte {
+        case UInt8(ascii: "\""): out += "\\\"".utf8
+        case UInt8(ascii: "\\"): out += "\\\\".utf8
+        case 0x0A: out += "\\n".utf8
+        case 0x0D: out += "\\r".utf8
+        case 0x09: out += "\\t".utf8
+        case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"): escape(UInt32(byte))
+        case 0xE2
+        where i + 2 < bytes.count && bytes[i + 1] == 0x80
+          && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
+          escape(bytes[i + 2] == 0xA8 ? 0x2028 : 0x2029)
+          i += 2
+        default:
+          if byte < 0x20 { escape(UInt32(byte)) } else { out.append(byte) }
+        }
+        i += 1
+      }
+    }
+    out.append(UInt8(ascii: "\""))
   }
 
   /// Keys in Go's order: by their UTF-8 bytes.

@@ -41,6 +41,51 @@ public enum KubectlPrinter {
     }
   }
 
+  /// What `render` returns, handed to `output` in pieces of about `chunk` bytes: a List's items
+  /// in `-o yaml` and `-o json` are written one at a time, so a long listing is never held as
+  /// one tree or one string.
+  public static func write(
+    _ listing: ObjectListing, as format: OutputFormat, options: PrintOptions,
+    chunk: Int = 1 << 16, to output: ([UInt8]) -> Void
+  ) throws(PrintError) {
+    var listing = listing
+    var options = options
+    if let sortBy = options.sortBy, !sortBy.isEmpty {
+      listing.items = try sorted(listing.items, by: sortBy)
+      options.sortBy = nil
+    }
+    guard format == .yaml || format == .json, !listing.items.isEmpty,
+      !(listing.singleItem && listing.items.count == 1)
+    else {
+      return output(Array(try render(listing, as: format, options: options).utf8))
+    }
+    var out: [UInt8] = []
+    out.reserveCapacity(chunk + chunk / 2)
+    func flush(at least: Int) {
+      guard out.count >= least else { return }
+      output(out)
+      out.removeAll(keepingCapacity: true)
+    }
+    if format == .yaml {
+      out += "apiVersion: v1\nitems:\n".utf8
+      for item in listing.items {
+        item.writeYAMLItem(into: &out)
+        flush(at: chunk)
+      }
+      out += "kind: List\nmetadata:\n  resourceVersion: \"\"\n".utf8
+    } else {
+      out += "{\n    \"apiVersion\": \"v1\",\n    \"items\": [".utf8
+      for (i, item) in listing.items.enumerated() {
+        out += (i == 0 ? "\n        " : ",\n        ").utf8
+        item.writeJSON(level: 2, into: &out)
+        flush(at: chunk)
+      }
+      out += "\n    ],\n    \"kind\": \"List\",\n    \"metadata\": {\n".utf8
+      out += "        \"resourceVersion\": \"\"\n    }\n}\n".utf8
+    }
+    flush(at: 1)
+  }
+
   /// The object itself when one name was asked for, else a `List` (as `kubectl get`).
   static func jsonObject(_ listing: ObjectListing) -> JSONValue {
     if listing.singleItem, listing.items.count == 1 { return listing.items[0].value }
@@ -98,25 +143,38 @@ public enum KubectlPrinter {
   public static func align(_ rows: [[String]]) -> String {
     guard let first = rows.first else { return "" }
     var widths = [Int](repeating: 0, count: first.count)
+    var total = 0
     for row in rows {
       for (i, cell) in row.enumerated() where i < widths.count {
-        widths[i] = max(widths[i], cell.unicodeScalars.count)
+        widths[i] = max(widths[i], width(cell))
       }
     }
-    var out = ""
+    for width in widths { total += max(width + 3, 6) }
+    var out: [UInt8] = []
+    out.reserveCapacity(rows.count * (total + 1))
     for row in rows {
-      var line = ""
+      let start = out.count
       for (i, cell) in row.enumerated() {
-        line += cell
+        out += cell.utf8
         if i < row.count - 1, i < widths.count {
-          line += String(
-            repeating: " ", count: max(widths[i] + 3, 6) - cell.unicodeScalars.count)
+          out.append(contentsOf: repeatElement(0x20, count: max(widths[i] + 3, 6) - width(cell)))
         }
       }
-      while line.hasSuffix(" ") { line.removeLast() }
-      out += line + "\n"
+      while out.count > start, out.last == 0x20 { out.removeLast() }
+      out.append(0x0A)
     }
-    return out
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// A cell's width in Unicode scalars, as kubectl's tab writer counts it.
+  private static func width(_ cell: String) -> Int {
+    var cell = cell
+    return cell.withUTF8 { bytes in
+      // Every scalar has one byte that is not a continuation byte (10xxxxxx).
+      var count = 0
+      for byte in bytes where byte & 0xC0 != 0x80 { count += 1 }
+      return count
+    }
   }
 
   static func customColumns(_ listing: ObjectListing, spec: String, noHeaders: Bool)
