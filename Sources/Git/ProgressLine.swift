@@ -46,3 +46,40 @@ public final class ProgressLine {
     _ = bytes.withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress, $0.count) }
   }
 }
+
+/// A count that several threads advance, shown as a `ProgressLine` only once the work has taken
+/// longer than `delay` seconds (as git delays its progress), so quick runs print nothing. The
+/// delay defaults to one second, or to `STOOP_PROGRESS_DELAY` seconds when that is set.
+public final class SharedProgress: @unchecked Sendable {
+  private let lock = NSLock()
+  private let line: ProgressLine
+  private let total: Int
+  private let start = Date.timeIntervalSinceReferenceDate
+  private let delay: Double
+  private var done = 0
+  private var shown = false
+
+  public init(_ title: String, total: Int, delay: Double? = nil, enabled: Bool? = nil) {
+    line = ProgressLine(title, enabled: enabled)
+    self.total = total
+    self.delay =
+      delay ?? ProcessInfo.processInfo.environment["STOOP_PROGRESS_DELAY"].flatMap(Double.init) ?? 1
+  }
+
+  public func advance(by count: Int = 1) {
+    lock.lock()
+    defer { lock.unlock() }
+    done += count
+    guard line.enabled else { return }
+    if !shown, Date.timeIntervalSinceReferenceDate - start < delay { return }
+    shown = true
+    line.update(done, of: total)
+  }
+
+  /// Ends the line if it was ever shown.
+  public func finish() {
+    lock.lock()
+    defer { lock.unlock() }
+    if shown { line.finish(done, of: total) }
+  }
+}

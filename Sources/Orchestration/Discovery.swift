@@ -389,17 +389,21 @@ public struct Discovery {
     }
     let owner = registration
     let path = clone.path
+    // The first listing after a registration reads every tag: say so on a terminal when it lasts.
+    let progress = SharedProgress("Indexing tags", total: pending.count)
     let results: [Result<[(TagRef, TagResult)], GitFailure>] = chunks.concurrentMap { chunk in
       do {
         let cache = CommitCache(clone: try Repository.open(path))
         return .success(
           try chunk.compactMap { tag in
-            try Self.tagRevision(tag, registration: owner, cache: cache).map { (tag, $0) }
+            defer { progress.advance() }
+            return try Self.tagRevision(tag, registration: owner, cache: cache).map { (tag, $0) }
           })
       } catch {
         return .failure(GitFailure(message: "\(error)"))
       }
     }
+    progress.finish()
     for result in results {
       switch result {
       case .success(let pairs):

@@ -122,3 +122,41 @@ private func gitText(_ arguments: [String]) throws -> String {
     ["repo", "register", remote, "--name", "again"], home: root + "/home-before")
   #expect(registered.contains("\rCopying objects: 100% ("), "\(registered)")
 }
+
+@Test func theFirstListingShowsItsTagIndexingOnATerminalOnlyWhenItLasts() throws {
+  let root = temporaryDirectory("tag-progress")
+  defer { try? FileManager.default.removeItem(atPath: root) }
+  let remote = root + "/catalog.git"
+  #expect(
+    try run("/usr/bin/env", ["git", "init", "-q", "--bare", "-b", "main", remote]).status == 0)
+  let generate =
+    "python3 \(benchDirectory)/genrepo.py 3 2 | git -C \(remote) fast-import --quiet && git -C \(remote) update-ref -d refs/heads/tmp"
+  #expect(try run("/bin/sh", ["-c", generate]).status == 0)
+  var env = ["STOOP_HOME": root + "/home", "GIT_CONFIG_GLOBAL": "/dev/null"]
+  #expect(
+    try run(stoopBinary, ["repo", "register", remote, "--name", "catalog"], environment: env).status
+      == 0)
+  for copy in ["cold", "cold2"] {
+    #expect(try run("/bin/cp", ["-a", root + "/home", root + "/" + copy]).status == 0)
+  }
+
+  func listOnTerminal(_ env: [String: String]) throws -> String {
+    let result = try run(
+      "/usr/bin/script", ["-qec", "'\(stoopBinary)' rpkg get --offline", "/dev/null"],
+      environment: env)
+    #expect(result.status == 0, "\(result.stderr)")
+    return String(decoding: result.stdout, as: UTF8.self)
+  }
+  // Quick work says nothing; work past the delay (here none) is one line ending in `, done.`.
+  #expect(try !listOnTerminal(env).contains("Indexing tags"))
+  env["STOOP_HOME"] = root + "/cold"
+  env["STOOP_PROGRESS_DELAY"] = "0"
+  let shown = try listOnTerminal(env)
+  #expect(shown.contains("\rIndexing tags: 100% (6/6), done."), "\(shown)")
+  #expect(shown.contains("catalog.pkg0002.v2"), "\(shown)")
+  // Once the tags are indexed, there is nothing to show; and a pipe never gets any.
+  #expect(try !listOnTerminal(env).contains("Indexing tags"))
+  env["STOOP_HOME"] = root + "/cold2"
+  let piped = try run(stoopBinary, ["rpkg", "get", "--offline"], environment: env)
+  #expect(piped.status == 0 && piped.stderr.isEmpty, "\(piped.stderr)")
+}
