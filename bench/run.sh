@@ -124,14 +124,14 @@ commit=$(git -C "$work/big.git" commit-tree "$tree" -m init)
   done
 } | git -C "$work/big.git" update-ref --stdin
 git -C "$work/big.git" pack-refs --all
-"$STOOP" repo register "$work/big.git" --name big
+"$STOOP" repo register "$work/big.git" --name big >/dev/null
 sync_once() { "$STOOP" repo sync big >/dev/null; }
 sms=$(best sync_once)
 echo "stoop repo sync (11,000 refs, up to date): ${sms} ms (target 200 ms)"
 git clone -q --bare "$work/big.git" "$work/small.git"
 git -C "$work/small.git" for-each-ref --format='delete %(refname)' refs/tags refs/heads/drafts |
   git -C "$work/small.git" update-ref --stdin
-for i in $(seq 1 50); do "$STOOP" repo register "$work/small.git" --name "repo$i"; done
+for i in $(seq 1 50); do "$STOOP" repo register "$work/small.git" --name "repo$i" >/dev/null; done
 get_once() { "$STOOP" repo get >/dev/null; }
 gms=$(best get_once)
 echo "stoop repo get (51 registrations): ${gms} ms (target 50 ms)"
@@ -143,11 +143,11 @@ git init -q --bare -b main "$work/catalog.git"
 python3 "$here/genrepo.py" 1000 10 | git -C "$work/catalog.git" fast-import --quiet
 git -C "$work/catalog.git" update-ref -d refs/heads/tmp
 git -C "$work/catalog.git" pack-refs --all
-"$STOOP" repo register "$work/catalog.git" --name catalog
+"$STOOP" repo register "$work/catalog.git" --name catalog >/dev/null
 git init -q --bare -b main "$work/single.git"
 python3 "$here/genrepo.py" 1 1 | git -C "$work/single.git" fast-import --quiet
 git -C "$work/single.git" update-ref -d refs/heads/tmp
-"$STOOP" repo register "$work/single.git" --name single
+"$STOOP" repo register "$work/single.git" --name single >/dev/null
 steps() {  # per-step wall time in ms for init, push, propose, approve on repository $1
   local repo=$1 pkg="bench$RANDOM" out="" s e
   s=$(date +%s%N); "$STOOP" rpkg init "$pkg" --repository "$repo" --workspace ws >/dev/null; e=$(date +%s%N)

@@ -1,7 +1,7 @@
 /// SHA-1 over a byte stream (libgit2 keeps its own hash functions private): the checksum that
-/// ends a pack file, and HMAC-SHA1 to read hashed known_hosts names. Not used to name objects:
-/// libgit2 does that.
-struct SHA1 {
+/// ends a pack file, HMAC-SHA1 to read hashed known_hosts names, and name-based UUIDs. Not used
+/// to name objects: libgit2 does that.
+public struct SHA1 {
   private var state: (UInt32, UInt32, UInt32, UInt32, UInt32) = (
     0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0
   )
@@ -10,7 +10,7 @@ struct SHA1 {
 
   init() { pending.reserveCapacity(64) }
 
-  static func hash(_ message: [UInt8]) -> [UInt8] {
+  public static func hash(_ message: [UInt8]) -> [UInt8] {
     var sha = SHA1()
     sha.update(message)
     return sha.finish()

@@ -13,12 +13,25 @@ enum SHA256 {
     0xc671_78f2,
   ]
 
+  /// The message padded to whole 64-byte blocks: a 1 bit, zeros, and the length in bits as a
+  /// big-endian 64-bit number.
+  private static func padded(_ message: [UInt8]) -> [UInt8] {
+    var data = message
+    let bitLength = UInt64(message.count) * 8
+    data.append(0x80)
+    while data.count % 64 != 56 { data.append(0) }
+    for shift in stride(from: 56, through: 0, by: -8) {
+      data.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
+    }
+    return data
+  }
+
   static func hash(_ message: [UInt8]) -> [UInt8] {
     var h: [UInt32] = [
       0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab,
       0x5be0_cd19,
     ]
-    let data = SHA1.padded(message)
+    let data = padded(message)
     func rotate(_ x: UInt32, _ n: UInt32) -> UInt32 { x >> n | x << (32 - n) }
     var w = [UInt32](repeating: 0, count: 64)
     for chunk in stride(from: 0, to: data.count, by: 64) {
