@@ -24,25 +24,39 @@ extension Repository {
       return nil
     }
     if FileManager.default.fileExists(atPath: common + "shallow") { return nil }
+    // A partial clone's missing objects live on its promisor remote: a fetch says so.
+    let config = (try? String(contentsOfFile: common + "config", encoding: .utf8)) ?? ""
+    let keys = config.lowercased().split(separator: "\n").map {
+      $0.drop(while: { $0 == " " || $0 == "\t" })
+    }
+    if keys.contains(where: { $0.hasPrefix("promisor") || $0.hasPrefix("partialclone") }) {
+      return nil
+    }
     let refs = porchTracking(try source.references())
 
-    let clone = try createBare(path)
-    let target = clone.gitDirectory + "objects"
-    var files: [String] = []
-    let packs = (try? FileManager.default.contentsOfDirectory(atPath: objects + "/pack")) ?? []
-    // Each pack before its index: libgit2 and git find packs by their index.
-    for pack in packs.sorted() where pack.hasSuffix(".pack") {
-      let index = String(pack.dropLast(".pack".count)) + ".idx"
-      if packs.contains(index) { files += ["pack/" + pack, "pack/" + index] }
-    }
+    // Loose objects are listed before packs: git only ever moves objects from loose into packs,
+    // so an object a repack moves meanwhile is in one list or the other.
+    var loose: [String] = []
     for directory in (try? FileManager.default.contentsOfDirectory(atPath: objects)) ?? []
     where directory.utf8.count == 2 && directory.allSatisfy(\.isHexDigit) {
       for name in (try? FileManager.default.contentsOfDirectory(atPath: objects + "/" + directory))
         ?? [] where name.utf8.count == 38 && name.allSatisfy(\.isHexDigit)
       {
-        files.append(directory + "/" + name)
+        loose.append(directory + "/" + name)
       }
     }
+    var files: [String] = []
+    let packs = (try? FileManager.default.contentsOfDirectory(atPath: objects + "/pack")) ?? []
+    if packs.contains(where: { $0.hasSuffix(".promisor") }) { return nil }
+    // Each pack before its index: libgit2 and git find packs by their index.
+    for pack in packs.sorted() where pack.hasSuffix(".pack") {
+      let index = String(pack.dropLast(".pack".count)) + ".idx"
+      if packs.contains(index) { files += ["pack/" + pack, "pack/" + index] }
+    }
+    files += loose
+
+    let clone = try createBare(path)
+    let target = clone.gitDirectory + "objects"
     let line = ProgressLine("Copying objects", enabled: progress)
     var madeDirectories = Set<String>()
     for (index, file) in files.enumerated() {

@@ -54,7 +54,7 @@ extension Repository {
     // Depth first; an object is listed when the walk comes back to it, after its children. The
     // type is carried along where the parent object tells it (nil: read it). Raw names, not
     // ObjectIDs: a walk through many versions of a large tree meets hundreds of thousands.
-    // `checked`: already marked seen and found missing (tree entries are looked at on the way
+    // `checked`: already found missing (tree entries are looked at on the way
     // in, so that each distinct one costs one look).
     var stack:
       [(oid: git_oid, type: git_object_t?, childrenDone: Bool, checked: Bool, name: String)] =
@@ -66,9 +66,9 @@ extension Repository {
         missing.append((ObjectID(next), name))
         continue
       }
-      if !checked {
-        guard seen.insert(RawObjectID(next)).inserted else { continue }
-      }
+      // Marked seen when taken, not when stacked: an object stacked by one tree and reached
+      // first through another is then listed before both of them.
+      guard seen.insert(RawObjectID(next)).inserted else { continue }
       let id = ObjectID(next)
       var type = GIT_OBJECT_INVALID
       if let knownType { type = knownType } else { type = try objectType(id, in: source) }
@@ -90,7 +90,10 @@ extension Repository {
       case GIT_OBJECT_TREE:
         // Most entries of a changed tree are unchanged: a look at the destination skips them.
         try forEachTreeEntry(id) { oid, type, entryName in
-          guard seen.insert(RawObjectID(oid.pointee)).inserted, !present(oid.pointee) else {
+          let raw = RawObjectID(oid.pointee)
+          guard !seen.contains(raw) else { return }
+          if present(oid.pointee) {
+            seen.insert(raw)
             return
           }
           stack.append((oid.pointee, type, false, true, String(cString: entryName)))

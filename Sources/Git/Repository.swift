@@ -63,8 +63,9 @@ public final class Repository: @unchecked Sendable {
 
   // MARK: References
 
-  /// The repository's git directory, ending in `/`.
-  var gitDirectory: String { String(cString: git_repository_path(handle)) }
+  /// The git directory that holds the repository's refs and objects, ending in `/`: for a
+  /// linked work tree (`git worktree add`) the common one it shares, not its private one.
+  var gitDirectory: String { String(cString: git_repository_commondir(handle)) }
 
   /// Every reference under `prefix` (all when empty) with the object it names; symbolic refs
   /// are left out.
