@@ -120,23 +120,35 @@ private struct Deflater: ~Copyable {
     stream.deallocate()
   }
 
-  /// Appends `data` deflated to `buffer`; false when zlib fails.
+  /// Appends `data` deflated to `buffer`; false when zlib fails. The input goes in pieces zlib's
+  /// 32-bit counters can hold, so an object of any size can be written.
   mutating func deflate(_ data: UnsafeRawBufferPointer, into buffer: inout [UInt8]) -> Bool {
     deflateReset(stream)
-    let bound = Int(deflateBound(stream, uLong(data.count)))
-    if output.count < bound { output = [UInt8](repeating: 0, count: bound) }
     let stream = self.stream
-    let status = output.withUnsafeMutableBufferPointer { out in
+    let piece = 1 << 30
+    var offset = 0
+    var status = Z_OK
+    repeat {
+      let take = min(piece, data.count - offset)
+      let last = offset + take == data.count
       stream.pointee.next_in = UnsafeMutablePointer(
-        mutating: data.baseAddress?.assumingMemoryBound(to: UInt8.self))
-      stream.pointee.avail_in = uInt(data.count)
-      stream.pointee.next_out = out.baseAddress
-      stream.pointee.avail_out = uInt(out.count)
-      return CGit2.deflate(stream, Z_FINISH)
-    }
-    guard status == Z_STREAM_END else { return false }
-    buffer.append(contentsOf: output[0..<Int(stream.pointee.total_out)])
-    return true
+        mutating: data.baseAddress.map { $0.assumingMemoryBound(to: UInt8.self) + offset })
+      stream.pointee.avail_in = uInt(take)
+      repeat {
+        let produced = output.withUnsafeMutableBufferPointer { out -> Int in
+          stream.pointee.next_out = out.baseAddress
+          stream.pointee.avail_out = uInt(out.count)
+          status = CGit2.deflate(stream, last ? Z_FINISH : Z_NO_FLUSH)
+          return out.count - Int(stream.pointee.avail_out)
+        }
+        guard status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR else {
+          return false
+        }
+        buffer.append(contentsOf: output[0..<produced])
+      } while stream.pointee.avail_out == 0 && status != Z_STREAM_END
+      offset += take
+    } while offset < data.count
+    return status == Z_STREAM_END
   }
 }
 
