@@ -99,12 +99,27 @@ extension Repository {
           stack.append((oid.pointee, type, false, true, String(cString: entryName)))
         }
       case GIT_OBJECT_TAG:
-        stack.append((try peelToCommit(id).raw, GIT_OBJECT_COMMIT, false, false, ""))
+        // One step at a time: a tag of a tag needs the inner tag object too, and a tag may name
+        // a tree or a blob.
+        let target = try tagTarget(id)
+        stack.append((target.id.raw, target.type, false, false, ""))
       default:
         break
       }
     }
     return missing
+  }
+
+  /// The object an annotated tag names, and its type.
+  private func tagTarget(_ id: ObjectID) throws(GitError) -> (id: ObjectID, type: git_object_t) {
+    var oid = id.raw
+    var tag: OpaquePointer?
+    try check(git_tag_lookup(&tag, handle, &oid), "cannot read tag \(id)")
+    defer { git_tag_free(tag) }
+    guard let target = git_tag_target_id(tag) else {
+      throw GitError(.corrupt, "tag \(id) names no object", errorClass: "odb")
+    }
+    return (ObjectID(target.pointee), git_tag_target_type(tag))
   }
 
   /// The id and type of each entry of a tree, submodule commits left out (they live elsewhere).

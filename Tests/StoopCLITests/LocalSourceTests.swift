@@ -109,3 +109,30 @@ private func everyTreeIsWhole(_ path: String) throws -> [String] {
     #expect(!FileManager.default.fileExists(atPath: root + "/home/repositories/default/p"))
   }
 }
+
+@Test func tagsOfTagsAndOfTreesArriveWhole() throws {
+  let root = temporaryDirectory("tag-shapes")
+  defer { try? FileManager.default.removeItem(atPath: root) }
+  try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+  _ = try sh(
+    "git init -q --bare -b main src.git && git init -q -b main work && cd work && for i in 1 2 3 4; do echo $i > f; git add f; git commit -qm c$i; done && git push -q ../src.git main",
+    in: root)
+  let env = ["STOOP_HOME": root + "/home", "GIT_CONFIG_GLOBAL": "/dev/null"]
+  #expect(
+    try run(stoopBinary, ["repo", "register", root + "/src.git", "--name", "o"], environment: env)
+      .status == 0)
+  // The inner tag is named by no ref once deleted; the other tag names a tree.
+  _ = try sh(
+    "cd work && git -c advice.nestedTag=false tag -a inner -m x HEAD~2 && git tag -a outer -m y inner && git tag -d inner && git tag -a treetag -m t 'HEAD^{tree}' && git push -q ../src.git outer treetag",
+    in: root)
+  let synced = try run(stoopBinary, ["repo", "sync", "o"], environment: env)
+  #expect(synced.status == 0 && !synced.stderr.contains("damaged"), "\(synced.stderr)")
+  let clone = root + "/home/repositories/default/o/clone.git"
+  let fsck = try run(
+    "/usr/bin/env", ["git", "-C", clone, "fsck", "--strict"],
+    environment: ["GIT_CONFIG_GLOBAL": "/dev/null"])
+  let report = String(decoding: fsck.stdout, as: UTF8.self) + fsck.stderr
+  #expect(fsck.status == 0 && !report.contains("missing"), "\(report)")
+  let again = try run(stoopBinary, ["repo", "sync", "o"], environment: env)
+  #expect(String(decoding: again.stdout, as: UTF8.self).contains("up to date"), "\(again.stderr)")
+}
