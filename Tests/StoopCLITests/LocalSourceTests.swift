@@ -36,17 +36,27 @@ private func everyTreeIsWhole(_ path: String) throws -> [String] {
   return broken
 }
 
-@Test func aFetchKilledMidwayNeverLeavesATreeWithoutAnObjectItNames() throws {
-  let root = temporaryDirectory("tree-order")
-  defer { try? FileManager.default.removeItem(atPath: root) }
+/// A scratch directory holding `src.git`, pushed from `work/` after `commits` (a shell line run
+/// there), and registered as `o`; and the environment that reaches that registration.
+private func registeredSource(_ label: String, commits: String) throws -> (
+  root: String, env: [String: String]
+) {
+  let root = temporaryDirectory(label)
   try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
   _ = try sh(
-    "git init -q --bare -b main src.git && git init -q -b main work && cd work && echo 0 > f && git add f && git commit -qm c0 && git push -q ../src.git main",
+    "git init -q --bare -b main src.git && git init -q -b main work && cd work && \(commits) && git push -q ../src.git main",
     in: root)
   let env = ["STOOP_HOME": root + "/home", "GIT_CONFIG_GLOBAL": "/dev/null"]
   #expect(
     try run(stoopBinary, ["repo", "register", root + "/src.git", "--name", "o"], environment: env)
       .status == 0)
+  return (root, env)
+}
+
+@Test func aFetchKilledMidwayNeverLeavesATreeWithoutAnObjectItNames() throws {
+  let (root, env) = try registeredSource(
+    "tree-order", commits: "echo 0 > f && git add f && git commit -qm c0")
+  defer { try? FileManager.default.removeItem(atPath: root) }
   // Two paths with the same content: the blob is met through the root tree and through `sub`.
   _ = try sh(
     "cd work && mkdir sub && echo same > a.txt && echo same > sub/a.txt && echo other > sub/other.txt && git add -A && git commit -qm c1 && git push -q ../src.git main",
@@ -111,16 +121,9 @@ private func everyTreeIsWhole(_ path: String) throws -> [String] {
 }
 
 @Test func tagsOfTagsAndOfTreesArriveWhole() throws {
-  let root = temporaryDirectory("tag-shapes")
+  let (root, env) = try registeredSource(
+    "tag-shapes", commits: "for i in 1 2 3 4; do echo $i > f; git add f; git commit -qm c$i; done")
   defer { try? FileManager.default.removeItem(atPath: root) }
-  try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-  _ = try sh(
-    "git init -q --bare -b main src.git && git init -q -b main work && cd work && for i in 1 2 3 4; do echo $i > f; git add f; git commit -qm c$i; done && git push -q ../src.git main",
-    in: root)
-  let env = ["STOOP_HOME": root + "/home", "GIT_CONFIG_GLOBAL": "/dev/null"]
-  #expect(
-    try run(stoopBinary, ["repo", "register", root + "/src.git", "--name", "o"], environment: env)
-      .status == 0)
   // The inner tag is named by no ref once deleted; the other tag names a tree.
   _ = try sh(
     "cd work && git -c advice.nestedTag=false tag -a inner -m x HEAD~2 && git tag -a outer -m y inner && git tag -d inner && git tag -a treetag -m t 'HEAD^{tree}' && git push -q ../src.git outer treetag",
