@@ -235,10 +235,13 @@ extension Kptfile {
       if node.style == .plain {
         if ["true", "false", "True", "False", "TRUE", "FALSE"].contains(node.value) {
           tag = "!!bool"
-        } else if Int(node.value) != nil {
-          tag = "!!int"
-        } else if ScalarResolver.looksNumeric(node.value) {
-          tag = "!!float"
+        } else {
+          switch GoScalarResolution.kind(node.value) {
+          case .integer: tag = "!!int"
+          case .float: tag = "!!float"
+          case .timestamp: tag = "!!timestamp"
+          case .string, .base60: break
+          }
         }
       }
       return "\(tag) `\(node.value)`"

@@ -93,10 +93,7 @@ extension JSONValue {
     case "false", "False", "FALSE": return .bool(false)
     default: break
     }
-    if let number = Int(node.value) { return .number(String(number)) }
-    if ScalarResolver.looksNumeric(node.value), Double(node.value) != nil {
-      return .number(node.value)
-    }
+    if let number = GoScalarResolution.jsonNumber(node.value) { return .number(number) }
     return .string(node.value)
   }
 }

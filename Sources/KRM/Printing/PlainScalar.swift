@@ -34,42 +34,8 @@ extension ScalarFormatter {
       if isLetter(first) {
         return !ScalarResolver.startsLikeKeyword(first) || !ScalarResolver.keywords.contains(value)
       }
-      return !looksNumeric(bytes)
+      return !GoScalarResolution.isNonString(bytes)
     }
   }
 
-  /// `ScalarResolver.looksNumeric` for ASCII text that starts with a digit.
-  private static func looksNumeric(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
-    let isDigit = { (b: UInt8) in b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
-    if s.count >= 2, s[0] == UInt8(ascii: "0"),
-      s[1] == UInt8(ascii: "x") || s[1] == UInt8(ascii: "o") || s[1] == UInt8(ascii: "b")
-    {
-      return s.count > 2
-        && s.dropFirst(2).allSatisfy { b in
-          isDigit(b) || ((b | 0x20) >= UInt8(ascii: "a") && (b | 0x20) <= UInt8(ascii: "f"))
-            || b == UInt8(ascii: "_")
-        }
-    }
-    var digits = 0
-    var dots = 0
-    var exponent = false
-    var previous: UInt8 = 0x20
-    for c in s {
-      if isDigit(c) {
-        digits += 1
-      } else if c == UInt8(ascii: "_") || c == UInt8(ascii: ":") {
-      } else if c == UInt8(ascii: ".") {
-        dots += 1
-      } else if (c == UInt8(ascii: "e") || c == UInt8(ascii: "E")) && !exponent && digits > 0 {
-        exponent = true
-      } else if (c == UInt8(ascii: "+") || c == UInt8(ascii: "-"))
-        && (previous == UInt8(ascii: "e") || previous == UInt8(ascii: "E"))
-      {
-      } else {
-        return false
-      }
-      previous = c
-    }
-    return digits > 0 && dots <= 1
-  }
 }

@@ -51,10 +51,8 @@ public enum GoJSON {
         out.append(contentsOf: "true".utf8)
       } else if ["false", "False", "FALSE"].contains(node.value) {
         out.append(contentsOf: "false".utf8)
-      } else if let number = Int(node.value) {
-        out.append(contentsOf: String(number).utf8)
-      } else if ScalarResolver.looksNumeric(node.value), Double(node.value) != nil {
-        out.append(contentsOf: node.value.utf8)
+      } else if let number = GoScalarResolution.jsonNumber(node.value) {
+        out.append(contentsOf: number.utf8)
       } else {
         string(node.value, into: &out)
       }

@@ -122,7 +122,8 @@ enum ScalarResolver {
   static let keywords: Set<String> = [
     "~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE", "yes", "Yes",
     "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n", "N", ".inf",
-    ".Inf", ".INF", "-.inf", "-.Inf", "-.INF", "+.inf", ".nan", ".NaN", ".NAN", "<<", "=",
+    ".Inf", ".INF", "-.inf", "-.Inf", "-.INF", "+.inf", "+.Inf", "+.INF", ".nan", ".NaN", ".NAN",
+    "<<", "=",
   ]
 
   /// Whether a plain scalar starting with this byte could be a YAML 1.1 keyword.
@@ -143,33 +144,10 @@ enum ScalarResolver {
     return looksNumeric(value)
   }
 
+  /// Whether Go's YAML libraries read a plain scalar of this text as a number or a time (or quote
+  /// it for YAML 1.1 readers).
   static func looksNumeric(_ value: String) -> Bool {
-    var s = Substring(value)
-    if s.first == "+" || s.first == "-" { s = s.dropFirst() }
-    guard let first = s.first, first.isNumber || first == "." else { return false }
-    if s.hasPrefix("0x") || s.hasPrefix("0o") || s.hasPrefix("0b") {
-      return s.count > 2 && s.dropFirst(2).allSatisfy { $0.isHexDigit || $0 == "_" }
-    }
-    var digits = 0
-    var dots = 0
-    var exponent = false
-    var previous: Character = " "
-    for c in s {
-      if c.isASCII && c.isNumber {
-        digits += 1
-      } else if c == "_" || c == ":" {
-        // sexagesimal and underscores count as numbers in YAML 1.1
-      } else if c == "." {
-        dots += 1
-      } else if (c == "e" || c == "E") && !exponent && digits > 0 {
-        exponent = true
-      } else if (c == "+" || c == "-") && (previous == "e" || previous == "E") {
-      } else {
-        return false
-      }
-      previous = c
-    }
-    return digits > 0 && dots <= 1
+    GoScalarResolution.kind(value) != .string
   }
 }
 
