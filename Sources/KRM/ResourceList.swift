@@ -195,6 +195,17 @@ public enum ResourceList {
     if isOwnJSON {
       annotations.append((Annotation.json, FlowSplice.verbatim.rawValue, .singleQuoted))
     }
+    // A wide document is carried compact, its own text with its sequences moved
+    // (`SequenceIndentText`): what the emitter writes when the document is canonical.
+    if !document.isModified, document.sequenceIndent == .wide, !isOwnJSON,
+      let original = document.originalText,
+      let converted = SequenceIndentText.convert(Array(original), to: .compact),
+      let own = try? YAMLFile(parsing: converted.text, name: place.path),
+      own.documents.count == 1, let text = verbatimItem(own.documents[0], annotations: annotations)
+    {
+      out.append(contentsOf: text)
+      return
+    }
     if !document.isModified
       && (document.sequenceIndent == .compact || !document.isInCanonicalForm),
       let text = verbatimItem(document, annotations: annotations)
@@ -219,6 +230,15 @@ public enum ResourceList {
       resource.setAnnotation(key, value, style: style)
     }
     emitter.emitItem(resource.document, indent: 0, into: &out)
+  }
+
+  /// Where entries are added to a flow mapping whose closing brace is at `closing`: just after its
+  /// last entry, where `fn sink` takes them out from, or at the brace when it has none.
+  static func flowInsertion(_ mapping: YAMLNode, closing: Int) -> Int {
+    guard let last = mapping.entries.last,
+      let end = last.value.span?.upperBound ?? last.key.span?.upperBound, end <= closing
+    else { return closing }
+    return end
   }
 
   /// The document's own text with the annotations spliced into its block `metadata`, indented as
@@ -274,7 +294,9 @@ public enum ResourceList {
       guard metadata["annotations"] == nil, let span = metadata.span, span.count >= 2,
         text.indices.contains(span.upperBound - 1), text[span.upperBound - 1] == UInt8(ascii: "}")
       else { return nil }
-      insertAt = span.upperBound - 1
+      // Just after the last entry (a line break before the brace stays where it was: `fn sink`
+      // takes out from there), or before the brace of an empty one.
+      insertAt = Self.flowInsertion(metadata, closing: span.upperBound - 1)
       let added = annotations.map { key, value, style in
         key + ": " + ScalarFormatter.format(value, style: style, indent: 0)
       }.joined(separator: ", ")
@@ -294,7 +316,7 @@ public enum ResourceList {
           guard span.upperBound > span.lowerBound, text.indices.contains(span.upperBound - 1),
             text[span.upperBound - 1] == UInt8(ascii: "}")
           else { return nil }
-          insertAt = span.upperBound - 1
+          insertAt = Self.flowInsertion(existing, closing: span.upperBound - 1)
           let added = annotations.map { key, value, style in
             key + ": " + ScalarFormatter.format(value, style: style, indent: 0)
           }.joined(separator: ", ")

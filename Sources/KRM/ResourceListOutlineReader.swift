@@ -56,7 +56,8 @@ extension ResourceList {
     let children = outline.children(of: item)
     for i in stride(from: 0, to: children.count - 1, by: 2) {
       let key = outline.node(children[i], depth: 0)
-      let depth = key.isScalar && key.value == "metadata" ? YAMLParser.maxDepth + 2 : 0
+      // (`metadata`, its entries and the annotations' entries: all that is read below.)
+      let depth = key.isScalar && key.value == "metadata" ? 3 : 0
       node.entries.append(YAMLEntry(key: key, value: outline.node(children[i + 1], depth: depth)))
     }
     // What `annotations(of:)` reads, without taking the annotations off a resource nobody reads.
@@ -73,11 +74,12 @@ extension ResourceList {
       guard let value = Int(indexText), value >= 0 else { return nil }
       index = value
     }
-    guard let text = removeAnnotationLines(node, region: region, in: bytes) else { return nil }
+    guard var text = removeAnnotationLines(node, region: region, in: bytes) else { return nil }
     if let wanted = annotation(Annotation.seqIndent).flatMap(SequenceIndent.init(rawValue:)),
       outline.containsBlockSequence(item), SequenceIndent.detect(in: text) != wanted
     {
-      return nil
+      guard let converted = SequenceIndentText.convert(text, to: wanted) else { return nil }
+      text = converted.text
     }
     // (The files are named by their paths: the resource is not read.)
     return ResourceListEntry(

@@ -69,8 +69,8 @@ extension ResourceList {
         trailing: Array(bytes[(ranges.last?.upperBound ?? bytes.count)...]))
       let text = bytes[range]
       let root = outline.documents[i].root
-      if SequenceIndent.detect(in: text) == .compact {
-        // The root's entries, `metadata` in full: all that `verbatimItem` reads.
+      // The root's entries, `metadata` in full: all that `verbatimItem` reads.
+      func verbatim(_ outline: YAMLOutline, _ root: Int, _ text: ArraySlice<UInt8>) -> [UInt8]? {
         var node = YAMLNode(kind: .mapping)
         node.span = outline.nodes[root].span
         let children = outline.children(of: root)
@@ -81,7 +81,27 @@ extension ResourceList {
             YAMLEntry(key: key, value: outline.node(children[j + 1], depth: depth)))
         }
         let document = YAMLDocument(parsedRoot: node, head: [], foot: [], text: text, line: line)
-        if let item = verbatimItem(document, annotations: annotations(document, place)) {
+        var notes = annotations(document, place)
+        if let wide = notes.firstIndex(where: { $0.0 == Annotation.seqIndent }),
+          SequenceIndent.detect(in: bytes[range]) == .wide
+        {
+          notes[wide].1 = SequenceIndent.wide.rawValue
+        }
+        return verbatimItem(document, annotations: notes)
+      }
+      switch SequenceIndent.detect(in: text) {
+      case .compact:
+        if let item = verbatim(outline, root, text) {
+          out.append(contentsOf: item)
+          continue
+        }
+      case .wide:
+        // Carried compact, as the emitter would write it (`SequenceIndentText`).
+        if let converted = SequenceIndentText.convert(Array(text), to: .compact),
+          let item = verbatim(
+            converted.outline, converted.outline.documents[0].root,
+            converted.text[...])
+        {
           out.append(contentsOf: item)
           continue
         }

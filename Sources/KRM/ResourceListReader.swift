@@ -205,7 +205,9 @@ extension ResourceList {
       if let wanted = item.wanted, node.containsBlockSequence,
         SequenceIndent.detect(in: text) != wanted
       {
-        text = YAMLEmitter(sequenceIndent: wanted).emit(item.resource.document)
+        text =
+          SequenceIndentText.convert(text, to: wanted)?.text
+          ?? YAMLEmitter(sequenceIndent: wanted).emit(item.resource.document)
       }
     } else {
       text = YAMLEmitter(sequenceIndent: item.wanted ?? .compact).emit(item.resource.document)
@@ -219,10 +221,24 @@ extension ResourceList {
 
   /// A path annotation must name a file inside the package.
   public static func validate(path: String) throws(KRMError) {
-    let components = path.split(separator: "/", omittingEmptySubsequences: false)
-    if path.isEmpty || path.hasPrefix("/") || components.contains("..") || path.hasSuffix("/") {
-      throw .pathEscapesPackage(path: path)
+    // (Byte by byte: this runs for every item of a list.)
+    let slash = UInt8(ascii: "/")
+    let utf8 = path.utf8
+    var escapes = utf8.isEmpty || utf8.first == slash || utf8.last == slash
+    // The component read so far: its length, and whether it is all dots.
+    var length = 0
+    var dots = true
+    for byte in utf8 where !escapes {
+      if byte == slash {
+        escapes = length == 2 && dots
+        length = 0
+        dots = true
+      } else {
+        length += 1
+        dots = dots && byte == UInt8(ascii: ".")
+      }
     }
+    if escapes || length == 2 && dots { throw .pathEscapesPackage(path: path) }
   }
 
   /// The item's text without the lines of the reader annotations (and of an `annotations:` or

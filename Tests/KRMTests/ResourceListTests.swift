@@ -99,3 +99,16 @@ private func roundTrip(_ pairs: [(String, String)]) throws -> [String: String] {
   }
   #expect(throws: Never.self) { try ResourceList.validate(path: "a/b.yaml") }
 }
+
+@Test func pathsThatLeaveThePackageAreRefusedAsComponentsSay() {
+  let paths = [
+    "", "/a", "a/", "..", "a/..", "../a", "a/../b", "a/...", "...", "a//b", ".", "a/./b", "..a",
+    "a..", ".. ", "a/b/c.yaml", "./a", "a/.", "//", "/",
+  ]
+  for path in paths {
+    let components = path.split(separator: "/", omittingEmptySubsequences: false)
+    let escapes =
+      path.isEmpty || path.hasPrefix("/") || path.hasSuffix("/") || components.contains("..")
+    #expect(((try? ResourceList.validate(path: path)) == nil) == escapes, "\(path)")
+  }
+}

@@ -170,3 +170,97 @@ func tree(_ directory: String) -> [String: Data] {
   #expect(meta.status == 1)
   #expect(meta.stderr.contains("--include-meta-resources is no longer necessary"))
 }
+
+/// A wide document travels compact: canonical, exactly as kpt 1.0.0-beta.56 lists it (checked
+/// with `kpt fn source`); with a layout of its own, only its sequence lines move; and the sink
+/// writes both back byte for byte.
+@Test func wideDocumentsTravelCompactAndComeBackWide() throws {
+  let package = temporaryDirectory("wide")
+  defer { try? FileManager.default.removeItem(atPath: package) }
+  try FileManager.default.createDirectory(atPath: package, withIntermediateDirectories: true)
+  let canonical = """
+    apiVersion: v1
+    kind: ConfigMap
+    metadata:
+      name: a
+    spec:
+      # before list
+      list:
+        # head of first
+        - a # line
+        # between
+        - b
+        - name: x
+          inner:
+            - 1
+            - 2
+        - |
+          literal
+          text
+      other: 1
+
+    """
+  let ownLayout = """
+    apiVersion: v1
+    kind: ConfigMap
+    metadata:
+      name:   b
+    spec:
+      list:
+        - a
+        - name: x
+          inner:
+            - 1
+            # foot of inner
+          # after inner
+      # after list
+      other: [1,   2]
+
+    """
+  try canonical.write(toFile: package + "/a.yaml", atomically: true, encoding: .utf8)
+  try ownLayout.write(toFile: package + "/b.yaml", atomically: true, encoding: .utf8)
+  let list = try run(stoopBinary, ["fn", "source", package])
+  #expect(list.status == 0, "\(list.stderr)")
+  let text = String(decoding: list.stdout, as: UTF8.self)
+  #expect(
+    text.contains(
+      """
+        spec:
+          # before list
+          list:
+          # head of first
+          - a # line
+          # between
+          - b
+          - name: x
+            inner:
+            - 1
+            - 2
+          - |
+            literal
+            text
+          other: 1
+
+      """))
+  #expect(
+    text.contains(
+      """
+        spec:
+          list:
+          - a
+          - name: x
+            inner:
+            - 1
+                # foot of inner
+              # after inner
+          # after list
+          other: [1,   2]
+
+      """))
+  #expect(text.components(separatedBy: "seqindent: 'wide'").count == 3)
+  let output = temporaryDirectory("wide-out")
+  defer { try? FileManager.default.removeItem(atPath: output) }
+  let sink = try run(stoopBinary, ["fn", "sink", output], input: list.stdout)
+  #expect(sink.status == 0, "\(sink.stderr)")
+  #expect(tree(output) == tree(package))
+}
