@@ -99,6 +99,16 @@ public struct FunctionItem: Sendable {
   /// Exempt from kpt's rule that functions see KRM resources only: kustomization files, and the
   /// `.KptRevisionMetadata` that `rpkg pull` sends down a pipe (porchctl's, with an empty
   /// apiVersion).
+  /// What kpt says when the item is not a KRM resource it must be, or nil. (The exemptions are
+  /// weighed only for an item with a problem: this runs for every item before and after every
+  /// function.)
+  var krmProblem: String? {
+    guard let problem = PipelineValidation.shapeProblem(document), !exemptFromKRMCheck else {
+      return nil
+    }
+    return problem
+  }
+
   var exemptFromKRMCheck: Bool {
     if PipelineValidation.isKustomization(document, path: path) { return true }
     return (path ?? "").split(separator: "/").last == ".KptRevisionMetadata"

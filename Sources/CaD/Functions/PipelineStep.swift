@@ -63,8 +63,8 @@ final class StepRunner {
     started = true
     let start = Date()
     // kpt sends functions KRM resources only.
-    for item in input where !item.exemptFromKRMCheck {
-      if let problem = PipelineValidation.krmProblem(item.document, path: item.path) {
+    for item in input {
+      if let problem = item.krmProblem {
         log(
           FunctionReport.finished(
             name, success: false, seconds: Date().timeIntervalSince(start), results: [],
@@ -143,8 +143,8 @@ final class StepRunner {
   /// kpt's checks on a function's output: every item a KRM resource, and no package may lose its
   /// Kptfile (kpt would delete the whole package; stoop refuses).
   static func check(_ output: [FunctionItem], input: [FunctionItem], name: String) -> String? {
-    for item in output where !item.exemptFromKRMCheck {
-      if let problem = PipelineValidation.krmProblem(item.document, path: item.path) {
+    for item in output {
+      if let problem = item.krmProblem {
         return
           "output resource list must contain only KRM resources: \(item.path ?? ""): \(problem)"
       }

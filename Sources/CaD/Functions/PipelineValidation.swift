@@ -117,6 +117,11 @@ enum PipelineValidation {
   /// kustomization file), else the words kpt uses.
   static func krmProblem(_ document: YAMLDocument, path: String?) -> String? {
     if isKustomization(document, path: path) { return nil }
+    return shapeProblem(document)
+  }
+
+  /// `krmProblem` without the kustomization exemption.
+  static func shapeProblem(_ document: YAMLDocument) -> String? {
     let root = document.root
     guard root.isMapping else { return "resource must have `apiVersion`" }
     for key in ["apiVersion", "kind"] {

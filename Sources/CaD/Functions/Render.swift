@@ -395,8 +395,8 @@ public struct Renderer {
 
   /// With no functions, kpt still insists that every input is a KRM resource.
   static func requireKRM(_ items: [FunctionItem]) throws(FunctionError) {
-    for item in items where !item.exemptFromKRMCheck {
-      if let problem = PipelineValidation.krmProblem(item.document, path: item.path) {
+    for item in items {
+      if let problem = item.krmProblem {
         throw FunctionError(
           "input resource list must contain only KRM resources: \(item.path ?? ""): \(problem)")
       }

@@ -154,21 +154,22 @@ public struct YAMLNode: Sendable, Equatable {
   // MARK: Paths
 
   /// The node at a path of mapping keys (`["metadata", "name"]`); sequence elements by decimal index.
-  public func node(at path: [String]) -> YAMLNode? {
-    var current = self
-    for component in path {
-      switch current.kind {
-      case .mapping:
-        guard let next = current[component] else { return nil }
-        current = next
-      case .sequence:
-        guard let i = Int(component), current.items.indices.contains(i) else { return nil }
-        current = current.items[i].node
-      default:
-        return nil
-      }
+  public func node(at path: [String]) -> YAMLNode? { node(at: path[...]) }
+
+  /// (Recursive, so that each level is read in place and only the node found is copied: this
+  /// runs for every annotation a function reads.)
+  private func node(at path: ArraySlice<String>) -> YAMLNode? {
+    guard let component = path.first else { return self }
+    switch kind {
+    case .mapping:
+      guard let i = index(ofKey: component) else { return nil }
+      return entries[i].value.node(at: path.dropFirst())
+    case .sequence:
+      guard let i = Int(component), items.indices.contains(i) else { return nil }
+      return items[i].node.node(at: path.dropFirst())
+    default:
+      return nil
     }
-    return current
   }
 
   /// Sets the node at a path, creating block mappings on the way; returns false when the path
