@@ -199,9 +199,7 @@ public enum ResourceList {
     // (`SequenceIndentText`): what the emitter writes when the document is canonical.
     if !document.isModified, document.sequenceIndent == .wide, !isOwnJSON,
       let original = document.originalText,
-      let converted = SequenceIndentText.convert(Array(original), to: .compact),
-      let own = try? YAMLFile(parsing: converted.text, name: place.path),
-      own.documents.count == 1, let text = verbatimItem(own.documents[0], annotations: annotations)
+      let text = compactItem(original, line: document.line, place)
     {
       out.append(contentsOf: text)
       return

@@ -69,39 +69,14 @@ extension ResourceList {
         trailing: Array(bytes[(ranges.last?.upperBound ?? bytes.count)...]))
       let text = bytes[range]
       let root = outline.documents[i].root
-      // The root's entries, `metadata` in full: all that `verbatimItem` reads.
-      func verbatim(_ outline: YAMLOutline, _ root: Int, _ text: ArraySlice<UInt8>) -> [UInt8]? {
-        var node = YAMLNode(kind: .mapping)
-        node.span = outline.nodes[root].span
-        let children = outline.children(of: root)
-        for j in stride(from: 0, to: children.count - 1, by: 2) {
-          let key = outline.node(children[j], depth: 0)
-          let depth = key.value == "metadata" ? YAMLParser.maxDepth : 0
-          node.entries.append(
-            YAMLEntry(key: key, value: outline.node(children[j + 1], depth: depth)))
-        }
-        let document = YAMLDocument(parsedRoot: node, head: [], foot: [], text: text, line: line)
-        var notes = annotations(document, place)
-        if let wide = notes.firstIndex(where: { $0.0 == Annotation.seqIndent }),
-          SequenceIndent.detect(in: bytes[range]) == .wide
-        {
-          notes[wide].1 = SequenceIndent.wide.rawValue
-        }
-        return verbatimItem(document, annotations: notes)
-      }
       switch SequenceIndent.detect(in: text) {
       case .compact:
-        if let item = verbatim(outline, root, text) {
+        if let item = verbatimItem(outline, root, text: text, line: line, place, indent: .compact) {
           out.append(contentsOf: item)
           continue
         }
       case .wide:
-        // Carried compact, as the emitter would write it (`SequenceIndentText`).
-        if let converted = SequenceIndentText.convert(Array(text), to: .compact),
-          let item = verbatim(
-            converted.outline, converted.outline.documents[0].root,
-            converted.text[...])
-        {
+        if let item = compactItem(text, line: line, place) {
           out.append(contentsOf: item)
           continue
         }
@@ -113,6 +88,42 @@ extension ResourceList {
       item(own.documents[0], place, fileBytes: { bytes }, into: &out)
     }
     return (ranges.count, out)
+  }
+
+  /// `verbatimItem` for the document at `root` of an outline of `text`, with `indent` as its
+  /// sequence indentation annotation.
+  static func verbatimItem(
+    _ outline: YAMLOutline, _ root: Int, text: ArraySlice<UInt8>, line: Int, _ place: DocumentPlace,
+    indent: SequenceIndent
+  ) -> [UInt8]? {
+    // The root's entries, `metadata` in full: all that `verbatimItem` reads.
+    var node = YAMLNode(kind: .mapping)
+    node.span = outline.nodes[root].span
+    let children = outline.children(of: root)
+    for j in stride(from: 0, to: children.count - 1, by: 2) {
+      let key = outline.node(children[j], depth: 0)
+      let depth = key.value == "metadata" ? YAMLParser.maxDepth : 0
+      node.entries.append(YAMLEntry(key: key, value: outline.node(children[j + 1], depth: depth)))
+    }
+    let document = YAMLDocument(parsedRoot: node, head: [], foot: [], text: text, line: line)
+    var notes = annotations(document, place)
+    if let at = notes.firstIndex(where: { $0.0 == Annotation.seqIndent }) {
+      notes[at].1 = indent.rawValue
+    }
+    return verbatimItem(document, annotations: notes)
+  }
+
+  /// The item of a wide document, carried compact as the emitter would write it
+  /// (`SequenceIndentText`); nil when its text cannot be moved.
+  static func compactItem(_ text: ArraySlice<UInt8>, line: Int, _ place: DocumentPlace)
+    -> [UInt8]?
+  {
+    guard let converted = SequenceIndentText.convert(Array(text), to: .compact) else {
+      return nil
+    }
+    return verbatimItem(
+      converted.outline, converted.outline.documents[0].root, text: converted.text[...],
+      line: line, place, indent: .wide)
   }
 
   /// Each document's text as `YAMLParser` delimits it (from its first comment or content line

@@ -96,9 +96,6 @@ public struct FunctionItem: Sendable {
   public static let resourceID = "internal.config.k8s.io/kpt-resource-id"
   static let migrationID = "internal.config.kubernetes.io/annotations-migration-resource-id"
 
-  /// Exempt from kpt's rule that functions see KRM resources only: kustomization files, and the
-  /// `.KptRevisionMetadata` that `rpkg pull` sends down a pipe (porchctl's, with an empty
-  /// apiVersion).
   /// What kpt says when the item is not a KRM resource it must be, or nil. (The exemptions are
   /// weighed only for an item with a problem: this runs for every item before and after every
   /// function.)
@@ -109,6 +106,9 @@ public struct FunctionItem: Sendable {
     return problem
   }
 
+  /// Exempt from kpt's rule that functions see KRM resources only: kustomization files, and the
+  /// `.KptRevisionMetadata` that `rpkg pull` sends down a pipe (porchctl's, with an empty
+  /// apiVersion).
   var exemptFromKRMCheck: Bool {
     if PipelineValidation.isKustomization(document, path: path) { return true }
     return (path ?? "").split(separator: "/").last == ".KptRevisionMetadata"
