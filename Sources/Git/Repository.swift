@@ -115,27 +115,35 @@ public final class Repository: @unchecked Sendable {
     }
     guard start == "refs" || start.hasPrefix("refs/") else { return [] }
     var found: [(String, ObjectID)] = []
+    func file(_ relative: String) {
+      if relative.hasPrefix(prefix), !relative.hasSuffix(".lock"),
+        let id = readLooseRef(gitDirectory + relative)
+      {
+        found.append((relative, id))
+      }
+    }
     func visit(_ relative: String) {
-      let full = gitDirectory + relative
-      guard let directory = opendir(full) else {
+      guard let directory = opendir(gitDirectory + relative) else {
         // A file: a loose ref itself.
-        if relative.hasPrefix(prefix), !relative.hasSuffix(".lock"), let id = readLooseRef(full) {
-          found.append((relative, id))
-        }
+        file(relative)
         return
       }
-      var children: [String] = []
+      var children: [(name: String, isFile: Bool)] = []
       while let entry = readdir(directory) {
         let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
           String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
         }
-        if name != "." && name != ".." { children.append(name) }
+        // (The entry's type, where the file system gives it, saves trying a file as a directory.)
+        if name != "." && name != ".." {
+          children.append((name, entry.pointee.d_type == UInt8(DT_REG)))
+        }
       }
       closedir(directory)
       for child in children {
-        let path = relative + "/" + child
+        let path = relative + "/" + child.name
         // Only descend where refs under the prefix can be.
-        if path.hasPrefix(prefix) || prefix.hasPrefix(path + "/") { visit(path) }
+        guard path.hasPrefix(prefix) || prefix.hasPrefix(path + "/") else { continue }
+        if child.isFile { file(path) } else { visit(path) }
       }
     }
     visit(start)

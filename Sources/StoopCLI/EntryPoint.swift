@@ -1,6 +1,7 @@
 import ArgumentParser
 import CaD
 import Foundation
+import Git
 
 extension Stoop {
   /// argument-parser's entry point, plus: completion scripts that know the aliases, the
@@ -11,6 +12,13 @@ extension Stoop {
     if let shell = CompletionScript.requestedShell(arguments) {
       print(CompletionScript.generate(for: shell))
       Foundation.exit(0)
+    }
+    if let group = arguments.first(where: { !$0.hasPrefix("-") }),
+      ([Repo.self, Rpkg.self, Pkg.self, SyncGroup.self] as [ParsableCommand.Type]).contains(where: {
+        $0.configuration.commandName == group || $0.configuration.aliases.contains(group)
+      })
+    {
+      LibGit2.warmUp()
     }
     var command: ParsableCommand
     do {
