@@ -76,7 +76,7 @@ extension ResourceList {
           continue
         }
       case .wide:
-        if let item = compactItem(text, line: line, place) {
+        if let item = compactItem(text, outline: (outline, root), line: line, place) {
           out.append(contentsOf: item)
           continue
         }
@@ -114,13 +114,19 @@ extension ResourceList {
   }
 
   /// The item of a wide document, carried compact as the emitter would write it
-  /// (`SequenceIndentText`); nil when its text cannot be moved.
-  static func compactItem(_ text: ArraySlice<UInt8>, line: Int, _ place: DocumentPlace)
-    -> [UInt8]?
-  {
-    guard let converted = SequenceIndentText.convert(Array(text), to: .compact) else {
-      return nil
-    }
+  /// (`SequenceIndentText`); nil when its text cannot be moved. `outline` is the document's
+  /// place in an outline already read of the text's base, if there is one.
+  static func compactItem(
+    _ text: ArraySlice<UInt8>, outline: (YAMLOutline, root: Int)? = nil, line: Int,
+    _ place: DocumentPlace
+  ) -> [UInt8]? {
+    let converted =
+      if let outline {
+        SequenceIndentText.convert(text, outline.0, root: outline.root, to: .compact)
+      } else {
+        SequenceIndentText.convert(Array(text), to: .compact)
+      }
+    guard let converted else { return nil }
     return verbatimItem(
       converted.outline, converted.outline.documents[0].root, text: converted.text[...],
       line: line, place, indent: .wide)

@@ -246,6 +246,15 @@ extension ResourceList {
   static func removeAnnotationLines(
     _ node: YAMLNode, region: ItemRegion, in bytes: [UInt8]
   ) -> [UInt8]? {
+    guard let edits = annotationEdits(node, region: region, in: bytes) else { return nil }
+    return copy(region, from: bytes, removing: edits.removed, replacing: edits.replacement)
+  }
+
+  /// What `removeAnnotationLines` takes out of the item's text (ranges of the list), and the
+  /// flow collection it rewrites, if any; nil when it cannot.
+  static func annotationEdits(
+    _ node: YAMLNode, region: ItemRegion, in bytes: [UInt8]
+  ) -> (removed: [Range<Int>], replacement: (range: Range<Int>, bytes: [UInt8])?)? {
     guard !node.isFlow else { return nil }
     var removed: [Range<Int>] = []
     var replacement: (range: Range<Int>, bytes: [UInt8])? = nil
@@ -323,13 +332,16 @@ extension ResourceList {
         }
       }
     }
-    return copy(region, from: bytes, removing: removed, replacing: replacement)
+    return (removed, replacement)
   }
 
-  /// The region's bytes unindented by its shift, with ranges removed or replaced.
+  /// The region's bytes unindented by its shift, with ranges removed or replaced, and the lines
+  /// that start at the keys of `indenting` (offsets in the list) indented by their values
+  /// unless blank.
   static func copy(
     _ region: ItemRegion, from bytes: [UInt8], removing removed: [Range<Int>],
-    replacing replacement: (range: Range<Int>, bytes: [UInt8])? = nil
+    replacing replacement: (range: Range<Int>, bytes: [UInt8])? = nil,
+    indenting: [Int: Int] = [:]
   ) -> [UInt8] {
     var removed = removed
     var out: [UInt8] = []
@@ -352,12 +364,20 @@ extension ResourceList {
         continue
       }
       if atLineStart {
+        let lineBegin = i
         var skipped = 0
         while skipped < region.shift && i < region.range.upperBound && bytes[i] == 0x20 {
           i += 1
           skipped += 1
         }
         atLineStart = false
+        if let extra = indenting[lineBegin] {
+          var content = i
+          while content < region.range.upperBound && bytes[content] == 0x20 { content += 1 }
+          if content < region.range.upperBound && bytes[content] != 0x0A {
+            out.append(contentsOf: repeatElement(0x20, count: extra))
+          }
+        }
         continue
       }
       let byte = bytes[i]

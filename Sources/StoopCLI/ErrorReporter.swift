@@ -97,7 +97,25 @@ enum Terminal {
     if isatty(STDIN_FILENO) == 1 {
       standardError("Reading \(what) from standard input; end it with Ctrl-D (Ctrl-C cancels).\n")
     }
-    return Array(FileHandle.standardInput.readDataToEndOfFile())
+    return readAll(STDIN_FILENO)
+  }
+
+  /// Everything left to read from `descriptor`, a megabyte per call (Foundation's reader takes
+  /// 4 KiB at a time and copies the result once more); a read error ends it as the end would.
+  static func readAll(_ descriptor: Int32) -> [UInt8] {
+    var bytes: [UInt8] = []
+    let chunk = 1 << 20
+    var buffer = [UInt8](repeating: 0, count: chunk)
+    while true {
+      let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, chunk) }
+      if count > 0 {
+        bytes.append(contentsOf: buffer[0..<count])
+      } else if count < 0 && errno == EINTR {
+        continue
+      } else {
+        return bytes
+      }
+    }
   }
 
   /// A secret from stdin: on a terminal, one line typed after `prompt` and not echoed; from a

@@ -129,3 +129,68 @@ private func check(_ text: [UInt8], name: String) throws -> Bool {
   // A document without sequences has nothing to move.
   #expect(SequenceIndentText.convert(Array("a: 1\n".utf8), to: .wide) == nil)
 }
+
+/// Every wide document here and in ../shared whose move the plan calls safe: the outline carried
+/// over to the moved text (spans moved with their lines) is the one a second reading gives.
+@Test func aSafeMoveCarriesTheOutlineOverAsASecondReadingGivesIt() throws {
+  var texts = wideDocuments.map { Array($0.utf8) }
+  let root = URL(fileURLWithPath: shared).resolvingSymlinksInPath().path
+  let enumerator = FileManager.default.enumerator(atPath: root)
+  while let path = enumerator?.nextObject() as? String {
+    guard path.hasSuffix(".yaml"),
+      let data = FileManager.default.contents(atPath: root + "/" + path),
+      let file = try? YAMLFile(parsing: Array(data), name: path)
+    else { continue }
+    for document in file.documents where document.sequenceIndent == .wide {
+      if let text = document.originalText { texts.append(Array(text)) }
+    }
+  }
+  var safe = 0
+  for text in texts {
+    guard let outline = YAMLOutline(text, maxDepth: YAMLParser.maxDepth),
+      outline.documents.count == 1
+    else { continue }
+    let top = outline.documents[0].root
+    guard let plan = SequenceIndentText.plan(text[...], outline, root: top, to: .compact),
+      plan.isSafe,
+      let moved = SequenceIndentText.convert(text[...], outline, root: top, to: .compact)
+    else { continue }
+    let reread = try #require(YAMLOutline(moved.text, maxDepth: YAMLParser.maxDepth))
+    let name = String(decoding: text.prefix(60), as: UTF8.self)
+    #expect(reread.nodes.count == moved.outline.nodes.count, "\(name)")
+    for (a, b) in zip(reread.nodes, moved.outline.nodes) {
+      #expect(
+        a.kind == b.kind && a.isFlow == b.isFlow && a.style == b.style && a.span == b.span
+          && a.end == b.end && a.value == b.value, "\(name)")
+    }
+    safe += 1
+  }
+  #expect(safe >= 20)
+}
+
+/// A move through the lines of one node (a quoted or block scalar over lines, a flow collection
+/// over lines) or of an explicit key is not called safe: the moved text is read again.
+@Test func aMoveThroughOneNodesLinesIsReadAgain() throws {
+  let cases: [(String, Bool)] = [
+    ("a:\n  - x\n  - y\n", true),
+    ("a:\n  - \"x\n    y\"\n", false),
+    ("a:\n  - |\n    text\n", false),
+    ("a:\n  - [1,\n    2]\n", false),
+    ("? a\n:\n    - 1\n", false),
+    // A node over lines outside every moved line does not matter.
+    ("b: |\n  text\na:\n  - x\n", true),
+  ]
+  for (text, isSafe) in cases {
+    let bytes = Array(text.utf8)
+    let outline = try #require(YAMLOutline(bytes, maxDepth: YAMLParser.maxDepth), "\(text)")
+    let plan = try #require(
+      SequenceIndentText.plan(bytes[...], outline, root: outline.documents[0].root, to: .compact),
+      "\(text)")
+    #expect(plan.isSafe == isSafe, "\(text)")
+    // Either way the result reads as the same nodes, or there is none.
+    if let moved = SequenceIndentText.convert(bytes, to: .compact) {
+      let reread = try #require(YAMLOutline(moved.text, maxDepth: YAMLParser.maxDepth))
+      #expect(reread.nodes.map(\.value) == outline.nodes.map(\.value), "\(text)")
+    }
+  }
+}

@@ -35,17 +35,23 @@ struct YAMLOutline {
 
   /// Nil when the input is not of the covered shape, does not parse, or nests deeper than
   /// `maxDepth`: the general parser then refuses it or reads it.
-  init?(_ bytes: [UInt8], maxDepth: Int) {
-    guard bytes.count < Int(Int32.max), !bytes.contains(where: { $0 >= 0x80 || $0 == 0x0D })
+  ///
+  /// With `range`, only those bytes are read, as a stream of their own; spans still index
+  /// `bytes`.
+  init?(_ bytes: [UInt8], range: Range<Int>? = nil, maxDepth: Int) {
+    let range = range ?? bytes.indices
+    guard range.count < Int(Int32.max), range.lowerBound >= 0, range.upperBound <= bytes.count,
+      !bytes[range].contains(where: { $0 >= 0x80 || $0 == 0x0D })
     else { return nil }
     let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
     defer { parser.deallocate() }
     guard yaml_parser_initialize(parser) == 1 else { return nil }
     defer { yaml_parser_delete(parser) }
-    nodes.reserveCapacity(bytes.count / 12)
+    nodes.reserveCapacity(range.count / 12)
     let complete = bytes.withUnsafeBufferPointer { buffer -> Bool in
-      yaml_parser_set_input_string(parser, buffer.baseAddress, buffer.count)
-      return build(parser, bytes, maxDepth: maxDepth)
+      yaml_parser_set_input_string(
+        parser, buffer.baseAddress.map { $0 + range.lowerBound }, range.count)
+      return build(parser, bytes, range, maxDepth: maxDepth)
     }
     guard complete else { return nil }
   }
@@ -58,7 +64,8 @@ struct YAMLOutline {
   }
 
   private mutating func build(
-    _ parser: UnsafeMutablePointer<yaml_parser_t>, _ bytes: [UInt8], maxDepth: Int
+    _ parser: UnsafeMutablePointer<yaml_parser_t>, _ bytes: [UInt8], _ range: Range<Int>,
+    maxDepth: Int
   ) -> Bool {
     var frames: [Frame] = []
     var flowDepth = 0
@@ -73,8 +80,8 @@ struct YAMLOutline {
     while true {
       guard yaml_parser_parse(parser, &event) == 1 else { return false }
       defer { yaml_event_delete(&event) }
-      let start = Int(event.start_mark.index)
-      let end = min(Int(event.end_mark.index), bytes.count)
+      let start = range.lowerBound + Int(event.start_mark.index)
+      let end = min(range.lowerBound + Int(event.end_mark.index), range.upperBound)
       switch event.type {
       case YAML_STREAM_START_EVENT:
         break
@@ -108,7 +115,8 @@ struct YAMLOutline {
         }
         // As YAMLParser spans a scalar without properties.
         var span: Range<Int>? = contentEnd > start ? start..<contentEnd : nil
-        if flowDepth == 0, contentEnd <= start, contentEnd > 0, contentEnd <= bytes.count,
+        if flowDepth == 0, contentEnd <= start, contentEnd > range.lowerBound,
+          contentEnd <= range.upperBound,
           YAMLParser.emptyNodeIndicators.contains(bytes[contentEnd - 1])
         {
           span = contentEnd..<contentEnd
@@ -167,6 +175,29 @@ struct YAMLOutline {
       }
     }
   }
+
+  /// The document whose root is `root`, on its own: its nodes renumbered from 0, each span
+  /// moved by `offset` (nil for one it cannot move, which leaves the whole result nil).
+  func document(at root: Int, offset: (Int) -> Int?) -> YAMLOutline? {
+    var result = YAMLOutline()
+    let end = nodes[root].end
+    result.nodes.reserveCapacity(end - root)
+    for node in nodes[root..<end] {
+      var moved = node
+      moved.end -= root
+      if let span = node.span {
+        guard let lower = offset(span.lowerBound), let upper = offset(span.upperBound),
+          lower <= upper
+        else { return nil }
+        moved.span = lower..<upper
+      }
+      result.nodes.append(moved)
+    }
+    result.documents = [Document(root: 0, explicitStart: false, startEnd: 0, explicitEnd: false)]
+    return result
+  }
+
+  private init() {}
 
   // MARK: Reading
 
