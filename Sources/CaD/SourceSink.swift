@@ -121,7 +121,14 @@ public enum Sink {
           try manager.createDirectory(
             at: staging.appendingPathComponent(directory), withIntermediateDirectories: true)
         }
-        if let failure = writeFile(staging.appendingPathComponent(file.path).path, file.bytes) {
+      }
+      // The files are independent of each other once their directories exist.
+      let stagingPath = staging.path
+      let failures = files.concurrentMap { file in
+        writeFile(stagingPath + "/" + file.path, file.bytes)
+      }
+      for (file, failure) in zip(files, failures) {
+        if let failure {
           throw PackageError.writeFailed(path: directory + "/" + file.path, reason: failure)
         }
       }

@@ -11,9 +11,11 @@ extension ResourceList {
       if byPath[path] == nil { order.append(path) }
       byPath[path, default: []].append(entry)
     }
-    return try order.map { path throws(KRMError) in
+    // Each file is put together on its own.
+    let grouped = byPath
+    return try order.concurrentMap { path throws(KRMError) in
       // Documents without an index go first, then by index, keeping list order among equals.
-      let documents = byPath[path, default: []].enumerated().sorted {
+      let documents = grouped[path, default: []].enumerated().sorted {
         ($0.element.index ?? -1, $0.offset) < ($1.element.index ?? -1, $1.offset)
       }.map(\.element)
       var seen = Set<Int>()

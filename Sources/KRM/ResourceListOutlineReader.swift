@@ -147,30 +147,47 @@ extension ResourceList {
     _ outline: YAMLOutline, _ item: Int, region: ItemRegion, in bytes: [UInt8]
   ) -> ResourceListEntry? {
     guard outline.nodes[item].kind == .mapping, !outline.nodes[item].isFlow else { return nil }
-    var node = YAMLNode(kind: .mapping)
-    node.span = outline.nodes[item].span
-    let children = outline.children(of: item)
-    for i in stride(from: 0, to: children.count - 1, by: 2) {
-      let key = outline.node(children[i], depth: 0)
-      // (`metadata`, its entries and the annotations' entries: all that is read below.)
-      let depth = key.isScalar && key.value == "metadata" ? 3 : 0
-      node.entries.append(YAMLEntry(key: key, value: outline.node(children[i + 1], depth: depth)))
-    }
     // What `annotations(of:)` reads, without taking the annotations off a resource nobody reads.
-    let annotations = node["metadata"]?["annotations"]
-    func annotation(_ key: String) -> String? { annotations?[key]?.string }
+    let annotations = outline.value(of: item, forKey: "metadata").flatMap {
+      outline.value(of: $0, forKey: "annotations")
+    }
+    func annotation(_ key: String) -> String? {
+      guard let annotations, let value = outline.value(of: annotations, forKey: key),
+        outline.nodes[value].kind == .scalar
+      else { return nil }
+      return outline.nodes[value].value
+    }
     guard let path = annotation(Annotation.internalPath) ?? annotation(Annotation.path),
       !path.hasSuffix(".json"), (try? validate(path: path)) != nil,
       annotation(Annotation.json) == nil,
       // (Taking the annotations off may leave kpt's wrapping of a bare sequence.)
-      node.index(ofKey: bareSequenceKey) == nil
+      outline.value(of: item, forKey: bareSequenceKey) == nil
     else { return nil }
     var index: Int? = nil
     if let indexText = annotation(Annotation.internalIndex) ?? annotation(Annotation.index) {
       guard let value = Int(indexText), value >= 0 else { return nil }
       index = value
     }
-    guard let edits = annotationEdits(node, region: region, in: bytes) else { return nil }
+    let edits: (removed: [Range<Int>], replacement: (range: Range<Int>, bytes: [UInt8])?)
+    if let removed = blockAnnotationEdits(outline, item, in: bytes) {
+      edits = (removed, nil)
+    } else {
+      // Flow collections: the item's `metadata` entry as a tree, down to the annotations'
+      // entries, is all `annotationEdits` reads (the other entries are copied as text).
+      var node = YAMLNode(kind: .mapping)
+      node.span = outline.nodes[item].span
+      let children = outline.children(of: item)
+      for i in stride(from: 0, to: children.count - 1, by: 2)
+      where outline.nodes[children[i]].kind == .scalar
+        && outline.nodes[children[i]].value == "metadata"
+      {
+        let key = outline.node(children[i], depth: 0)
+        node.entries.append(YAMLEntry(key: key, value: outline.node(children[i + 1], depth: 3)))
+        break
+      }
+      guard let found = annotationEdits(node, region: region, in: bytes) else { return nil }
+      edits = found
+    }
     var text = copy(region, from: bytes, removing: edits.removed, replacing: edits.replacement)
     if let wanted = annotation(Annotation.seqIndent).flatMap(SequenceIndent.init(rawValue:)),
       outline.containsBlockSequence(item), SequenceIndent.detect(in: text) != wanted
@@ -187,6 +204,70 @@ extension ResourceList {
       path: path, index: index, leading: annotation(Annotation.leading).map { Array($0.utf8) },
       trailing: annotation(Annotation.trailing).map { Array($0.utf8) }, text: text,
       resource: Resource(document: YAMLDocument(root: YAMLNode(kind: .mapping))))
+  }
+
+  /// The lines `annotationEdits` takes out of an item whose `metadata` and annotations are
+  /// block mappings, read off the outline; nil where a flow collection holds reader annotations
+  /// (the tree decides there).
+  private static func blockAnnotationEdits(_ outline: YAMLOutline, _ item: Int, in bytes: [UInt8])
+    -> [Range<Int>]?
+  {
+    var metadataEntry: (key: Int, value: Int)? = nil
+    let children = outline.children(of: item)
+    for i in stride(from: 0, to: children.count - 1, by: 2)
+    where outline.nodes[children[i]].kind == .scalar
+      && outline.nodes[children[i]].value == "metadata"
+    {
+      metadataEntry = (children[i], children[i + 1])
+      break
+    }
+    guard let metadataEntry, outline.nodes[metadataEntry.value].kind == .mapping else { return [] }
+    let metadata = metadataEntry.value
+    var annotationsEntry: (key: Int, value: Int)? = nil
+    let metadataChildren = outline.children(of: metadata)
+    for i in stride(from: 0, to: metadataChildren.count - 1, by: 2)
+    where outline.nodes[metadataChildren[i]].kind == .scalar
+      && outline.nodes[metadataChildren[i]].value == "annotations"
+    {
+      annotationsEntry = (metadataChildren[i], metadataChildren[i + 1])
+      break
+    }
+    guard let annotationsEntry, outline.nodes[annotationsEntry.value].kind == .mapping else {
+      return []
+    }
+    let entries = outline.children(of: annotationsEntry.value)
+    var cleared: [(key: Int, value: Int)] = []
+    var kept = 0
+    for i in stride(from: 0, to: entries.count - 1, by: 2) {
+      if Annotation.writerClears.contains(outline.nodes[entries[i]].value) {
+        cleared.append((entries[i], entries[i + 1]))
+      } else {
+        kept += 1
+      }
+    }
+    guard !cleared.isEmpty else { return [] }
+    guard !outline.nodes[metadata].isFlow, !outline.nodes[annotationsEntry.value].isFlow else {
+      return nil
+    }
+    // An entry's lines: from its key's line to the end of its value's.
+    func lines(_ entry: (key: Int, value: Int)) -> Range<Int>? {
+      guard let keySpan = outline.nodes[entry.key].span else { return nil }
+      let valueEnd = outline.nodes[entry.value].span?.upperBound ?? keySpan.upperBound
+      return lineStart(keySpan.lowerBound, bytes)..<min(lineEnd(valueEnd, bytes) + 1, bytes.count)
+    }
+    var removed: [Range<Int>] = []
+    if kept == 0 {
+      // No annotation stays: the `annotations:` entry goes, or `metadata:` when that is all.
+      guard let range = lines(metadataChildren.count == 2 ? metadataEntry : annotationsEntry)
+      else { return nil }
+      removed.append(range)
+    } else {
+      for entry in cleared {
+        guard let range = lines(entry) else { return nil }
+        removed.append(range)
+      }
+    }
+    return removed
   }
 
   /// The item's text as `removeAnnotationLines` gives it, with its sequences moved to kpt's wide

@@ -96,16 +96,30 @@ extension ResourceList {
     _ outline: YAMLOutline, _ root: Int, text: ArraySlice<UInt8>, line: Int, _ place: DocumentPlace,
     indent: SequenceIndent
   ) -> [UInt8]? {
-    // The root's entries, `metadata` in full: all that `verbatimItem` reads.
+    // The root's first `metadata` entry down to the annotations' entries, and whether there is
+    // any entry: all that `verbatimItem` reads (the text carries the rest).
     var node = YAMLNode(kind: .mapping)
     node.span = outline.nodes[root].span
     let children = outline.children(of: root)
-    for j in stride(from: 0, to: children.count - 1, by: 2) {
-      let key = outline.node(children[j], depth: 0)
-      let depth = key.value == "metadata" ? YAMLParser.maxDepth : 0
-      node.entries.append(YAMLEntry(key: key, value: outline.node(children[j + 1], depth: depth)))
+    guard children.count >= 2 else { return nil }
+    var found = false
+    for j in stride(from: 0, to: children.count - 1, by: 2)
+    where outline.nodes[children[j]].kind == .scalar
+      && outline.nodes[children[j]].value == "metadata"
+    {
+      node.entries.append(
+        YAMLEntry(
+          key: outline.node(children[j], depth: 0), value: outline.node(children[j + 1], depth: 2)))
+      found = true
+      break
     }
-    let document = YAMLDocument(parsedRoot: node, head: [], foot: [], text: text, line: line)
+    if !found {
+      node.entries.append(
+        YAMLEntry(
+          key: outline.node(children[0], depth: 0), value: outline.node(children[1], depth: 0)))
+    }
+    let document = YAMLDocument(
+      parsedRoot: node, head: [], foot: [], text: text, line: line, sequenceIndent: indent)
     var notes = annotations(document, place)
     if let at = notes.firstIndex(where: { $0.0 == Annotation.seqIndent }) {
       notes[at].1 = indent.rawValue

@@ -371,7 +371,7 @@ extension ResourceList {
           skipped += 1
         }
         atLineStart = false
-        if let extra = indenting[lineBegin] {
+        if !indenting.isEmpty, let extra = indenting[lineBegin] {
           var content = i
           while content < region.range.upperBound && bytes[content] == 0x20 { content += 1 }
           if content < region.range.upperBound && bytes[content] != 0x0A {
@@ -380,10 +380,17 @@ extension ResourceList {
         }
         continue
       }
-      let byte = bytes[i]
-      out.append(byte)
-      atLineStart = byte == 0x0A
-      i += 1
+      // The rest of the line, or up to where the next removal or replacement starts.
+      var stop = region.range.upperBound
+      if removedIndex < removed.count { stop = min(stop, removed[removedIndex].lowerBound) }
+      if let replacement, replacement.range.lowerBound > i {
+        stop = min(stop, replacement.range.lowerBound)
+      }
+      let lineBreak = bytes[i..<stop].firstIndex(of: 0x0A)
+      let end = lineBreak.map { $0 + 1 } ?? stop
+      out.append(contentsOf: bytes[i..<end])
+      atLineStart = lineBreak != nil
+      i = end
     }
     // The list's line break after the item, unless the removed lines' own break stands in for it;
     // a region ending in a line break of its own (a `|+` scalar's) still needs it.

@@ -83,7 +83,17 @@ enum ErrorReporter {
 /// stdout carries data only; everything for people goes to stderr.
 enum Terminal {
   static func standardOutput(_ bytes: [UInt8]) {
-    FileHandle.standardOutput.write(Data(bytes))
+    // Written as it is: a `Data` of it would be one more copy of a list of megabytes.
+    bytes.withUnsafeBytes { raw in
+      guard let base = raw.baseAddress else { return }
+      var offset = 0
+      while offset < raw.count {
+        let count = write(STDOUT_FILENO, base + offset, raw.count - offset)
+        if count < 0 && errno == EINTR { continue }
+        guard count > 0 else { return }
+        offset += count
+      }
+    }
   }
 
   /// Errors, warnings and progress, with the password of any URL in them replaced by `***`.
@@ -100,22 +110,37 @@ enum Terminal {
     return readAll(STDIN_FILENO)
   }
 
-  /// Everything left to read from `descriptor`, a megabyte per call (Foundation's reader takes
-  /// 4 KiB at a time and copies the result once more); a read error ends it as the end would.
+  /// Everything left to read from `descriptor`, straight into the result's free space, which
+  /// doubles as it fills (Foundation's reader takes 4 KiB at a time and copies the result once
+  /// more); a read error ends it as the end would.
   static func readAll(_ descriptor: Int32) -> [UInt8] {
     var bytes: [UInt8] = []
-    let chunk = 1 << 20
-    var buffer = [UInt8](repeating: 0, count: chunk)
-    while true {
-      let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, chunk) }
-      if count > 0 {
-        bytes.append(contentsOf: buffer[0..<count])
-      } else if count < 0 && errno == EINTR {
-        continue
-      } else {
-        return bytes
-      }
+    var capacity = 1 << 20
+    var status = stat()
+    if fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG {
+      capacity = max(Int(status.st_size) + 1, 1 << 12)
     }
+    var ended = false
+    while !ended {
+      if bytes.count == bytes.capacity { bytes.reserveCapacity(max(capacity, bytes.count * 2)) }
+      let free = bytes.capacity - bytes.count
+      bytes.append(contentsOf: repeatElement(0, count: free))
+      let start = bytes.count - free
+      var filled = 0
+      while filled < free {
+        let count = bytes.withUnsafeMutableBytes {
+          read(descriptor, $0.baseAddress.map { $0 + start + filled }, free - filled)
+        }
+        if count < 0 && errno == EINTR { continue }
+        guard count > 0 else {
+          ended = true
+          break
+        }
+        filled += count
+      }
+      bytes.removeLast(free - filled)
+    }
+    return bytes
   }
 
   /// A secret from stdin: on a terminal, one line typed after `prompt` and not echoed; from a

@@ -152,3 +152,33 @@ private func readWhole(_ list: [UInt8]) throws -> [String: [UInt8]] {
   let q = try #require(files.first { $0.path == "q.yaml" })
   #expect(String(decoding: q.bytes, as: UTF8.self).contains("k: \"one\n- two\""))
 }
+
+/// The reader's annotations come off each item as the general reader takes them off, whether
+/// `metadata` and the annotations are block or flow mappings, and whatever else they hold.
+@Test func readerAnnotationsComeOffAsTheGeneralReaderTakesThemOff() throws {
+  let path = "config.kubernetes.io/path: 'p.yaml'"
+  let metadatas = [
+    // Only reader annotations, beside a name: the `annotations:` entry goes.
+    "  metadata:\n    name: a\n    annotations:\n      \(path)\n      config.kubernetes.io/index: '0'\n",
+    // Only annotations: `metadata:` goes.
+    "  metadata:\n    annotations:\n      \(path)\n",
+    // A user annotation stays, before and after the reader's.
+    "  metadata:\n    annotations:\n      a.example/x: '1'\n      \(path)\n      b.example/y: |\n        two\n        lines\n",
+    // Flow collections, for the tree.
+    "  metadata:\n    name: a\n    annotations: {a.example/x: '1', \(path)}\n",
+    "  metadata: {name: a, annotations: {\(path)}}\n",
+    // A second `metadata` key: the first decides.
+    "  metadata:\n    annotations:\n      \(path)\n  metadata:\n    name: b\n",
+  ]
+  for metadata in metadatas {
+    let text =
+      "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: v1\n  kind: A\n"
+      + metadata + "  spec:\n    list:\n    - 1\n"
+    let bytes = Array(text.utf8)
+    let quick = try? ResourceList.files(fromList: bytes, name: "list")
+    let whole = try? ResourceList.files(from: ResourceList.read(bytes, name: "list"))
+    #expect(quick != nil, "\(text)")
+    #expect(quick?.map(\.path) == whole?.map(\.path), "\(text)")
+    #expect(quick?.map(\.bytes) == whole?.map(\.bytes), "\(text)")
+  }
+}

@@ -37,14 +37,16 @@ public struct YAMLDocument: Sendable {
     self.line = 1
   }
 
+  /// `sequenceIndent`, when the caller has already detected it, saves a scan of the text.
   init(
-    parsedRoot: YAMLNode, head: [String], foot: [String], text: ArraySlice<UInt8>, line: Int
+    parsedRoot: YAMLNode, head: [String], foot: [String], text: ArraySlice<UInt8>, line: Int,
+    sequenceIndent: SequenceIndent? = nil
   ) {
     self.root = parsedRoot
     self.headComments = head
     self.footComments = foot
     self.originalText = text
-    self.sequenceIndent = SequenceIndent.detect(in: text)
+    self.sequenceIndent = sequenceIndent ?? SequenceIndent.detect(in: text)
     self.line = line
     self.isModified = false
   }
@@ -97,6 +99,13 @@ public enum SequenceIndent: String, Sendable {
   /// kpt's detection: the first `- ` line whose nearest preceding non-comment line is a bare
   /// `key:` decides; dash at the key's column is compact, two deeper is wide; otherwise compact.
   public static func detect<C: Collection>(in text: C) -> SequenceIndent
+  where C.Element == UInt8, C.Index == Int {
+    // (Over the bytes in place where they are contiguous, as an array's are: a scan of every
+    // document `fn source` and `fn sink` carry.)
+    text.withContiguousStorageIfAvailable { scan($0) } ?? scan(text)
+  }
+
+  private static func scan<C: Collection>(_ text: C) -> SequenceIndent
   where C.Element == UInt8, C.Index == Int {
     var previousKeyIndent: Int? = nil
     var lineStart = text.startIndex
