@@ -176,14 +176,11 @@ extension ResourceList {
       // entries, is all `annotationEdits` reads (the other entries are copied as text).
       var node = YAMLNode(kind: .mapping)
       node.span = outline.nodes[item].span
-      let children = outline.children(of: item)
-      for i in stride(from: 0, to: children.count - 1, by: 2)
-      where outline.nodes[children[i]].kind == .scalar
-        && outline.nodes[children[i]].value == "metadata"
-      {
-        let key = outline.node(children[i], depth: 0)
-        node.entries.append(YAMLEntry(key: key, value: outline.node(children[i + 1], depth: 3)))
-        break
+      if let metadata = outline.entry(of: item, forKey: "metadata") {
+        node.entries.append(
+          YAMLEntry(
+            key: outline.node(metadata.key, depth: 0),
+            value: outline.node(metadata.value, depth: 3)))
       }
       guard let found = annotationEdits(node, region: region, in: bytes) else { return nil }
       edits = found
@@ -212,29 +209,14 @@ extension ResourceList {
   private static func blockAnnotationEdits(_ outline: YAMLOutline, _ item: Int, in bytes: [UInt8])
     -> [Range<Int>]?
   {
-    var metadataEntry: (key: Int, value: Int)? = nil
-    let children = outline.children(of: item)
-    for i in stride(from: 0, to: children.count - 1, by: 2)
-    where outline.nodes[children[i]].kind == .scalar
-      && outline.nodes[children[i]].value == "metadata"
-    {
-      metadataEntry = (children[i], children[i + 1])
-      break
-    }
-    guard let metadataEntry, outline.nodes[metadataEntry.value].kind == .mapping else { return [] }
+    guard let metadataEntry = outline.entry(of: item, forKey: "metadata"),
+      outline.nodes[metadataEntry.value].kind == .mapping
+    else { return [] }
     let metadata = metadataEntry.value
-    var annotationsEntry: (key: Int, value: Int)? = nil
     let metadataChildren = outline.children(of: metadata)
-    for i in stride(from: 0, to: metadataChildren.count - 1, by: 2)
-    where outline.nodes[metadataChildren[i]].kind == .scalar
-      && outline.nodes[metadataChildren[i]].value == "annotations"
-    {
-      annotationsEntry = (metadataChildren[i], metadataChildren[i + 1])
-      break
-    }
-    guard let annotationsEntry, outline.nodes[annotationsEntry.value].kind == .mapping else {
-      return []
-    }
+    guard let annotationsEntry = outline.entry(of: metadata, forKey: "annotations"),
+      outline.nodes[annotationsEntry.value].kind == .mapping
+    else { return [] }
     let entries = outline.children(of: annotationsEntry.value)
     var cleared: [(key: Int, value: Int)] = []
     var kept = 0

@@ -102,18 +102,11 @@ extension ResourceList {
     node.span = outline.nodes[root].span
     let children = outline.children(of: root)
     guard children.count >= 2 else { return nil }
-    var found = false
-    for j in stride(from: 0, to: children.count - 1, by: 2)
-    where outline.nodes[children[j]].kind == .scalar
-      && outline.nodes[children[j]].value == "metadata"
-    {
+    if let metadata = outline.entry(of: root, forKey: "metadata") {
       node.entries.append(
         YAMLEntry(
-          key: outline.node(children[j], depth: 0), value: outline.node(children[j + 1], depth: 2)))
-      found = true
-      break
-    }
-    if !found {
+          key: outline.node(metadata.key, depth: 0), value: outline.node(metadata.value, depth: 2)))
+    } else {
       node.entries.append(
         YAMLEntry(
           key: outline.node(children[0], depth: 0), value: outline.node(children[1], depth: 0)))

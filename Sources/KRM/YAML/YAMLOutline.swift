@@ -214,12 +214,17 @@ struct YAMLOutline {
 
   /// The value of the first entry with this scalar key, as `YAMLNode`'s subscript finds it.
   func value(of index: Int, forKey key: String) -> Int? {
+    entry(of: index, forKey: key)?.value
+  }
+
+  /// The first entry with this scalar key: where its key and its value are.
+  func entry(of index: Int, forKey key: String) -> (key: Int, value: Int)? {
     guard nodes[index].kind == .mapping else { return nil }
     var child = index + 1
     while child < nodes[index].end {
       let value = nodes[child].end
       guard value < nodes[index].end else { return nil }
-      if nodes[child].kind == .scalar && nodes[child].value == key { return value }
+      if nodes[child].kind == .scalar && nodes[child].value == key { return (child, value) }
       child = nodes[value].end
     }
     return nil
