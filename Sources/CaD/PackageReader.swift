@@ -63,17 +63,40 @@ public struct PackageReader: Sendable {
       throw .missingDirectory(path: root.path)
     }
     guard isDirectory.boolValue else { throw .notADirectory(path: root.path) }
-    var found: [(path: String, url: URL)] = []
-    try walk(directory: root, relative: "", ignores: [], into: &found)
+    var found: [(path: String, full: String)] = []
+    try walk(directory: root.path, relative: "", ignores: [], into: &found)
     let display = display
     // Reading and parsing are independent per file.
     return found.concurrentMap { file -> T in
-      guard let data = FileManager.default.contents(atPath: file.url.path) else {
-        return unreadable(
-          file.path, .unreadable(path: file.url.path, reason: "cannot read the file"))
+      guard let bytes = Self.contents(of: file.full) else {
+        return unreadable(file.path, .unreadable(path: file.full, reason: "cannot read the file"))
       }
-      return transform(Array(data), file.path, display + "/" + file.path)
+      return transform(bytes, file.path, display + "/" + file.path)
     }
+  }
+
+  /// A file's bytes read straight into an array of its size (Foundation reads into a `Data`,
+  /// which is copied once more); nil when it cannot be read.
+  static func contents(of path: String) -> [UInt8]? {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { return nil }
+    defer { close(descriptor) }
+    var status = stat()
+    guard fstat(descriptor, &status) == 0 else { return nil }
+    var bytes = [UInt8](repeating: 0, count: max(Int(status.st_size), 0) + 1)
+    var filled = 0
+    while true {
+      if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
+      let count = bytes.withUnsafeMutableBytes {
+        Glibc.read(descriptor, $0.baseAddress.map { $0 + filled }, $0.count - filled)
+      }
+      if count < 0 && errno == EINTR { continue }
+      guard count >= 0 else { return nil }
+      if count == 0 { break }
+      filled += count
+    }
+    bytes.removeLast(bytes.count - filled)
+    return bytes
   }
 
   private static func parse(_ bytes: [UInt8], name: String) -> Result<YAMLFile, PackageError> {
@@ -100,7 +123,7 @@ public struct PackageReader: Sendable {
     var found: [String] = []
     func walk(_ relative: String, ignores: [KRMIgnore]) {
       let names = (children[relative] ?? []).sorted {
-        Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8))
+        $0.utf8.lexicographicallyPrecedes($1.utf8)
       }
       var ignores = ignores
       func path(_ name: String) -> String { relative.isEmpty ? name : relative + "/" + name }
@@ -129,36 +152,38 @@ public struct PackageReader: Sendable {
     }
   }
 
-  static func linkTarget(_ url: URL) -> String {
-    (try? FileManager.default.destinationOfSymbolicLink(atPath: url.path)) ?? "?"
+  static func linkTarget(_ path: String) -> String {
+    (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) ?? "?"
   }
 
   private func walk(
-    directory: URL, relative: String, ignores: [KRMIgnore],
-    into files: inout [(path: String, url: URL)]
+    directory: String, relative: String, ignores: [KRMIgnore],
+    into files: inout [(path: String, full: String)]
   ) throws(PackageError) {
     let names: [String]
     do {
-      names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted {
-        Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8))
+      names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted {
+        $0.utf8.lexicographicallyPrecedes($1.utf8)
       }
     } catch {
-      throw .unreadable(path: directory.path, reason: error.localizedDescription)
+      throw .unreadable(path: directory, reason: error.localizedDescription)
     }
     var ignores = ignores
     if names.contains("Kptfile") || relative.isEmpty {
       // A package's .krmignore covers its own files only: a subpackage starts afresh.
       ignores = []
-      let ignoreFile = directory.appendingPathComponent(".krmignore")
-      if let text = try? String(contentsOf: ignoreFile, encoding: .utf8) {
+      let ignoreFile =
+        directory.hasSuffix("/") ? directory + ".krmignore" : directory + "/.krmignore"
+      if let text = try? String(contentsOfFile: ignoreFile, encoding: .utf8) {
         ignores.append(KRMIgnore(text: text, base: relative))
       }
     }
     for name in names where name != ".git" {
       let path = relative.isEmpty ? name : relative + "/" + name
-      let url = directory.appendingPathComponent(name)
+      // (Paths as strings: a URL for every entry cost more than the rest of the walk.)
+      let full = directory.hasSuffix("/") ? directory + name : directory + "/" + name
       var info = stat()
-      guard lstat(url.path, &info) == 0 else { continue }
+      guard lstat(full, &info) == 0 else { continue }
       if info.st_mode & S_IFMT == S_IFLNK {
         // As kpt does: a link to a file is read as that file; a link to a directory is not
         // walked.
@@ -166,21 +191,21 @@ public struct PackageReader: Sendable {
           !ignores.contains(where: { $0.ignores(path, isDirectory: false) })
         else { continue }
         var target = stat()
-        guard stat(url.path, &target) == 0 else {
+        guard stat(full, &target) == 0 else {
           throw .unreadable(
-            path: url.path,
+            path: full,
             reason:
-              "it is a symbolic link to \"\(Self.linkTarget(url))\", which does not exist; remove the link or restore its target"
+              "it is a symbolic link to \"\(Self.linkTarget(full))\", which does not exist; remove the link or restore its target"
           )
         }
         guard target.st_mode & S_IFMT == S_IFREG else {
           throw .unreadable(
-            path: url.path,
+            path: full,
             reason:
-              "it is a symbolic link to \"\(Self.linkTarget(url))\", which is not a file; remove the link or rename it so it does not end in .yaml, .yml or .json"
+              "it is a symbolic link to \"\(Self.linkTarget(full))\", which is not a file; remove the link or rename it so it does not end in .yaml, .yml or .json"
           )
         }
-        files.append((path, url))
+        files.append((path, full))
         continue
       }
       let isDirectory = ObjCBool(info.st_mode & S_IFMT == S_IFDIR)
@@ -188,9 +213,9 @@ public struct PackageReader: Sendable {
         continue
       }
       if isDirectory.boolValue {
-        try walk(directory: url, relative: path, ignores: ignores, into: &files)
+        try walk(directory: full, relative: path, ignores: ignores, into: &files)
       } else if Self.isResourceFile(name) {
-        files.append((path, url))
+        files.append((path, full))
       }
     }
   }
