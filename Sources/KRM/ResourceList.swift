@@ -227,7 +227,26 @@ public enum ResourceList {
     for (key, value, style) in annotations {
       resource.setAnnotation(key, value, style: style)
     }
-    emitter.emitItem(resource.document, indent: 0, into: &out)
+    var emitted: [UInt8] = []
+    emitter.emitItem(resource.document, indent: 0, into: &emitted)
+    // A wide document the emitter carries compact must come back as it was when `fn sink` moves
+    // it wide again: a comment the emitter places apart from the lines `fn sink` moves (one after
+    // a block scalar that ends a sequence, say) would not. Its own text travels instead.
+    if !document.isModified, document.sequenceIndent == .wide, document.root.isMapping,
+      let original = document.originalText, !comesBack(emitted, as: original),
+      let text = verbatimItem(document, annotations: annotations)
+    {
+      out.append(contentsOf: text)
+      return
+    }
+    out.append(contentsOf: emitted)
+  }
+
+  /// Whether a list item, read back as `fn sink` reads it, gives the text `original`.
+  static func comesBack(_ item: [UInt8], as original: ArraySlice<UInt8>) -> Bool {
+    guard let entries = try? read(header(itemCount: 1) + item, name: "item"), entries.count == 1
+    else { return false }
+    return withoutFinalLineBreak(entries[0].text).elementsEqual(original)
   }
 
   /// Where entries are added to a flow mapping whose closing brace is at `closing`: just after its

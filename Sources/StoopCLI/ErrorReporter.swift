@@ -89,11 +89,32 @@ enum Terminal {
       var offset = 0
       while offset < raw.count {
         let count = write(STDOUT_FILENO, base + offset, raw.count - offset)
-        if count < 0 && errno == EINTR { continue }
-        guard count > 0 else { return }
-        offset += count
+        if count > 0 {
+          offset += count
+        } else if count < 0 && errno == EINTR {
+          continue
+        } else if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+          wait(for: STDOUT_FILENO, Int16(POLLOUT))
+        } else {
+          fail("cannot write the output to standard output")
+        }
       }
     }
+  }
+
+  /// Waits until `descriptor` is ready for `events`: a pipe left non-blocking by another
+  /// program answers "try again" instead of waiting.
+  private static func wait(for descriptor: Int32, _ events: Int16) {
+    var entry = pollfd(fd: descriptor, events: events, revents: 0)
+    _ = poll(&entry, 1, -1)
+  }
+
+  /// Ends the command as a failure (exit 1), naming what failed and the system's reason: a
+  /// stream cut short must not pass for a whole one.
+  private static func fail(_ what: String) -> Never {
+    let reason = String(cString: strerror(errno))
+    standardError("Error: \(what): \(reason)\n")
+    Foundation.exit(1)
   }
 
   /// Errors, warnings and progress, with the password of any URL in them replaced by `***`.
@@ -112,7 +133,8 @@ enum Terminal {
 
   /// Everything left to read from `descriptor`, straight into the result's free space, which
   /// doubles as it fills (Foundation's reader takes 4 KiB at a time and copies the result once
-  /// more); a read error ends it as the end would.
+  /// more); a read error ends the command (exit 1), as a list cut short must not be taken for
+  /// a whole one.
   static func readAll(_ descriptor: Int32) -> [UInt8] {
     var bytes: [UInt8] = []
     var capacity = 1 << 20
@@ -131,12 +153,18 @@ enum Terminal {
         let count = bytes.withUnsafeMutableBytes {
           read(descriptor, $0.baseAddress.map { $0 + start + filled }, free - filled)
         }
-        if count < 0 && errno == EINTR { continue }
-        guard count > 0 else {
+        if count > 0 {
+          filled += count
+        } else if count == 0 {
           ended = true
           break
+        } else if errno == EINTR {
+          continue
+        } else if errno == EAGAIN || errno == EWOULDBLOCK {
+          wait(for: descriptor, Int16(POLLIN))
+        } else {
+          fail("cannot read standard input")
         }
-        filled += count
       }
       bytes.removeLast(free - filled)
     }

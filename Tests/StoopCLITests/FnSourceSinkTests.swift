@@ -264,3 +264,43 @@ func tree(_ directory: String) -> [String: Data] {
   #expect(sink.status == 0, "\(sink.stderr)")
   #expect(tree(output) == tree(package))
 }
+
+/// A stream that fails is an error, not the end of the data: `fn sink` reading a directory as its
+/// stdin and `fn source` writing to a full device both fail (exit 1) with one line naming the
+/// stream and the system's reason, and the sink writes nothing.
+@Test func aFailingStreamIsAnErrorNotTheEndOfTheData() throws {
+  let scratch = temporaryDirectory("streams")
+  try FileManager.default.createDirectory(
+    atPath: scratch + "/pkg", withIntermediateDirectories: true)
+  defer { try? FileManager.default.removeItem(atPath: scratch) }
+  try Data("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n".utf8).write(
+    to: URL(fileURLWithPath: scratch + "/pkg/cm.yaml"))
+  func stoop(_ arguments: [String], stdin: FileHandle?, stdout: FileHandle?) throws -> (
+    Int32, String
+  ) {
+    let errors = scratch + "/err"
+    _ = FileManager.default.createFile(atPath: errors, contents: nil)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: stoopBinary)
+    process.arguments = arguments
+    if let stdin { process.standardInput = stdin }
+    if let stdout { process.standardOutput = stdout }
+    process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errors))
+    try process.run()
+    process.waitUntilExit()
+    let text = String(
+      decoding: FileManager.default.contents(atPath: errors) ?? Data(), as: UTF8.self)
+    return (process.terminationStatus, text)
+  }
+  let sink = try stoop(
+    ["fn", "sink", scratch + "/out"],
+    stdin: try FileHandle(forReadingFrom: URL(fileURLWithPath: scratch + "/pkg")), stdout: nil)
+  #expect(sink.0 == 1)
+  #expect(sink.1 == "Error: cannot read standard input: Is a directory\n")
+  #expect(!FileManager.default.fileExists(atPath: scratch + "/out"))
+  let full = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+  let source = try stoop(["fn", "source", scratch + "/pkg"], stdin: nil, stdout: full)
+  #expect(source.0 == 1)
+  #expect(
+    source.1 == "Error: cannot write the output to standard output: No space left on device\n")
+}
