@@ -68,35 +68,11 @@ public struct PackageReader: Sendable {
     let display = display
     // Reading and parsing are independent per file.
     return found.concurrentMap { file -> T in
-      guard let bytes = Self.contents(of: file.full) else {
+      guard let bytes = ReadAll.bytes(atPath: file.full) else {
         return unreadable(file.path, .unreadable(path: file.full, reason: "cannot read the file"))
       }
       return transform(bytes, file.path, display + "/" + file.path)
     }
-  }
-
-  /// A file's bytes read straight into an array of its size (Foundation reads into a `Data`,
-  /// which is copied once more); nil when it cannot be read.
-  static func contents(of path: String) -> [UInt8]? {
-    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-    guard descriptor >= 0 else { return nil }
-    defer { close(descriptor) }
-    var status = stat()
-    guard fstat(descriptor, &status) == 0 else { return nil }
-    var bytes = [UInt8](repeating: 0, count: max(Int(status.st_size), 0) + 1)
-    var filled = 0
-    while true {
-      if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
-      let count = bytes.withUnsafeMutableBytes {
-        Glibc.read(descriptor, $0.baseAddress.map { $0 + filled }, $0.count - filled)
-      }
-      if count < 0 && errno == EINTR { continue }
-      guard count >= 0 else { return nil }
-      if count == 0 { break }
-      filled += count
-    }
-    bytes.removeLast(bytes.count - filled)
-    return bytes
   }
 
   private static func parse(_ bytes: [UInt8], name: String) -> Result<YAMLFile, PackageError> {
@@ -168,20 +144,21 @@ public struct PackageReader: Sendable {
     } catch {
       throw .unreadable(path: directory, reason: error.localizedDescription)
     }
+    // (Paths as strings: a URL for every entry cost more than the rest of the walk.)
+    func child(_ name: String) -> String {
+      directory.hasSuffix("/") ? directory + name : directory + "/" + name
+    }
     var ignores = ignores
     if names.contains("Kptfile") || relative.isEmpty {
       // A package's .krmignore covers its own files only: a subpackage starts afresh.
       ignores = []
-      let ignoreFile =
-        directory.hasSuffix("/") ? directory + ".krmignore" : directory + "/.krmignore"
-      if let text = try? String(contentsOfFile: ignoreFile, encoding: .utf8) {
+      if let text = try? String(contentsOfFile: child(".krmignore"), encoding: .utf8) {
         ignores.append(KRMIgnore(text: text, base: relative))
       }
     }
     for name in names where name != ".git" {
       let path = relative.isEmpty ? name : relative + "/" + name
-      // (Paths as strings: a URL for every entry cost more than the rest of the walk.)
-      let full = directory.hasSuffix("/") ? directory + name : directory + "/" + name
+      let full = child(name)
       var info = stat()
       guard lstat(full, &info) == 0 else { continue }
       if info.st_mode & S_IFMT == S_IFLNK {

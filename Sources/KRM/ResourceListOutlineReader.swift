@@ -213,43 +213,26 @@ extension ResourceList {
       outline.nodes[metadataEntry.value].kind == .mapping
     else { return [] }
     let metadata = metadataEntry.value
-    let metadataChildren = outline.children(of: metadata)
     guard let annotationsEntry = outline.entry(of: metadata, forKey: "annotations"),
       outline.nodes[annotationsEntry.value].kind == .mapping
     else { return [] }
-    let entries = outline.children(of: annotationsEntry.value)
-    var cleared: [(key: Int, value: Int)] = []
-    var kept = 0
-    for i in stride(from: 0, to: entries.count - 1, by: 2) {
-      if Annotation.writerClears.contains(outline.nodes[entries[i]].value) {
-        cleared.append((entries[i], entries[i + 1]))
-      } else {
-        kept += 1
-      }
+    let children = outline.children(of: annotationsEntry.value)
+    func text(_ entry: (key: Int, value: Int)) -> EntryText {
+      let key = outline.nodes[entry.key]
+      return EntryText(
+        key: key.value, keyStart: key.span?.lowerBound,
+        end: outline.nodes[entry.value].span?.upperBound ?? key.span?.upperBound)
     }
-    guard !cleared.isEmpty else { return [] }
+    let entries = stride(from: 0, to: children.count - 1, by: 2).map {
+      text((children[$0], children[$0 + 1]))
+    }
+    guard entries.contains(where: { Annotation.writerClears.contains($0.key) }) else { return [] }
     guard !outline.nodes[metadata].isFlow, !outline.nodes[annotationsEntry.value].isFlow else {
       return nil
     }
-    // An entry's lines: from its key's line to the end of its value's.
-    func lines(_ entry: (key: Int, value: Int)) -> Range<Int>? {
-      guard let keySpan = outline.nodes[entry.key].span else { return nil }
-      let valueEnd = outline.nodes[entry.value].span?.upperBound ?? keySpan.upperBound
-      return lineStart(keySpan.lowerBound, bytes)..<min(lineEnd(valueEnd, bytes) + 1, bytes.count)
-    }
-    var removed: [Range<Int>] = []
-    if kept == 0 {
-      // No annotation stays: the `annotations:` entry goes, or `metadata:` when that is all.
-      guard let range = lines(metadataChildren.count == 2 ? metadataEntry : annotationsEntry)
-      else { return nil }
-      removed.append(range)
-    } else {
-      for entry in cleared {
-        guard let range = lines(entry) else { return nil }
-        removed.append(range)
-      }
-    }
-    return removed
+    return annotationLines(
+      metadata: text(metadataEntry), metadataCount: outline.children(of: metadata).count / 2,
+      annotations: text(annotationsEntry), entries: entries, in: bytes)
   }
 
   /// The item's text as `removeAnnotationLines` gives it, with its sequences moved to kpt's wide

@@ -310,29 +310,52 @@ extension ResourceList {
       let annotations = metadata["annotations"],
       annotations.entries.contains(where: { Annotation.writerClears.contains($0.key.value) })
     {
-      func lines(_ entry: YAMLEntry) -> Range<Int>? {
-        guard let keyStart = entry.key.span?.lowerBound else { return nil }
-        let valueEnd = entry.value.span?.upperBound ?? entry.key.span?.upperBound ?? keyStart
-        return lineStart(keyStart, bytes)..<min(lineEnd(valueEnd, bytes) + 1, bytes.count)
+      func text(_ entry: YAMLEntry) -> EntryText {
+        EntryText(
+          key: entry.key.value, keyStart: entry.key.span?.lowerBound,
+          end: entry.value.span?.upperBound ?? entry.key.span?.upperBound)
       }
-      let kept = annotations.entries.filter { !Annotation.writerClears.contains($0.key.value) }
-      if kept.isEmpty {
-        let metadataEntries = metadata.entries
-        if metadataEntries.count == 1, let i = node.index(ofKey: "metadata") {
-          guard let range = lines(node.entries[i]) else { return nil }
-          removed.append(range)
-        } else if let i = metadata.index(ofKey: "annotations") {
-          guard let range = lines(metadata.entries[i]) else { return nil }
-          removed.append(range)
-        }
-      } else {
-        for entry in annotations.entries where Annotation.writerClears.contains(entry.key.value) {
-          guard let range = lines(entry) else { return nil }
-          removed.append(range)
-        }
-      }
+      guard let m = node.index(ofKey: "metadata"), let a = metadata.index(ofKey: "annotations"),
+        let lines = annotationLines(
+          metadata: text(node.entries[m]), metadataCount: metadata.entries.count,
+          annotations: text(metadata.entries[a]), entries: annotations.entries.map(text),
+          in: bytes)
+      else { return nil }
+      removed = lines
     }
     return (removed, replacement)
+  }
+
+  /// A mapping entry as taking the reader's annotations out weighs it: its key, where the key
+  /// starts and where the entry's text ends (its value's, or its key's when the value has none).
+  struct EntryText {
+    var key: String
+    var keyStart: Int?
+    var end: Int?
+  }
+
+  /// The lines that take the reader's annotations out of block `metadata`: each reader
+  /// annotation's, or, when no other annotation stays, the `annotations:` entry's (`metadata:`'s
+  /// when that is its only entry); nil when an entry has no place in the text.
+  static func annotationLines(
+    metadata: EntryText, metadataCount: Int, annotations: EntryText, entries: [EntryText],
+    in bytes: [UInt8]
+  ) -> [Range<Int>]? {
+    func lines(_ entry: EntryText) -> Range<Int>? {
+      guard let keyStart = entry.keyStart else { return nil }
+      return lineStart(
+        keyStart, bytes)..<min(lineEnd(entry.end ?? keyStart, bytes) + 1, bytes.count)
+    }
+    let cleared = entries.filter { Annotation.writerClears.contains($0.key) }
+    guard cleared.count < entries.count else {
+      return lines(metadataCount == 1 ? metadata : annotations).map { [$0] }
+    }
+    var removed: [Range<Int>] = []
+    for entry in cleared {
+      guard let range = lines(entry) else { return nil }
+      removed.append(range)
+    }
+    return removed
   }
 
   /// The region's bytes unindented by its shift, with ranges removed or replaced, and the lines

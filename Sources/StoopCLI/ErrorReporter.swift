@@ -94,19 +94,12 @@ enum Terminal {
         } else if count < 0 && errno == EINTR {
           continue
         } else if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
-          wait(for: STDOUT_FILENO, Int16(POLLOUT))
+          ReadAll.wait(for: STDOUT_FILENO, Int16(POLLOUT))
         } else {
           fail("cannot write the output to standard output")
         }
       }
     }
-  }
-
-  /// Waits until `descriptor` is ready for `events`: a pipe left non-blocking by another
-  /// program answers "try again" instead of waiting.
-  private static func wait(for descriptor: Int32, _ events: Int16) {
-    var entry = pollfd(fd: descriptor, events: events, revents: 0)
-    _ = poll(&entry, 1, -1)
   }
 
   /// Ends the command as a failure (exit 1), naming what failed and the system's reason: a
@@ -128,46 +121,8 @@ enum Terminal {
     if isatty(STDIN_FILENO) == 1 {
       standardError("Reading \(what) from standard input; end it with Ctrl-D (Ctrl-C cancels).\n")
     }
-    return readAll(STDIN_FILENO)
-  }
-
-  /// Everything left to read from `descriptor`, straight into the result's free space, which
-  /// doubles as it fills (Foundation's reader takes 4 KiB at a time and copies the result once
-  /// more); a read error ends the command (exit 1), as a list cut short must not be taken for
-  /// a whole one.
-  static func readAll(_ descriptor: Int32) -> [UInt8] {
-    var bytes: [UInt8] = []
-    var capacity = 1 << 20
-    var status = stat()
-    if fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG {
-      capacity = max(Int(status.st_size) + 1, 1 << 12)
-    }
-    var ended = false
-    while !ended {
-      if bytes.count == bytes.capacity { bytes.reserveCapacity(max(capacity, bytes.count * 2)) }
-      let free = bytes.capacity - bytes.count
-      bytes.append(contentsOf: repeatElement(0, count: free))
-      let start = bytes.count - free
-      var filled = 0
-      while filled < free {
-        let count = bytes.withUnsafeMutableBytes {
-          read(descriptor, $0.baseAddress.map { $0 + start + filled }, free - filled)
-        }
-        if count > 0 {
-          filled += count
-        } else if count == 0 {
-          ended = true
-          break
-        } else if errno == EINTR {
-          continue
-        } else if errno == EAGAIN || errno == EWOULDBLOCK {
-          wait(for: descriptor, Int16(POLLIN))
-        } else {
-          fail("cannot read standard input")
-        }
-      }
-      bytes.removeLast(free - filled)
-    }
+    // (A read error ends the command: a list cut short must not be taken for a whole one.)
+    guard let bytes = ReadAll.bytes(from: STDIN_FILENO) else { fail("cannot read standard input") }
     return bytes
   }
 
