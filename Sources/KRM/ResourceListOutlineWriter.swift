@@ -113,11 +113,8 @@ extension ResourceList {
     }
     let document = YAMLDocument(
       parsedRoot: node, head: [], foot: [], text: text, line: line, sequenceIndent: indent)
-    var notes = annotations(document, place)
-    if let at = notes.firstIndex(where: { $0.0 == Annotation.seqIndent }) {
-      notes[at].1 = indent.rawValue
-    }
-    return verbatimItem(document, annotations: notes)
+    // (The document carries `indent`, which its seqindent annotation reports.)
+    return verbatimItem(document, annotations: annotations(document, place))
   }
 
   /// The item of a wide document, carried compact as the emitter would write it
